@@ -1,0 +1,388 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { loadCoreDescriptor, systemForExtension, type CoreDescriptor } from './core/descriptor.ts';
+import { findCore } from './core/find-core.ts';
+import { checkRom } from './core/rom-check.ts';
+import {
+  ArgumentError,
+  CoreError,
+  LifecycleError,
+  RetroError,
+  RomError,
+  StateError,
+  type RetroErrorCode,
+} from './errors.ts';
+import {
+  MemoryId,
+  isNativeError,
+  memoryIdByName,
+  nativeAddon,
+  type NativeAvInfo,
+  type NativeCoreOption,
+  type NativeEmulator,
+  type NativeMemoryDescriptor,
+  type NativeSystemInfo,
+} from './native.ts';
+import { readStateFile, writeStateFile } from './state-file.ts';
+
+export type AvInfo = NativeAvInfo;
+export type SystemInfo = NativeSystemInfo;
+export type CoreOption = NativeCoreOption;
+export type MemoryDescriptor = NativeMemoryDescriptor;
+
+const RETRO_DEVICE_JOYPAD = 1;
+
+export interface EmulatorOptions {
+  /** The ROM: a file path, or its bytes. */
+  rom: string | Uint8Array;
+  /** System id (`nes`, `snes`, `gb`, `gba`, ...); inferred from the ROM's extension when omitted. */
+  system?: string;
+  /** Path of a libretro core file; overrides the descriptor's search. */
+  core?: string;
+  /** Core option overrides (`GET_VARIABLE` answers), on top of the descriptor's. */
+  coreOptions?: Record<string, string>;
+  /** Capture audio (int16 stereo), read with `takeAudio()`. Off by default: it costs time. */
+  audio?: boolean;
+  /** Structural ROM checks before loading (default true). Turn off only for ROMs the checks wrongly reject. */
+  checkRom?: boolean;
+}
+
+/** The memory a core exposes, as zero-copy views. A view reads as empty once the emulator is closed. */
+export interface MemoryRegions {
+  systemRam?: Uint8Array;
+  saveRam?: Uint8Array;
+  videoRam?: Uint8Array;
+  rtc?: Uint8Array;
+}
+
+// Work folders of open emulators, removed at exit even when the user forgets close().
+const liveWorkDirs = new Set<string>();
+let exitHookInstalled = false;
+function trackWorkDir(dir: string): void {
+  liveWorkDirs.add(dir);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const d of liveWorkDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+}
+
+const errorClassByCode: Partial<Record<RetroErrorCode, typeof RetroError>> = {
+  CORE_NOT_FOUND: CoreError,
+  CORE_LOAD_FAILED: CoreError,
+  ROM_NOT_FOUND: RomError,
+  ROM_INVALID: RomError,
+  ROM_LOAD_FAILED: RomError,
+  STATE_INVALID: StateError,
+  EMULATOR_CLOSED: LifecycleError,
+  INVALID_ARGUMENT: ArgumentError,
+  ADDRESS_UNMAPPED: ArgumentError,
+};
+
+/** Rethrows an addon error as the library's typed error with the same code. */
+function typed(e: unknown): never {
+  if (e instanceof RetroError) throw e;
+  if (isNativeError(e)) {
+    const Class = errorClassByCode[e.code as RetroErrorCode] ?? RetroError;
+    throw new Class(e.code as RetroErrorCode, e.message, {}, { cause: e });
+  }
+  throw e;
+}
+
+function readRom(rom: string | Uint8Array): { bytes: Uint8Array; path: string; label: string } {
+  if (typeof rom !== 'string') {
+    if (!(rom instanceof Uint8Array)) throw new ArgumentError('INVALID_ARGUMENT', 'rom must be a file path or a Uint8Array');
+    return { bytes: rom, path: '', label: 'the ROM buffer' };
+  }
+  const path = resolve(rom);
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    return { bytes: readFileSync(path), path, label: path };
+  } catch (e) {
+    throw new RomError('ROM_NOT_FOUND', `cannot read ROM ${path}: ${(e as Error).message}`, { file: path });
+  }
+}
+
+/**
+ * One emulated console running a game, hosted in this process by a private copy of a libretro core.
+ *
+ * ```ts
+ * const emu = new Emulator({ rom: 'homebrew/test/nes-test.nes' });
+ * emu.setButtons(0, emu.buttonMask(['RIGHT']));
+ * emu.step(4);                       // 4 frames, native loop
+ * const { data, width, height } = emu.getFrame();   // RGB24
+ * emu.close();
+ * ```
+ * Several emulators, of the same core or not, run side by side in one process and never share state.
+ */
+export class Emulator {
+  readonly system: string;
+  readonly descriptor: CoreDescriptor;
+  readonly corePath: string;
+  readonly systemInfo: SystemInfo;
+  readonly memory: MemoryRegions;
+  private native: NativeEmulator | undefined;
+  private readonly workDir: string;
+  private readonly frameBuffer: Uint8Array;
+  private av: AvInfo;
+
+  constructor(options: EmulatorOptions) {
+    const rom = readRom(options.rom);
+    const system = options.system ?? (rom.path ? systemForExtension(extname(rom.path)) : undefined);
+    if (!system) {
+      throw new RomError('ROM_INVALID', `cannot tell the system of ${rom.label}: pass { system } or use a known file extension`, {
+        file: rom.path || undefined,
+      });
+    }
+    this.descriptor = loadCoreDescriptor(system);
+    this.system = this.descriptor.system;
+    if (rom.path) {
+      const ext = extname(rom.path).slice(1).toLowerCase();
+      if (!this.descriptor.ext.includes(ext) && ext !== 'bin') {
+        throw new RomError('ROM_INVALID', `${rom.path}: a .${ext} file is not a ${this.descriptor.name} ROM (expected .${this.descriptor.ext.join(', .')})`, {
+          file: rom.path,
+        });
+      }
+    }
+    if (options.checkRom !== false) checkRom(rom.bytes, this.descriptor.romHeader ?? 'none', this.system, rom.label);
+
+    const found = options.core
+      ? { path: resolve(options.core), options: { ...this.descriptor.options } }
+      : findCore(this.descriptor);
+    this.corePath = found.path;
+    this.workDir = mkdtempSync(join(tmpdir(), 'libretro-gym-'));
+    trackWorkDir(this.workDir);
+    try {
+      const { NativeEmulator } = nativeAddon();
+      this.native = new NativeEmulator(this.corePath, this.workDir);
+      for (const [key, value] of Object.entries({ ...found.options, ...options.coreOptions })) this.native.setOption(key, value);
+      this.native.setAudioCapture(options.audio === true);
+      this.native.loadGame(rom.path, rom.bytes);
+      this.systemInfo = this.native.systemInfo();
+      this.av = this.native.avInfo();
+      for (let port = 0; port < (this.descriptor.ports ?? 2); port++) this.native.setControllerPortDevice(port, RETRO_DEVICE_JOYPAD);
+      this.frameBuffer = new Uint8Array(Math.max(1, this.av.maxWidth * this.av.maxHeight * 3));
+      this.native.setFrameBuffer(this.frameBuffer);
+      this.memory = this.mapMemory(this.native);
+    } catch (e) {
+      this.disposeNative();
+      typed(e);
+    }
+  }
+
+  private mapMemory(native: NativeEmulator): MemoryRegions {
+    const regions = native.memoryRegions();
+    const view = (id: number) => (regions[id] ? new Uint8Array(regions[id]) : undefined);
+    native.setAddressBlocks(
+      this.descriptor.memory.map((b) => ({ start: b.start, length: b.length, region: memoryIdByName[b.region], offset: b.offset ?? 0 })),
+    );
+    return {
+      systemRam: view(MemoryId.SYSTEM_RAM),
+      saveRam: view(MemoryId.SAVE_RAM),
+      videoRam: view(MemoryId.VIDEO_RAM),
+      rtc: view(MemoryId.RTC),
+    };
+  }
+
+  private disposeNative(): void {
+    this.native?.close();
+    this.native = undefined;
+    rmSync(this.workDir, { recursive: true, force: true });
+    liveWorkDirs.delete(this.workDir);
+  }
+
+  private get open(): NativeEmulator {
+    if (!this.native) throw new LifecycleError('EMULATOR_CLOSED', 'the emulator is closed');
+    return this.native;
+  }
+
+  get closed(): boolean {
+    return this.native === undefined;
+  }
+
+  /** Video geometry and timing; refreshed after each step in case the core changed them. */
+  get avInfo(): AvInfo {
+    return this.av;
+  }
+
+  /** Button names by bit, in libretro joypad id order (`null` for unused bits). */
+  get buttons(): readonly (string | null)[] {
+    return this.descriptor.buttons;
+  }
+
+  /** The bitmask for a set of button names. Unknown names are an error. */
+  buttonMask(names: readonly string[]): number {
+    let mask = 0;
+    for (const name of names) {
+      const bit = this.descriptor.buttons.indexOf(name.toUpperCase());
+      if (bit < 0) {
+        throw new ArgumentError('INVALID_ACTION', `unknown button "${name}" for ${this.system}: buttons are ${this.descriptor.buttons.filter((b) => b).join(', ')}`);
+      }
+      mask |= 1 << bit;
+    }
+    return mask;
+  }
+
+  /** Holds `mask` (bit i = button i of `buttons`) on `port` for the following frames. */
+  setButtons(port: number, mask: number): void {
+    const ports = this.descriptor.ports ?? 2;
+    if (!Number.isInteger(port) || port < 0 || port >= ports) {
+      throw new ArgumentError('INVALID_ARGUMENT', `port must be an integer in [0, ${ports - 1}], got ${port}`);
+    }
+    if (!Number.isInteger(mask) || mask < 0 || mask >= 1 << this.descriptor.buttons.length) {
+      throw new ArgumentError('INVALID_ACTION', `button mask must be an integer in [0, ${(1 << this.descriptor.buttons.length) - 1}], got ${mask}`);
+    }
+    try {
+      this.open.setInput(port, mask);
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Runs `frames` frames with the held buttons, in a native loop; the last frame becomes the current frame. */
+  step(frames = 1): void {
+    if (!Number.isInteger(frames) || frames < 1) throw new ArgumentError('INVALID_ARGUMENT', `frames must be a positive integer, got ${frames}`);
+    try {
+      this.open.run(frames);
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Presses the console's reset button. */
+  reset(): void {
+    try {
+      this.open.reset();
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /**
+   * The last frame as packed RGB24. `data` is a view into a buffer this emulator reuses: copy it to keep it past
+   * the next step.
+   */
+  getFrame(): { data: Uint8Array; width: number; height: number } {
+    const [width, height] = this.open.frameSize();
+    return { data: this.frameBuffer.subarray(0, width * height * 3), width, height };
+  }
+
+  /** Reads `length` bytes at an absolute address in the system's numbering (e.g. SNES 0x7E0000 = WRAM). */
+  read(address: number, length = 1): Uint8Array {
+    try {
+      return this.open.readAddress(address, length);
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Writes bytes at an absolute address in the system's numbering. */
+  write(address: number, bytes: Uint8Array | readonly number[]): void {
+    try {
+      this.open.writeAddress(address, bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes));
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** libretro memory map descriptors, when the core publishes them (SET_MEMORY_MAPS). */
+  memoryDescriptors(): MemoryDescriptor[] {
+    try {
+      return this.open.memoryDescriptors();
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** The core's raw serialized state. */
+  saveState(): Buffer {
+    try {
+      return this.open.saveState();
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Restores a state from `saveState()` of the same core and game. */
+  loadState(state: Uint8Array): void {
+    if (!(state instanceof Uint8Array)) throw new StateError('STATE_INVALID', 'a state must be a Uint8Array or Buffer');
+    try {
+      this.open.loadState(state);
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Writes a stable-retro compatible `.state` file (gzip of the raw state). */
+  saveStateFile(path: string): void {
+    writeStateFile(path, this.saveState());
+  }
+
+  /** Loads a `.state` file (gzip or raw). */
+  loadStateFile(path: string): void {
+    const state = readStateFile(path);
+    try {
+      this.loadState(state);
+    } catch (e) {
+      if (e instanceof RetroError) e.details.file = path;
+      throw e;
+    }
+  }
+
+  /** Core options with their defaults and current values. */
+  coreOptions(): CoreOption[] {
+    try {
+      return this.open.options();
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  setCoreOption(key: string, value: string): void {
+    try {
+      this.open.setOption(key, value);
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Audio captured since the last call, int16 stereo interleaved (needs `{ audio: true }`). */
+  takeAudio(): Int16Array {
+    try {
+      return this.open.takeAudio();
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Recent warnings and errors the core logged (set RETRO_LOG=debug to see all logging on stderr). */
+  recentLog(): string[] {
+    try {
+      return this.open.recentLog();
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Frames per second of the bare core in a native loop, for benchmarks. */
+  measureRawFps(frames: number): number {
+    try {
+      return frames / this.open.runRawBenchmark(frames);
+    } catch (e) {
+      typed(e);
+    }
+  }
+
+  /** Unloads the game and the core copy and removes the work folder. A second close() is an error. */
+  close(): void {
+    if (!this.native) throw new LifecycleError('EMULATOR_CLOSED', 'the emulator is already closed');
+    this.disposeNative();
+  }
+
+  /** The addon object, for the batch stepper. */
+  get nativeHandle(): NativeEmulator {
+    return this.open;
+  }
+}

@@ -1,0 +1,15 @@
+// Module entry: registers the native classes.
+#include <napi.h>
+
+#include "emulator_wrap.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeEmulator", rgym::EmulatorWrap::Define(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(libretro_gym, Init)

@@ -1,0 +1,49 @@
+// A libretro core loaded from its own private copy of the shared object.
+//
+// libretro cores keep their emulation state in globals, so two emulators sharing one loaded .so would share one
+// machine. Each CoreLibrary therefore copies the .so to a private file, dlopens that copy (a new path is a new
+// object for the dynamic loader) and unlinks the copy at once: the mapping stays valid, and nothing is left on disk
+// even if the process is killed.
+#pragma once
+
+#include <libretro.h>
+
+#include <string>
+
+namespace rgym {
+
+class CoreLibrary {
+ public:
+  // Throws EmulatorError CORE_LOAD_FAILED when the file cannot be copied, opened or lacks a libretro symbol.
+  CoreLibrary(const std::string& corePath, const std::string& scratchDir);
+  ~CoreLibrary();
+  CoreLibrary(const CoreLibrary&) = delete;
+  CoreLibrary& operator=(const CoreLibrary&) = delete;
+
+  void (*retro_init)(void) = nullptr;
+  void (*retro_deinit)(void) = nullptr;
+  unsigned (*retro_api_version)(void) = nullptr;
+  void (*retro_get_system_info)(retro_system_info*) = nullptr;
+  void (*retro_get_system_av_info)(retro_system_av_info*) = nullptr;
+  void (*retro_set_environment)(retro_environment_t) = nullptr;
+  void (*retro_set_video_refresh)(retro_video_refresh_t) = nullptr;
+  void (*retro_set_audio_sample)(retro_audio_sample_t) = nullptr;
+  void (*retro_set_audio_sample_batch)(retro_audio_sample_batch_t) = nullptr;
+  void (*retro_set_input_poll)(retro_input_poll_t) = nullptr;
+  void (*retro_set_input_state)(retro_input_state_t) = nullptr;
+  void (*retro_set_controller_port_device)(unsigned, unsigned) = nullptr;
+  void (*retro_reset)(void) = nullptr;
+  void (*retro_run)(void) = nullptr;
+  size_t (*retro_serialize_size)(void) = nullptr;
+  bool (*retro_serialize)(void*, size_t) = nullptr;
+  bool (*retro_unserialize)(const void*, size_t) = nullptr;
+  bool (*retro_load_game)(const retro_game_info*) = nullptr;
+  void (*retro_unload_game)(void) = nullptr;
+  void* (*retro_get_memory_data)(unsigned) = nullptr;
+  size_t (*retro_get_memory_size)(unsigned) = nullptr;
+
+ private:
+  void* handle_ = nullptr;
+};
+
+}  // namespace rgym

@@ -1,0 +1,143 @@
+// One emulated machine: a private copy of a libretro core, the game it runs, its input, its last video frame, its
+// memory and its save states. Plain C++ with no Node types, so the batch stepper can drive it from worker threads.
+//
+// libretro callbacks carry no user pointer. Every call into the core therefore goes through a CoreCallScope, which
+// points a thread-local at this emulator for the duration of the call; the static callbacks dispatch through it.
+// An emulator is only ever driven by one thread at a time, so this is race-free.
+#pragma once
+
+#include <libretro.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "address_space.h"
+#include "core_library.h"
+#include "frame.h"
+
+namespace rgym {
+
+struct AvInfo {
+  unsigned baseWidth = 0, baseHeight = 0, maxWidth = 0, maxHeight = 0;
+  double aspectRatio = 0, fps = 0, sampleRate = 0;
+};
+
+struct SystemInfo {
+  std::string libraryName, libraryVersion, validExtensions;
+  bool needFullpath = false, blockExtract = false;
+};
+
+struct CoreOption {
+  std::string key, description, defaultValue, value;
+  std::vector<std::string> choices;
+};
+
+struct MemoryRegionInfo {
+  unsigned id;           // RETRO_MEMORY_*
+  uint8_t* data;
+  size_t size;
+};
+
+// A writable RGB24 destination owned by the caller (a JS buffer, or a slot of a batch buffer).
+struct FrameTarget {
+  uint8_t* data = nullptr;
+  size_t capacity = 0;
+};
+
+class Emulator {
+ public:
+  static constexpr unsigned kMaxPorts = 8;
+
+  // Loads a private copy of the core and initialises it. `workDir` must exist; it becomes the core's system and
+  // save directory and is where a ROM given as bytes is written for cores that need a path.
+  Emulator(const std::string& corePath, const std::string& workDir);
+  ~Emulator();
+  Emulator(const Emulator&) = delete;
+  Emulator& operator=(const Emulator&) = delete;
+
+  // `romBytes` may be empty, then the core reads `romPath` itself.
+  void loadGame(const std::string& romPath, const std::vector<uint8_t>& romBytes);
+  bool gameLoaded() const { return gameLoaded_; }
+
+  const SystemInfo& systemInfo() const { return systemInfo_; }
+  const AvInfo& avInfo() const { return avInfo_; }
+  PixelFormat pixelFormat() const { return pixelFormat_; }
+
+  void setControllerPortDevice(unsigned port, unsigned device);
+  void setInput(unsigned port, uint16_t buttonMask) { inputMasks_.at(port) = buttonMask; }
+  uint16_t input(unsigned port) const { return inputMasks_.at(port); }
+
+  // Runs `frames` frames with the current input. Only the last frame is converted into the frame target.
+  void run(unsigned frames);
+  void reset();
+  uint64_t frameCount() const { return frameCount_; }
+
+  void setFrameTarget(FrameTarget target) { frameTarget_ = target; }
+  unsigned frameWidth() const { return frameWidth_; }
+  unsigned frameHeight() const { return frameHeight_; }
+
+  void setAudioCapture(bool enabled);
+  std::vector<int16_t> takeAudio();
+
+  // Memory exposed by the core: the RETRO_MEMORY_* regions, and SET_MEMORY_MAPS descriptors when given.
+  std::vector<MemoryRegionInfo> memoryRegions() const;
+  const std::vector<retro_memory_descriptor>& memoryDescriptors() const { return memoryDescriptors_; }
+  AddressSpace& addressSpace() { return addressSpace_; }
+
+  std::vector<uint8_t> saveState();
+  void loadState(const uint8_t* data, size_t size);
+
+  std::vector<CoreOption> options() const;
+  // Overrides a core option; takes effect at the core's next GET_VARIABLE poll.
+  void setOption(const std::string& key, const std::string& value);
+
+  // Recent warnings and errors the core logged, oldest first (kept even when logging to stderr is off).
+  const std::vector<std::string>& recentLog() const { return recentLog_; }
+
+  // The static libretro callbacks, dispatched to the emulator whose core call is in progress on this thread.
+  bool onEnvironment(unsigned cmd, void* data);
+  void onVideo(const void* data, unsigned width, unsigned height, size_t pitch);
+  void onAudio(const int16_t* samples, size_t frames);
+  int16_t onInputState(unsigned port, unsigned device, unsigned index, unsigned id) const;
+  void onLog(retro_log_level level, const char* message);
+
+ private:
+  friend class CoreCallScope;
+  void refreshAvInfo();
+  void declareVariables(const retro_variable* variables);
+
+  std::string workDir_;
+  std::unique_ptr<CoreLibrary> core_;
+  bool initialised_ = false;
+  bool gameLoaded_ = false;
+  SystemInfo systemInfo_;
+  AvInfo avInfo_;
+  PixelFormat pixelFormat_ = PixelFormat::RGB1555;  // libretro's default until the core asks otherwise
+
+  std::array<uint16_t, kMaxPorts> inputMasks_{};
+  std::array<unsigned, kMaxPorts> portDevices_{};
+
+  uint64_t frameCount_ = 0;
+  unsigned framesLeftInRun_ = 0;
+  FrameTarget frameTarget_;
+  unsigned frameWidth_ = 0, frameHeight_ = 0;
+
+  bool captureAudio_ = false;
+  std::vector<int16_t> audio_;
+
+  std::vector<retro_memory_descriptor> memoryDescriptors_;
+  AddressSpace addressSpace_;
+
+  std::map<std::string, CoreOption> options_;
+  std::vector<std::string> optionOrder_;
+  bool optionsChanged_ = false;
+
+  std::vector<std::string> recentLog_;
+  std::string gameRomPath_;
+};
+
+}  // namespace rgym

@@ -1,0 +1,62 @@
+// The N-API face of Emulator: argument checking, Buffer/TypedArray plumbing and error translation. No emulation
+// logic lives here.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+#include <vector>
+
+#include "emulator.h"
+
+namespace rgym {
+
+class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit EmulatorWrap(const Napi::CallbackInfo& info);
+  ~EmulatorWrap() override;
+
+  // For the batch stepper: the emulator behind a JS object, or nullptr when closed.
+  Emulator* emulator() { return emulator_.get(); }
+
+ private:
+  Emulator& open(const Napi::Env& env);
+  void release();
+
+  Napi::Value LoadGame(const Napi::CallbackInfo& info);
+  Napi::Value SystemInfo(const Napi::CallbackInfo& info);
+  Napi::Value AvInfo(const Napi::CallbackInfo& info);
+  Napi::Value SetControllerPortDevice(const Napi::CallbackInfo& info);
+  Napi::Value SetInput(const Napi::CallbackInfo& info);
+  Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value RunRawBenchmark(const Napi::CallbackInfo& info);
+  Napi::Value Reset(const Napi::CallbackInfo& info);
+  Napi::Value SetFrameBuffer(const Napi::CallbackInfo& info);
+  Napi::Value FrameSize(const Napi::CallbackInfo& info);
+  Napi::Value PixelFormat(const Napi::CallbackInfo& info);
+  Napi::Value SetAudioCapture(const Napi::CallbackInfo& info);
+  Napi::Value TakeAudio(const Napi::CallbackInfo& info);
+  Napi::Value MemoryRegions(const Napi::CallbackInfo& info);
+  Napi::Value MemoryDescriptors(const Napi::CallbackInfo& info);
+  Napi::Value SetAddressBlocks(const Napi::CallbackInfo& info);
+  Napi::Value ReadAddress(const Napi::CallbackInfo& info);
+  Napi::Value WriteAddress(const Napi::CallbackInfo& info);
+  Napi::Value SaveState(const Napi::CallbackInfo& info);
+  Napi::Value LoadState(const Napi::CallbackInfo& info);
+  Napi::Value Options(const Napi::CallbackInfo& info);
+  Napi::Value SetOption(const Napi::CallbackInfo& info);
+  Napi::Value RecentLog(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  Napi::ArrayBuffer externalView(const Napi::Env& env, uint8_t* data, size_t size);
+
+  std::unique_ptr<Emulator> emulator_;
+  Napi::Reference<Napi::Uint8Array> frameBuffer_;
+  // Zero-copy views handed to JS; detached on close so a stale view reads as empty instead of freed memory.
+  std::vector<Napi::Reference<Napi::ArrayBuffer>> externalViews_;
+};
+
+Napi::Error makeError(const Napi::Env& env, const std::string& code, const std::string& message);
+
+}  // namespace rgym
