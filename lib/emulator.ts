@@ -127,6 +127,7 @@ export class Emulator {
   private readonly workDir: string;
   private readonly frameBuffer: Uint8Array;
   private av: AvInfo;
+  private readonly usableButtons: number;
 
   constructor(options: EmulatorOptions) {
     const rom = readRom(options.rom);
@@ -138,6 +139,7 @@ export class Emulator {
     }
     this.descriptor = loadCoreDescriptor(system);
     this.system = this.descriptor.system;
+    this.usableButtons = this.descriptor.buttons.reduce((mask, name, bit) => (name === null ? mask : mask | (1 << bit)), 0);
     if (rom.path) {
       const ext = extname(rom.path).slice(1).toLowerCase();
       if (!this.descriptor.ext.includes(ext) && ext !== 'bin') {
@@ -225,7 +227,11 @@ export class Emulator {
     return mask;
   }
 
-  /** Holds `mask` (bit i = button i of `buttons`) on `port` for the following frames. */
+  /**
+   * Holds `mask` (bit i = button i of `buttons`) on `port` for the following frames. Bits whose button is `null`
+   * are ignored: cores map them to extras such as Nestopia's turbo, whose timer is not part of a save state and
+   * would break determinism.
+   */
   setButtons(port: number, mask: number): void {
     const ports = this.descriptor.ports ?? 2;
     if (!Number.isInteger(port) || port < 0 || port >= ports) {
@@ -235,7 +241,7 @@ export class Emulator {
       throw new ArgumentError('INVALID_ACTION', `button mask must be an integer in [0, ${(1 << this.descriptor.buttons.length) - 1}], got ${mask}`);
     }
     try {
-      this.open.setInput(port, mask);
+      this.open.setInput(port, mask & this.usableButtons);
     } catch (e) {
       typed(e);
     }

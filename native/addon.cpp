@@ -2,11 +2,13 @@
 #include <napi.h>
 
 #include "emulator_wrap.h"
+#include "session_wrap.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeEmulator", rgym::EmulatorWrap::Define(env));
+  exports.Set("NativeSession", rgym::SessionWrap::Define(env));
   return exports;
 }
 

@@ -1,0 +1,42 @@
+import { Emulator } from '../lib/emulator.ts';
+import { testRoms } from '../test/helpers.ts';
+import { interleave, type BenchRow } from './report.ts';
+
+/** `Emulator.step(frameskip)` driven from JS, with a new button mask each step, vs the core's native loop. */
+export function benchEmulatorVsRaw(seconds: number): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const system of ['nes', 'snes'] as const) {
+    const emu = new Emulator({ rom: testRoms[system] });
+    try {
+      emu.step(120);
+      // Size chunks from a quick probe so each side runs about seconds/2 in total, in 10 alternating chunks.
+      const probeFps = emu.measureRawFps(60);
+      const framesPerChunk = Math.max(60, Math.round((probeFps * seconds) / 20));
+      for (const frameskip of [1, 4]) {
+        const steps = Math.ceil(framesPerChunk / frameskip);
+        const masks = Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff);
+        const [raw, ours] = interleave(
+          10,
+          () => [steps * frameskip, (steps * frameskip) / emu.measureRawFps(steps * frameskip)],
+          () => {
+            const start = process.hrtime.bigint();
+            for (let i = 0; i < steps; i++) {
+              emu.setButtons(0, masks[i & 63]);
+              emu.step(frameskip);
+            }
+            return [steps * frameskip, Number(process.hrtime.bigint() - start) / 1e9];
+          },
+        );
+        rows.push({ bench: 'emulator-vs-raw', system, frameskip, raw_fps: round(raw), emulator_fps: round(ours), ratio: round(ours / raw, 3) });
+      }
+    } finally {
+      emu.close();
+    }
+  }
+  return rows;
+}
+
+function round(v: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

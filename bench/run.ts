@@ -1,0 +1,28 @@
+/**
+ * `npm run bench [-- --json] [-- --seconds N] [-- --only emulator-vs-raw]`
+ *
+ * Prints frames/s of the bare core in a native loop next to what our layers reach on the same ROM in the same run,
+ * and their ratio. Raw and measured chunks alternate, so load changes on the machine hit both sides alike.
+ */
+import { parseArgs } from 'node:util';
+import { benchEmulatorVsRaw } from './emulator-vs-raw.ts';
+import type { BenchRow } from './report.ts';
+import { printRows } from './report.ts';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '3' },
+    only: { type: 'string' },
+  },
+});
+const seconds = Number(values.seconds);
+
+const suites: Record<string, () => BenchRow[]> = {
+  'emulator-vs-raw': () => benchEmulatorVsRaw(seconds),
+};
+
+for (const [name, run] of Object.entries(suites)) {
+  if (values.only && values.only !== name) continue;
+  printRows(run(), values.json);
+}

@@ -1,0 +1,69 @@
+#include "game_session.h"
+
+#include "errors.h"
+
+namespace rgym {
+
+GameSession::GameSession(Emulator& emulator, std::vector<Variable> variables, ScenarioRules rules,
+                         std::optional<LuaScenario> lua)
+    : emulator_(emulator), rules_(std::move(rules)), luaConfig_(std::move(lua)) {
+  variables_.bind(std::move(variables), emulator_.addressSpace());
+  if (rules_.rewards.empty()) rules_.rewards.emplace_back();
+  current_.assign(variables_.size(), 0);
+  previous_.assign(variables_.size(), 0);
+  deltas_.assign(variables_.size(), 0);
+  rewards_.assign(rules_.rewards.size(), 0.0);
+  reset();
+  if (luaConfig_) {
+    for (const std::string& fn : luaConfig_->rewardFunctions) {
+      if (!fn.empty()) lua_->requireFunction(fn);
+    }
+    if (!luaConfig_->doneFunction.empty()) lua_->requireFunction(luaConfig_->doneFunction);
+  }
+}
+
+void GameSession::reset() {
+  variables_.readAll(current_.data());
+  previous_ = current_;
+  std::fill(deltas_.begin(), deltas_.end(), 0);
+  std::fill(rewards_.begin(), rewards_.end(), 0.0);
+  done_ = false;
+  frame_ = 0;
+  if (luaConfig_) {
+    lua_.reset();
+    lua_ = std::make_unique<LuaScript>(luaConfig_->files, variables_, emulator_.addressSpace());
+  }
+}
+
+void GameSession::step(unsigned frames) {
+  emulator_.run(frames);
+  frame_ += frames;
+  previous_.swap(current_);
+  variables_.readAll(current_.data());
+  for (size_t i = 0; i < current_.size(); ++i) deltas_[i] = current_[i] - previous_[i];
+  evaluate();
+}
+
+void GameSession::evaluate() {
+  const int64_t* values = current_.data();
+  const int64_t* deltas = deltas_.data();
+  if (lua_) lua_->setFrame(frame_);
+  // Done before reward, as stable-retro orders them: scripts that keep state between the two see the same order.
+  done_ = luaConfig_ && !luaConfig_->doneFunction.empty() ? lua_->callBoolean(luaConfig_->doneFunction)
+                                                          : rules_.done.evaluate(values, deltas);
+  for (size_t player = 0; player < rules_.rewards.size(); ++player) {
+    const std::string* fn = luaConfig_ && player < luaConfig_->rewardFunctions.size() &&
+                                    !luaConfig_->rewardFunctions[player].empty()
+                                ? &luaConfig_->rewardFunctions[player]
+                                : nullptr;
+    if (fn != nullptr) {
+      rewards_[player] = lua_->callNumber(*fn);
+      continue;
+    }
+    double total = 0;
+    for (const RewardTerm& term : rules_.rewards[player]) total += term.evaluate(values, deltas);
+    rewards_[player] = total;
+  }
+}
+
+}  // namespace rgym

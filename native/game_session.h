@@ -1,0 +1,54 @@
+// One game being played for reward: an Emulator, the RAM variables of its data.json, and its scenario (JSON rules
+// or Lua functions). A step is: run frames with the held input -> decode variables -> reward and done, all native.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator.h"
+#include "lua_script.h"
+#include "scenario.h"
+#include "variables.h"
+
+namespace rgym {
+
+struct LuaScenario {
+  std::vector<std::string> files;
+  std::vector<std::string> rewardFunctions;  // per player; empty = use the JSON rules for that player
+  std::string doneFunction;                  // empty = use the JSON rules
+};
+
+class GameSession {
+ public:
+  GameSession(Emulator& emulator, std::vector<Variable> variables, ScenarioRules rules, std::optional<LuaScenario> lua);
+
+  // Starts an episode from the emulator's current state: deltas count from here, the frame counter restarts and
+  // Lua scripts start from a fresh state, so episodes never leak into each other.
+  void reset();
+  // Runs `frames` frames with the held input, then evaluates the scenario.
+  void step(unsigned frames);
+
+  size_t playerCount() const { return rules_.rewards.size(); }
+  size_t variableCount() const { return variables_.size(); }
+  const std::vector<int64_t>& values() const { return current_; }
+  const std::vector<double>& rewards() const { return rewards_; }
+  bool done() const { return done_; }
+  uint64_t frame() const { return frame_; }
+
+ private:
+  void evaluate();
+
+  Emulator& emulator_;
+  VariableSet variables_;
+  ScenarioRules rules_;
+  std::optional<LuaScenario> luaConfig_;
+  std::unique_ptr<LuaScript> lua_;
+  std::vector<int64_t> current_, previous_, deltas_;
+  std::vector<double> rewards_;
+  bool done_ = false;
+  uint64_t frame_ = 0;
+};
+
+}  // namespace rgym

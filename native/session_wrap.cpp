@@ -1,0 +1,230 @@
+#include "session_wrap.h"
+
+#include "emulator_wrap.h"
+#include "errors.h"
+
+namespace rgym {
+namespace {
+
+std::string stringField(const Napi::Object& o, const char* key, const std::string& fallback = "") {
+  const Napi::Value v = o.Get(key);
+  return v.IsString() ? v.As<Napi::String>().Utf8Value() : fallback;
+}
+
+double numberField(const Napi::Object& o, const char* key, double fallback = 0) {
+  const Napi::Value v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
+}
+
+// A term names its variable; "" means the per-step constant (stable-retro's reward "time").
+int variableIndex(const Napi::Object& term, const std::vector<Variable>& variables) {
+  const std::string name = stringField(term, "variable");
+  if (name.empty()) return -1;
+  for (size_t i = 0; i < variables.size(); ++i) {
+    if (variables[i].name == name) return static_cast<int>(i);
+  }
+  throw EmulatorError("SCENARIO_INVALID", "the scenario uses variable \"" + name + "\", which data.json does not define");
+}
+
+std::vector<Variable> parseVariables(const Napi::Array& list) {
+  std::vector<Variable> variables;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    const Napi::Object o = list.Get(i).As<Napi::Object>();
+    Variable v;
+    v.name = stringField(o, "name");
+    v.address = static_cast<uint64_t>(numberField(o, "address"));
+    try {
+      v.type = VariableType::parse(stringField(o, "type"));
+    } catch (const EmulatorError& e) {
+      throw EmulatorError(e.code(), "variable \"" + v.name + "\": " + e.what());
+    }
+    // Masks beyond 2^53 cannot be exact JS numbers; such masks come as decimal strings.
+    const Napi::Value mask = o.Get("mask");
+    if (mask.IsNumber()) v.mask = static_cast<uint64_t>(mask.As<Napi::Number>().Int64Value());
+    if (mask.IsString()) v.mask = std::stoull(mask.As<Napi::String>().Utf8Value());
+    variables.push_back(std::move(v));
+  }
+  return variables;
+}
+
+DoneNode parseDoneNode(const Napi::Object& o, const std::vector<Variable>& variables) {
+  DoneNode node;
+  node.all = stringField(o, "condition", "any") == "all";
+  const Napi::Value terms = o.Get("terms");
+  if (terms.IsArray()) {
+    const Napi::Array list = terms.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      const Napi::Object t = list.Get(i).As<Napi::Object>();
+      DoneTerm term;
+      term.variable = variableIndex(t, variables);
+      term.measurement = parseMeasurement(stringField(t, "measurement", "absolute"));
+      term.op = parseOperation(stringField(t, "op"));
+      term.reference = static_cast<int64_t>(numberField(t, "reference"));
+      node.terms.push_back(term);
+    }
+  }
+  const Napi::Value nodes = o.Get("nodes");
+  if (nodes.IsArray()) {
+    const Napi::Array list = nodes.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); ++i) node.nodes.push_back(parseDoneNode(list.Get(i).As<Napi::Object>(), variables));
+  }
+  return node;
+}
+
+ScenarioRules parseRules(const Napi::Object& config, const std::vector<Variable>& variables) {
+  ScenarioRules rules;
+  const Napi::Value rewards = config.Get("rewards");
+  if (rewards.IsArray()) {
+    const Napi::Array players = rewards.As<Napi::Array>();
+    for (uint32_t p = 0; p < players.Length(); ++p) {
+      const Napi::Array terms = players.Get(p).As<Napi::Array>();
+      std::vector<RewardTerm> parsed;
+      for (uint32_t i = 0; i < terms.Length(); ++i) {
+        const Napi::Object t = terms.Get(i).As<Napi::Object>();
+        RewardTerm term;
+        term.variable = variableIndex(t, variables);
+        term.measurement = parseMeasurement(stringField(t, "measurement", "delta"));
+        term.op = parseOperation(stringField(t, "op"));
+        term.reference = static_cast<int64_t>(numberField(t, "reference"));
+        term.reward = numberField(t, "reward");
+        term.penalty = numberField(t, "penalty");
+        parsed.push_back(term);
+      }
+      rules.rewards.push_back(std::move(parsed));
+    }
+  }
+  const Napi::Value done = config.Get("done");
+  if (done.IsObject()) rules.done = parseDoneNode(done.As<Napi::Object>(), variables);
+  return rules;
+}
+
+std::optional<LuaScenario> parseLua(const Napi::Object& config) {
+  const Napi::Value lua = config.Get("lua");
+  if (!lua.IsObject()) return std::nullopt;
+  const Napi::Object o = lua.As<Napi::Object>();
+  LuaScenario scenario;
+  const Napi::Array files = o.Get("files").As<Napi::Array>();
+  for (uint32_t i = 0; i < files.Length(); ++i) scenario.files.push_back(files.Get(i).As<Napi::String>().Utf8Value());
+  const Napi::Value rewardFns = o.Get("rewardFunctions");
+  if (rewardFns.IsArray()) {
+    const Napi::Array list = rewardFns.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      const Napi::Value fn = list.Get(i);
+      scenario.rewardFunctions.push_back(fn.IsString() ? fn.As<Napi::String>().Utf8Value() : "");
+    }
+  }
+  scenario.doneFunction = stringField(o, "doneFunction");
+  return scenario;
+}
+
+template <typename Body>
+Napi::Value guardedCall(const Napi::Env& env, Body&& body) {
+  try {
+    return body();
+  } catch (const EmulatorError& e) {
+    makeError(env, e.code(), e.what()).ThrowAsJavaScriptException();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    makeError(env, "INVALID_ARGUMENT", e.what()).ThrowAsJavaScriptException();
+  }
+  return env.Undefined();
+}
+
+}  // namespace
+
+Napi::Function SessionWrap::Define(Napi::Env env) {
+  return DefineClass(env, "NativeSession",
+                     {
+                         InstanceMethod("bindOutputs", &SessionWrap::BindOutputs),
+                         InstanceMethod("reset", &SessionWrap::Reset),
+                         InstanceMethod("step", &SessionWrap::Step),
+                         InstanceMethod("close", &SessionWrap::Close),
+                     });
+}
+
+// new NativeSession(nativeEmulator, { variables, rewards, done, lua })
+SessionWrap::SessionWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SessionWrap>(info) {
+  guardedCall(info.Env(), [&]() -> Napi::Value {
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsObject()) {
+      throw EmulatorError("INVALID_ARGUMENT", "NativeSession(emulator, config)");
+    }
+    EmulatorWrap* wrap = EmulatorWrap::Unwrap(info[0].As<Napi::Object>());
+    if (wrap == nullptr || wrap->emulator() == nullptr) throw EmulatorError("EMULATOR_CLOSED", "the emulator is closed");
+    const Napi::Object config = info[1].As<Napi::Object>();
+    std::vector<Variable> variables = parseVariables(config.Get("variables").As<Napi::Array>());
+    ScenarioRules rules = parseRules(config, variables);
+    session_ = std::make_unique<GameSession>(*wrap->emulator(), std::move(variables), std::move(rules), parseLua(config));
+    emulatorObject_ = Napi::Persistent(info[0].As<Napi::Object>());
+    emulatorWrap_ = wrap;
+    return info.Env().Undefined();
+  });
+}
+
+GameSession& SessionWrap::open() {
+  if (session_ && emulatorWrap_->emulator() == nullptr) session_.reset();  // its memory is gone with the core
+  if (!session_) throw EmulatorError("EMULATOR_CLOSED", "the session or its emulator is closed");
+  return *session_;
+}
+
+Napi::Value SessionWrap::BindOutputs(const Napi::CallbackInfo& info) {
+  return guardedCall(info.Env(), [&]() -> Napi::Value {
+    GameSession& s = open();
+    if (info.Length() < 3 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
+      throw EmulatorError("INVALID_ARGUMENT", "bindOutputs(values: Float64Array, rewards: Float64Array, done: Uint8Array)");
+    }
+    Napi::Float64Array values = info[0].As<Napi::Float64Array>();
+    Napi::Float64Array rewards = info[1].As<Napi::Float64Array>();
+    Napi::Uint8Array done = info[2].As<Napi::Uint8Array>();
+    if (values.ElementLength() != s.variableCount() || rewards.ElementLength() != s.playerCount() || done.ElementLength() < 1) {
+      throw EmulatorError("INVALID_ARGUMENT", "output arrays have the wrong length");
+    }
+    values_ = Napi::Persistent(values);
+    rewards_ = Napi::Persistent(rewards);
+    done_ = Napi::Persistent(done);
+    publish();
+    return info.Env().Undefined();
+  });
+}
+
+void SessionWrap::publish() {
+  if (values_.IsEmpty() || !session_) return;
+  Napi::Float64Array values = values_.Value();
+  Napi::Float64Array rewards = rewards_.Value();
+  const auto& v = session_->values();
+  for (size_t i = 0; i < v.size(); ++i) values[i] = static_cast<double>(v[i]);
+  const auto& r = session_->rewards();
+  for (size_t i = 0; i < r.size(); ++i) rewards[i] = r[i];
+  done_.Value()[0] = session_->done() ? 1 : 0;
+}
+
+Napi::Value SessionWrap::Reset(const Napi::CallbackInfo& info) {
+  return guardedCall(info.Env(), [&]() -> Napi::Value {
+    open().reset();
+    publish();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value SessionWrap::Step(const Napi::CallbackInfo& info) {
+  return guardedCall(info.Env(), [&]() -> Napi::Value {
+    GameSession& s = open();
+    if (info.Length() < 1 || !info[0].IsNumber()) throw EmulatorError("INVALID_ARGUMENT", "step(frames)");
+    const int64_t frames = info[0].As<Napi::Number>().Int64Value();
+    if (frames < 1 || frames > 1000000) throw EmulatorError("INVALID_ARGUMENT", "frames must be in [1, 1000000]");
+    s.step(static_cast<unsigned>(frames));
+    publish();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value SessionWrap::Close(const Napi::CallbackInfo& info) {
+  session_.reset();
+  values_.Reset();
+  rewards_.Reset();
+  done_.Reset();
+  emulatorObject_.Reset();
+  return info.Env().Undefined();
+}
+
+}  // namespace rgym

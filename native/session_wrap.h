@@ -1,0 +1,38 @@
+// N-API face of GameSession. Results go into typed arrays JS hands over once (bindOutputs), so a step allocates
+// nothing on either side.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "emulator_wrap.h"
+#include "game_session.h"
+
+namespace rgym {
+
+class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit SessionWrap(const Napi::CallbackInfo& info);
+
+  GameSession* session() { return session_.get(); }
+  // Copies the session's results into the bound output arrays.
+  void publish();
+
+ private:
+  Napi::Value BindOutputs(const Napi::CallbackInfo& info);
+  Napi::Value Reset(const Napi::CallbackInfo& info);
+  Napi::Value Step(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  GameSession& open();
+
+  std::unique_ptr<GameSession> session_;
+  Napi::ObjectReference emulatorObject_;  // keeps the emulator alive as long as the session
+  EmulatorWrap* emulatorWrap_ = nullptr;  // to notice when the emulator was closed under the session
+  Napi::Reference<Napi::Float64Array> values_, rewards_;
+  Napi::Reference<Napi::Uint8Array> done_;
+};
+
+}  // namespace rgym
