@@ -15,6 +15,7 @@ test('two NES and two SNES emulators in one process run interleaved, independent
   const patterns = [['RIGHT'], ['LEFT'], ['RIGHT'], ['LEFT', 'A']];
   const run = (emus: Emulator[]) => {
     const log: number[][] = emus.map(() => []);
+    for (const emu of emus) emu.step(10); // past the ROMs' power-on initialisation
     for (let step = 0; step < 60; step++) {
       emus.forEach((emu, i) => {
         emu.setButtons(0, step < 54 && step % 3 === i % 3 ? emu.buttonMask(patterns[i]) : 0);

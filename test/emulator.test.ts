@@ -16,7 +16,7 @@ test('NES: avInfo, pads reach RAM in the documented bit layout, counters advance
     assert.ok(Math.abs(emu.avInfo.fps - 60) < 1.1, `fps ${emu.avInfo.fps}`);
     assert.ok(emu.avInfo.sampleRate > 0);
 
-    emu.step(5);
+    emu.step(10); // past the ROMs' power-on initialisation
     const frame0 = u16(emu.read(nesRam.frame, 2));
     // The ROM stores pad 1 as A,B,Select,Start,Up,Down,Left,Right from bit 7 down.
     const romBit: Record<string, number> = { A: 7, B: 6, SELECT: 5, START: 4, UP: 3, DOWN: 2, LEFT: 1, RIGHT: 0 };
@@ -45,7 +45,7 @@ test('SNES: avInfo, pads reach RAM as the 16-bit auto-joypad word, counters adva
     assert.equal(emu.avInfo.baseWidth, 256);
     assert.equal(emu.avInfo.baseHeight, 224);
     assert.ok(Math.abs(emu.avInfo.fps - 60.1) < 0.2, `fps ${emu.avInfo.fps}`);
-    emu.step(5);
+    emu.step(10); // past the ROMs' power-on initialisation
     const frame0 = u16(emu.read(snesRam.frame, 2));
     const joypadBit: Record<string, number> = { B: 15, Y: 14, SELECT: 13, START: 12, UP: 11, DOWN: 10, LEFT: 9, RIGHT: 8, A: 7, X: 6, L: 5, R: 4 };
     for (const [button, bit] of Object.entries(joypadBit)) {
@@ -89,7 +89,7 @@ test('x/y follow the d-pad on both systems', () => {
   for (const [system, ram] of [['nes', nesRam], ['snes', snesRam]] as const) {
     const emu = new Emulator({ rom: testRoms[system] });
     try {
-      emu.step(3);
+      emu.step(10);
       const x0 = emu.read(ram.x)[0];
       const y0 = emu.read(ram.y)[0];
       emu.setButtons(0, emu.buttonMask(['RIGHT', 'DOWN']));
