@@ -257,14 +257,12 @@ std::vector<uint8_t> Emulator::saveState() {
 void Emulator::loadState(const uint8_t* data, size_t size) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
   CoreCallScope scope(this);
-  const size_t expected = core_->retro_serialize_size();
-  if (size != expected) {
-    throw EmulatorError("STATE_INVALID", "the state is " + std::to_string(size) + " bytes but " +
-                                             systemInfo_.libraryName + " states for this game are " +
-                                             std::to_string(expected) + " bytes (states belong to the core that wrote them)");
-  }
+  // No size check: some cores (Nestopia) write states whose size depends on the machine's contents. Each core
+  // validates its own format instead.
+  if (size == 0) throw EmulatorError("STATE_INVALID", "the state is empty");
   if (!core_->retro_unserialize(data, size)) {
-    throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " rejected the state");
+    throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " rejected the state (" + std::to_string(size) +
+                                             " bytes); states belong to the core and game that wrote them");
   }
 }
 

@@ -27,8 +27,11 @@ void GameSession::reset() {
   previous_ = current_;
   std::fill(deltas_.begin(), deltas_.end(), 0);
   std::fill(rewards_.begin(), rewards_.end(), 0.0);
-  done_ = false;
   frame_ = 0;
+  // JSON done rules are pure, so they can say whether the start state already satisfies them (boot recipe checks
+  // use this); script functions only ever run on steps.
+  const bool scriptedDone = luaConfig_ && !luaConfig_->doneFunction.empty();
+  done_ = !scriptedDone && rules_.done.evaluate(current_.data(), deltas_.data());
   if (luaConfig_) {
     lua_.reset();
     lua_ = std::make_unique<LuaScript>(luaConfig_->files, variables_, emulator_.addressSpace());

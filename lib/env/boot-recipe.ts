@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Emulator } from '../emulator.ts';
+import { IntegrationError, StateError } from '../errors.ts';
+import { getIntegration, getRomPath } from '../integration/data-api.ts';
+import { dataDir, type LookupOptions } from '../integration/paths.ts';
+import type { Integration, StateInfo } from '../integration/types.ts';
+import { nativeAddon } from '../native.ts';
+import { writeStateFile } from '../state-file.ts';
+
+/**
+ * Start states we may not ship (a commercial game's) or need not ship (our own) are declared in metadata.json as a
+ * boot recipe: button presses from power-on, and a check on RAM variables that must hold at the end. Running the
+ * recipe on the user's ROM yields the state; a failed check writes nothing.
+ */
+export function builtStatePath(game: string, name: string, options: LookupOptions = {}): string {
+  return join(dataDir(options), 'states', game, `${name}.state`);
+}
+
+/** Runs one state's recipe and returns the raw core state. Throws STATE_INVALID when its check fails. */
+export function runBootRecipe(integration: Integration, name: string, romPath: string): Buffer {
+  const info: StateInfo | undefined = integration.metadata.states?.[name];
+  if (!info?.recipe) {
+    throw new StateError('STATE_NOT_FOUND', `${integration.name}: metadata.json declares no boot recipe for state "${name}"`, {
+      file: join(integration.dir, 'metadata.json'),
+      field: `/states/${name}`,
+    });
+  }
+  const emu = new Emulator({ rom: romPath, system: integration.system });
+  try {
+    for (const step of info.recipe) {
+      emu.setButtons(0, emu.buttonMask(step.buttons ?? []));
+      emu.step(step.frames);
+    }
+    emu.setButtons(0, 0);
+    const failed = failedChecks(emu, integration, info);
+    if (failed.length > 0) {
+      throw new StateError('STATE_INVALID', `${integration.name}: the boot recipe of "${name}" did not reach its goal: ${failed.join('; ')}. Is this the right ROM?`, {
+        file: join(integration.dir, 'metadata.json'),
+        field: `/states/${name}/check`,
+      });
+    }
+    return emu.saveState();
+  } finally {
+    emu.close();
+  }
+}
+
+/** The checks that do not hold, evaluated by the native scenario engine as one done node per check. */
+function failedChecks(emu: Emulator, integration: Integration, info: StateInfo): string[] {
+  const checks = Object.entries(info.check ?? {});
+  if (checks.length === 0) return [];
+  const variables = Object.entries(integration.data.info).map(([n, v]) => ({ name: n, address: v.address, type: v.type, mask: v.mask }));
+  for (const [variable] of checks) {
+    if (!integration.data.info[variable]) {
+      throw new IntegrationError('SCENARIO_INVALID', `boot recipe check names unknown variable "${variable}"`, { file: join(integration.dir, 'metadata.json') });
+    }
+  }
+  const { NativeSession } = nativeAddon() as unknown as {
+    NativeSession: new (emu: unknown, config: unknown) => { bindOutputs(v: Float64Array, r: Float64Array, d: Uint8Array): void; close(): void };
+  };
+  const failed: string[] = [];
+  const values = new Float64Array(variables.length);
+  for (const [variable, check] of checks) {
+    // A session whose only done rule is this check: its reset() evaluates the rule on the current state.
+    const session = new NativeSession(emu.nativeHandle, {
+      variables,
+      rewards: [[]],
+      done: { condition: 'all', terms: [{ variable, measurement: 'absolute', op: check.op, reference: check.reference ?? 0 }], nodes: [] },
+    });
+    const done = new Uint8Array(1);
+    session.bindOutputs(values, new Float64Array(1), done);
+    session.close();
+    if (done[0] !== 1) {
+      const value = values[variables.findIndex((v) => v.name === variable)];
+      failed.push(`${variable} = ${value}, expected ${check.op} ${check.reference ?? 0}`);
+    }
+  }
+  return failed;
+}
+
+/** Builds (or rebuilds) the named states, or every state with a recipe, into the user's data dir. */
+export function buildStates(game: string, names: string[] | undefined, options: LookupOptions = {}): string[] {
+  const integration = getIntegration(game, options);
+  const romPath = getRomPath(game, options);
+  const wanted = names ?? Object.keys(integration.metadata.states ?? {}).filter((n) => integration.metadata.states![n].recipe);
+  return wanted.map((name) => {
+    const state = runBootRecipe(integration, name, romPath);
+    const path = builtStatePath(game, name, options);
+    mkdirSync(dirname(path), { recursive: true });
+    writeStateFile(path, state);
+    return path;
+  });
+}

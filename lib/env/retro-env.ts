@@ -1,0 +1,390 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Emulator } from '../emulator.ts';
+import { ArgumentError, IntegrationError, LifecycleError, RetroError, StateError } from '../errors.ts';
+import { getIntegration, getRomPath } from '../integration/data-api.ts';
+import type { LookupOptions } from '../integration/paths.ts';
+import type { Integration, Scenario } from '../integration/types.ts';
+import { readJsonFile } from '../integration/json-file.ts';
+import { validateDocument } from '../integration/schemas.ts';
+import { nativeAddon } from '../native.ts';
+import { readStateFile } from '../state-file.ts';
+import { Rng } from '../rng.ts';
+import { Box } from '../spaces/box.ts';
+import { Discrete } from '../spaces/discrete.ts';
+import { MultiBinary } from '../spaces/multi-binary.ts';
+import { MultiDiscrete } from '../spaces/multi-discrete.ts';
+import {
+  Actions,
+  buttonNames,
+  comboGroups,
+  decodeDiscrete,
+  decodeMultiBinary,
+  decodeMultiDiscrete,
+  filterMask,
+  type ComboGroup,
+} from './action-codec.ts';
+import { buildStates, builtStatePath } from './boot-recipe.ts';
+import { planScenario, type TsScenario } from './scenario-plan.ts';
+
+/** Start-state choices besides a state's name, as stable-retro's `retro.State`. */
+export const State = {
+  /** The integration's `default_state` from metadata.json (power-on when it names none). */
+  DEFAULT: '__default__',
+  /** Power-on: no state loaded. */
+  NONE: '__none__',
+} as const;
+
+/** What observations are, as stable-retro's `retro.Observations`. */
+export const Observations = { IMAGE: 'image', RAM: 'ram' } as const;
+export type Observations = (typeof Observations)[keyof typeof Observations];
+
+export interface MakeOptions extends LookupOptions {
+  /** A state name, `State.DEFAULT` (default) or `State.NONE`. */
+  state?: string;
+  /** A scenario name of the integration (`scenario` by default) or a path to a scenario .json. */
+  scenario?: string;
+  /** A path to a data.json to use instead of the integration's. */
+  info?: string;
+  /** How actions are encoded; `Actions.FILTERED` by default, like stable-retro. */
+  useRestrictedActions?: Actions;
+  /** `image` (H×W×3 uint8, default) or `ram` (the system RAM, uint8). */
+  obsType?: Observations;
+  /** Players controlled by the agent (1 by default). */
+  players?: number;
+  /** Frames emulated per step with the same input (1 by default); reward is measured over all of them. */
+  frameskip?: number;
+  /** Core option overrides. */
+  coreOptions?: Record<string, string>;
+}
+
+export type Action = number | ArrayLike<number>;
+
+export interface StepResult {
+  observation: Uint8Array;
+  /** Player 1's reward; every player's is in `rewards`. */
+  reward: number;
+  rewards: number[];
+  terminated: boolean;
+  truncated: boolean;
+  info: Record<string, number>;
+}
+
+/**
+ * A game as a Gymnasium-style environment: `reset()`, `step(action)`, typed spaces, `info` with the RAM variables
+ * of the integration's data.json, reward and done from its scenario (JSON rules and Lua evaluated natively; a
+ * `ts:` script runs in JS after each step).
+ *
+ * ```ts
+ * const env = make('TinyKart-Nes');
+ * let { observation, info } = env.reset({ seed: 1 });
+ * const { reward, terminated } = env.step(env.actionSpace.sample());
+ * env.close();
+ * ```
+ * `observation` is a fresh array each step (shape `observationSpace.shape`), safe to keep.
+ */
+export class RetroEnv {
+  readonly game: string;
+  readonly integration: Integration;
+  readonly emulator: Emulator;
+  readonly players: number;
+  readonly frameskip: number;
+  readonly useRestrictedActions: Actions;
+  readonly obsType: Observations;
+  readonly actionSpace: Discrete | MultiBinary | MultiDiscrete;
+  readonly observationSpace: Box<readonly number[], 'uint8'>;
+  readonly stateName: string | null;
+  /** Seeded at `reset({ seed })`; for wrappers that need randomness tied to the episode seed. */
+  rng: Rng = Rng.fromSeed(0);
+
+  private readonly session: { bindOutputs(v: Float64Array, r: Float64Array, d: Uint8Array): void; reset(): void; step(frames: number): void; close(): void };
+  private readonly variableNames: string[];
+  private readonly values: Float64Array;
+  private readonly rewardOut: Float64Array;
+  private readonly doneOut = new Uint8Array(1);
+  private readonly groups: ComboGroup[];
+  private readonly ts: TsScenario | undefined;
+  private tsState: Record<string, unknown> = {};
+  private readonly initialState: Buffer;
+  private readonly crop: [number, number, number, number] | undefined;
+  private readonly lookup: LookupOptions;
+  private frame = 0;
+  private needsReset = true;
+  private isClosed = false;
+
+  constructor(game: string, options: MakeOptions = {}) {
+    this.game = game;
+    this.lookup = { integrationPaths: options.integrationPaths, dataDir: options.dataDir, env: options.env };
+    this.integration = getIntegration(game, options);
+    this.players = options.players ?? 1;
+    this.frameskip = options.frameskip ?? 1;
+    this.useRestrictedActions = options.useRestrictedActions ?? Actions.FILTERED;
+    this.obsType = options.obsType ?? Observations.IMAGE;
+    if (!Number.isInteger(this.players) || this.players < 1) throw new ArgumentError('INVALID_ARGUMENT', `players must be a positive integer, got ${this.players}`);
+    if (!Number.isInteger(this.frameskip) || this.frameskip < 1) throw new ArgumentError('INVALID_ARGUMENT', `frameskip must be a positive integer, got ${this.frameskip}`);
+    if (!Object.values(Actions).includes(this.useRestrictedActions)) {
+      throw new ArgumentError('INVALID_ARGUMENT', `useRestrictedActions must be one of ${Object.values(Actions).join(', ')}`);
+    }
+    if (!Object.values(Observations).includes(this.obsType)) throw new ArgumentError('INVALID_ARGUMENT', `obsType must be image or ram`);
+
+    const { scenario, file: scenarioFile } = this.loadScenario(options.scenario);
+    const data = options.info ? validateDocument('data', readJsonFile(options.info), options.info) : this.integration.data;
+    const plan = planScenario(data, scenario, scenarioFile, this.integration.dir, this.players);
+    this.ts = plan.ts;
+    this.crop = scenario.crop;
+
+    this.emulator = new Emulator({ rom: getRomPath(game, options), system: this.integration.system, coreOptions: options.coreOptions });
+    try {
+      if (this.players > (this.emulator.descriptor.ports ?? 2)) {
+        throw new ArgumentError('INVALID_ARGUMENT', `${game} supports at most ${this.emulator.descriptor.ports ?? 2} players`);
+      }
+      this.stateName = this.resolveStateName(options.state ?? State.DEFAULT);
+      if (this.stateName !== null) this.emulator.loadState(readStateFile(this.statePath(this.stateName, options)));
+      this.initialState = this.emulator.saveState();
+
+      const { NativeSession } = nativeAddon() as unknown as { NativeSession: new (emu: unknown, config: unknown) => RetroEnv['session'] };
+      try {
+        this.session = new NativeSession(this.emulator.nativeHandle, plan.native);
+      } catch (e) {
+        throw asTyped(e, scenarioFile);
+      }
+      this.variableNames = plan.native.variables.map((v) => v.name);
+      this.values = new Float64Array(this.variableNames.length);
+      this.rewardOut = new Float64Array(this.players);
+      this.session.bindOutputs(this.values, this.rewardOut, this.doneOut);
+
+      this.groups = comboGroups(this.emulator.buttons, scenario.actions ?? this.emulator.descriptor.actions);
+      this.actionSpace = this.makeActionSpace();
+      this.observationSpace = this.makeObservationSpace();
+    } catch (e) {
+      this.emulator.close();
+      throw e;
+    }
+  }
+
+  private loadScenario(name: string | undefined): { scenario: Scenario; file: string } {
+    const scenarioName = name ?? 'scenario';
+    if (scenarioName.endsWith('.json')) {
+      return { scenario: validateDocument('scenario', readJsonFile(scenarioName), scenarioName), file: scenarioName };
+    }
+    const scenario = this.integration.scenarios[scenarioName];
+    if (!scenario) {
+      throw new IntegrationError('SCENARIO_INVALID', `${this.game} has no scenario "${scenarioName}" (it has: ${Object.keys(this.integration.scenarios).join(', ') || 'none'})`, {
+        file: join(this.integration.dir, `${scenarioName}.json`),
+      });
+    }
+    return { scenario, file: join(this.integration.dir, `${scenarioName}.json`) };
+  }
+
+  private resolveStateName(state: string): string | null {
+    if (state === State.NONE) return null;
+    if (state === State.DEFAULT) return this.integration.metadata.default_state ?? null;
+    return state.replace(/\.state$/, '');
+  }
+
+  /**
+   * A state ships in the integration folder, or was built into the data dir from its boot recipe (see
+   * `retro states build`); a missing state that has a recipe is built now, once.
+   */
+  private statePath(name: string, options: LookupOptions): string {
+    const candidates = [join(this.integration.dir, `${name}.state`), builtStatePath(this.game, name, options)];
+    let found = candidates.find((p) => existsSync(p));
+    if (!found && this.integration.metadata.states?.[name]?.recipe) {
+      found = buildStates(this.game, [name], options)[0];
+    }
+    if (!found) {
+      const available = this.integration.states.filter((s) => !s.startsWith('_'));
+      throw new StateError('STATE_NOT_FOUND', `${this.game} has no state "${name}" (looked in ${candidates.join(', ')}; available: ${available.join(', ') || 'none'})`, {
+        file: candidates[0],
+      });
+    }
+    return found;
+  }
+
+  private makeActionSpace(): Discrete | MultiBinary | MultiDiscrete {
+    const buttons = this.emulator.buttons.length;
+    switch (this.useRestrictedActions) {
+      case Actions.DISCRETE:
+        return new Discrete(this.groups.reduce((n, g) => n * g.combos.length, 1) ** this.players);
+      case Actions.MULTI_DISCRETE:
+        return new MultiDiscrete(Array.from({ length: this.players }, () => this.groups.map((g) => g.combos.length)).flat());
+      default:
+        return new MultiBinary(buttons * this.players);
+    }
+  }
+
+  private makeObservationSpace(): Box<readonly number[], 'uint8'> {
+    if (this.obsType === Observations.RAM) {
+      const size = this.emulator.memory.systemRam?.length ?? 0;
+      return new Box(0, 255, [size], 'uint8');
+    }
+    const [height, width] = this.imageShape();
+    return new Box(0, 255, [height, width, 3], 'uint8');
+  }
+
+  private imageShape(): [number, number] {
+    const { baseWidth, baseHeight } = this.emulator.avInfo;
+    if (!this.crop) return [baseHeight, baseWidth];
+    const [x, y, w, h] = this.crop;
+    return [h || baseHeight - y, w || baseWidth - x];
+  }
+
+  private check(): void {
+    if (this.isClosed) throw new LifecycleError('ENV_CLOSED', `the ${this.game} env is closed`);
+  }
+
+  /** Buttons of one player, by bit. */
+  get buttons(): readonly (string | null)[] {
+    return this.emulator.buttons;
+  }
+
+  /** Starts an episode from the start state. `seed` seeds `env.rng` (the game itself is deterministic). */
+  reset(args: { seed?: number; options?: { state?: string } } = {}): { observation: Uint8Array; info: Record<string, number> } {
+    this.check();
+    if (args.seed !== undefined) this.rng = Rng.fromSeed(args.seed);
+    const state = args.options?.state;
+    if (state !== undefined) {
+      const name = this.resolveStateName(state);
+      if (name === null) this.emulator.loadState(this.initialState);
+      else this.emulator.loadStateFile(this.statePath(name, this.lookup));
+    } else {
+      this.emulator.loadState(this.initialState);
+    }
+    for (let p = 0; p < this.players; p++) this.emulator.setButtons(p, 0);
+    this.session.reset();
+    this.tsState = {};
+    this.frame = 0;
+    this.needsReset = false;
+    const info = this.info();
+    if (this.ts?.reset) this.callTs(this.ts.reset, info, { frame: 0, timestep: 0 });
+    return { observation: this.observe(), info };
+  }
+
+  /** Decodes an action into one button mask per player; throws INVALID_ACTION for anything outside actionSpace. */
+  actionToMasks(action: Action): number[] {
+    if (!this.actionSpace.contains(action)) {
+      throw new ArgumentError('INVALID_ACTION', `action ${describe(action)} is not in the action space ${this.actionSpace.toString()}`);
+    }
+    const buttons = this.emulator.buttons.length;
+    switch (this.useRestrictedActions) {
+      case Actions.DISCRETE:
+        return decodeDiscrete(action as number, this.groups, this.players);
+      case Actions.MULTI_DISCRETE:
+        return decodeMultiDiscrete(action as ArrayLike<number>, this.groups, this.players);
+      case Actions.FILTERED:
+        return decodeMultiBinary(action as ArrayLike<number>, buttons, this.players).map((m) => filterMask(m, this.groups));
+      default:
+        return decodeMultiBinary(action as ArrayLike<number>, buttons, this.players);
+    }
+  }
+
+  step(action: Action): StepResult {
+    this.check();
+    if (this.needsReset) throw new LifecycleError('ENV_NOT_RESET', 'call reset() before step()');
+    const masks = this.actionToMasks(action);
+    masks.forEach((mask, port) => this.emulator.setButtons(port, mask));
+    try {
+      this.session.step(this.frameskip);
+    } catch (e) {
+      throw asTyped(e);
+    }
+    this.frame += this.frameskip;
+    const info = this.info();
+    let terminated = this.doneOut[0] === 1;
+    const rewards = Array.from(this.rewardOut);
+    if (this.ts) {
+      const scenario = { frame: this.frame, timestep: Math.floor(this.frame / 4) };
+      if (this.ts.done) terminated = Boolean(this.callTs(this.ts.done, info, scenario));
+      this.ts.rewards.forEach((fn, p) => {
+        if (fn) rewards[p] = Number(this.callTs(fn, info, scenario));
+      });
+    }
+    return { observation: this.observe(), reward: rewards[0], rewards, terminated, truncated: false, info };
+  }
+
+  private callTs(fn: NonNullable<TsScenario['done']>, info: Record<string, number>, scenario: { frame: number; timestep: number }): number | boolean {
+    try {
+      return fn(info, scenario, this.tsState);
+    } catch (e) {
+      throw new RetroError('SCRIPT_ERROR', `TypeScript scenario function ${fn.name}() failed: ${(e as Error).message}`, {}, { cause: e });
+    }
+  }
+
+  private info(): Record<string, number> {
+    const info: Record<string, number> = {};
+    for (let i = 0; i < this.variableNames.length; i++) info[this.variableNames[i]] = this.values[i];
+    return info;
+  }
+
+  private observe(): Uint8Array {
+    if (this.obsType === Observations.RAM) return Uint8Array.from(this.emulator.memory.systemRam ?? []);
+    return this.render();
+  }
+
+  /** The current frame as a fresh H×W×3 RGB array (cropped as the scenario says). */
+  render(): Uint8Array {
+    this.check();
+    const { data, width } = this.emulator.getFrame();
+    const [height, outWidth] = this.imageShape();
+    const [x, y] = this.crop ?? [0, 0];
+    if (x === 0 && outWidth === width) return data.slice(y * width * 3, (y + height) * width * 3);
+    const out = new Uint8Array(height * outWidth * 3);
+    for (let row = 0; row < height; row++) {
+      const from = ((y + row) * width + x) * 3;
+      out.set(data.subarray(from, from + outWidth * 3), row * outWidth * 3);
+    }
+    return out;
+  }
+
+  /** Names of the buttons an action presses, one list per player. */
+  getActionMeaning(action: Action): string[][] {
+    return this.actionToMasks(action).map((m) => buttonNames(m, this.emulator.buttons));
+  }
+
+  saveState(): Buffer {
+    this.check();
+    return this.emulator.saveState();
+  }
+
+  loadState(state: Uint8Array): void {
+    this.check();
+    this.emulator.loadState(state);
+    this.session.reset();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.session.close();
+    this.emulator.close();
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+}
+
+function describe(action: Action): string {
+  if (typeof action === 'number') return String(action);
+  if (action && typeof (action as ArrayLike<number>).length === 'number') return `[${Array.from(action as ArrayLike<number>).join(', ')}]`;
+  return String(action);
+}
+
+function asTyped(e: unknown, file?: string): unknown {
+  if (e instanceof RetroError || !(e instanceof Error)) return e;
+  const code = (e as { code?: string }).code;
+  if (code === 'SCRIPT_ERROR') {
+    const where = /([^\s:]+\.lua):(\d+):/.exec(e.message);
+    return new RetroError('SCRIPT_ERROR', e.message, { file: where?.[1] ?? file, line: where ? Number(where[2]) : undefined }, { cause: e });
+  }
+  if (code === 'SCENARIO_INVALID' || code === 'INVALID_ARGUMENT' || code === 'ADDRESS_UNMAPPED') {
+    return new IntegrationError(code === 'SCENARIO_INVALID' ? 'SCENARIO_INVALID' : 'SCHEMA_INVALID', `${file ?? 'scenario'}: ${e.message}`, { file }, { cause: e });
+  }
+  if (code === 'EMULATOR_CLOSED') return new LifecycleError('ENV_CLOSED', e.message, {}, { cause: e });
+  return e;
+}
+
+/** Creates an environment for a game: `make('TinyKart-Nes', { state: 'Track1' })`. */
+export function make(game: string, options: MakeOptions = {}): RetroEnv {
+  return new RetroEnv(game, options);
+}

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { IntegrationError, ScriptError } from '../errors.ts';
+import type { DoneNode, GameData, RewardSpec, RewardVariable, Scenario } from '../integration/types.ts';
+
+/** The native session's configuration (native/session_wrap.cpp parses exactly this shape). */
+export interface NativeScenarioConfig {
+  variables: { name: string; address: number; type: string; mask?: number | string }[];
+  rewards: NativeRewardTerm[][];
+  done: NativeDoneNode;
+  lua?: { files: string[]; rewardFunctions: (string | null)[]; doneFunction: string };
+}
+interface NativeRewardTerm {
+  variable: string;
+  measurement: string;
+  op: string;
+  reference: number;
+  reward: number;
+  penalty: number;
+}
+interface NativeDoneNode {
+  condition: 'any' | 'all';
+  terms: { variable: string; measurement: string; op: string; reference: number }[];
+  nodes: NativeDoneNode[];
+}
+
+/** The signature of a TypeScript scenario function (`"script": "ts:<name>"`). */
+export type TsScenarioFunction = (
+  data: Readonly<Record<string, number>>,
+  scenario: { frame: number; timestep: number },
+  state: Record<string, unknown>,
+) => number | boolean;
+
+/**
+ * Reward and done functions that run in JS after each native step, and an optional `reset` the script module may
+ * export: called at every env reset with the start state's variables, e.g. to remember them for deltas.
+ */
+export interface TsScenario {
+  rewards: (TsScenarioFunction | null)[];
+  done: TsScenarioFunction | null;
+  reset: TsScenarioFunction | null;
+}
+
+export interface ScenarioPlan {
+  native: NativeScenarioConfig;
+  ts?: TsScenario;
+}
+
+/** Splits `"lua:fn"` / `"ts:fn"` / bare `"fn"` (Lua, as stable-retro) into language and function name. */
+function parseScriptRef(ref: string): { language: string; fn: string } {
+  const colon = ref.indexOf(':');
+  return colon < 0 ? { language: 'lua', fn: ref } : { language: ref.slice(0, colon), fn: ref.slice(colon + 1) };
+}
+
+function rewardTerms(spec: RewardSpec | undefined): NativeRewardTerm[] {
+  const term = (variable: string, v: RewardVariable): NativeRewardTerm => ({
+    variable,
+    measurement: v.measurement ?? 'delta',
+    op: v.op ?? '',
+    reference: v.reference ?? 0,
+    reward: v.reward ?? 0,
+    penalty: v.penalty ?? 0,
+  });
+  const terms = Object.entries(spec?.variables ?? {}).map(([name, v]) => term(name, v));
+  if (spec?.time) terms.push(term('', spec.time));
+  return terms;
+}
+
+function doneNode(node: DoneNode | undefined): NativeDoneNode {
+  return {
+    condition: node?.condition ?? 'any',
+    terms: Object.entries(node?.variables ?? {}).map(([name, v]) => ({
+      variable: name,
+      measurement: v.measurement ?? 'absolute',
+      op: v.op ?? '',
+      reference: v.reference ?? 0,
+    })),
+    nodes: Object.values(node?.nodes ?? {}).map(doneNode),
+  };
+}
+
+/**
+ * Turns a validated scenario into the native session's rules, Lua files and function names, and the TypeScript
+ * functions (loaded now, with no build step for the user) for `ts:` scripts.
+ */
+export function planScenario(data: GameData, scenario: Scenario, scenarioFile: string, dir: string, players: number): ScenarioPlan {
+  const specs: (RewardSpec | undefined)[] = scenario.rewards ?? [scenario.reward];
+  const perPlayer = Array.from({ length: players }, (_, p) => specs[p] ?? specs[0]);
+  const scripts = (scenario.scripts ?? []).map((file) => join(dir, file));
+  for (const file of scripts) {
+    if (!existsSync(file)) throw new IntegrationError('SCENARIO_INVALID', `${scenarioFile}: script ${file} does not exist`, { file: scenarioFile, field: '/scripts' });
+  }
+  const luaFiles = scripts.filter((f) => f.endsWith('.lua'));
+  const tsFiles = scripts.filter((f) => /\.(ts|mts|js|mjs|cjs)$/.test(f));
+
+  const luaRewards: (string | null)[] = [];
+  const tsRewards: (TsScenarioFunction | null)[] = [];
+  let luaDone = '';
+  let tsDone: TsScenarioFunction | null = null;
+  const tsModules = tsFiles.length > 0 ? tsFiles.map(loadTsModule) : [];
+  const findTs = (fn: string, field: string): TsScenarioFunction => {
+    for (const mod of tsModules) if (typeof mod[fn] === 'function') return mod[fn] as TsScenarioFunction;
+    throw new IntegrationError('SCENARIO_INVALID', `${scenarioFile}: no TypeScript script in ${JSON.stringify(scenario.scripts ?? [])} exports a function "${fn}"`, {
+      file: scenarioFile,
+      field,
+    });
+  };
+
+  perPlayer.forEach((spec, p) => {
+    const ref = spec?.script ? parseScriptRef(spec.script) : undefined;
+    const field = scenario.rewards ? `/rewards/${p}/script` : '/reward/script';
+    luaRewards.push(ref?.language === 'lua' ? ref.fn : null);
+    tsRewards.push(ref?.language === 'ts' ? findTs(ref.fn, field) : null);
+    if (ref && ref.language !== 'lua' && ref.language !== 'ts') {
+      throw new IntegrationError('SCENARIO_INVALID', `${scenarioFile}: script "${spec!.script}" must start with lua: or ts:`, { file: scenarioFile, field });
+    }
+  });
+  if (scenario.done?.script) {
+    const ref = parseScriptRef(scenario.done.script);
+    if (ref.language === 'lua') luaDone = ref.fn;
+    else if (ref.language === 'ts') tsDone = findTs(ref.fn, '/done/script');
+    else throw new IntegrationError('SCENARIO_INVALID', `${scenarioFile}: script "${scenario.done.script}" must start with lua: or ts:`, { file: scenarioFile, field: '/done/script' });
+  }
+  const usesLua = luaDone !== '' || luaRewards.some((f) => f !== null);
+  if (usesLua && luaFiles.length === 0) {
+    throw new IntegrationError('SCENARIO_INVALID', `${scenarioFile}: a Lua function is named but "scripts" lists no .lua file`, { file: scenarioFile, field: '/scripts' });
+  }
+
+  const native: NativeScenarioConfig = {
+    variables: Object.entries(data.info).map(([name, v]) => ({ name, address: v.address, type: v.type, mask: v.mask })),
+    rewards: perPlayer.map(rewardTerms),
+    done: doneNode(scenario.done),
+    lua: usesLua || luaFiles.length > 0 ? { files: luaFiles, rewardFunctions: luaRewards, doneFunction: luaDone } : undefined,
+  };
+  const usesTs = tsDone !== null || tsRewards.some((f) => f !== null);
+  const tsReset = (tsModules.find((m) => typeof m.reset === 'function')?.reset as TsScenarioFunction | undefined) ?? null;
+  return { native, ts: usesTs ? { rewards: tsRewards, done: tsDone, reset: tsReset } : undefined };
+}
+
+let tsRequire: ((id: string, parent: string) => Record<string, unknown>) | undefined;
+
+/** Loads a .ts/.js scenario module synchronously; TypeScript is compiled on the fly by tsx, no build step. */
+function loadTsModule(file: string): Record<string, unknown> {
+  try {
+    if (/\.(ts|mts)$/.test(file)) {
+      tsRequire ??= (createRequire(import.meta.url)('tsx/cjs/api') as { require: typeof tsRequire }).require;
+      return tsRequire!(file, import.meta.url);
+    }
+    return createRequire(import.meta.url)(file) as Record<string, unknown>;
+  } catch (e) {
+    const err = e as Error;
+    const where = /:(\d+):(\d+)/.exec(err.message ?? '');
+    throw new ScriptError('SCRIPT_ERROR', `cannot load scenario script ${file}: ${err.message}`, { file, line: where ? Number(where[1]) : undefined }, { cause: e });
+  }
+}

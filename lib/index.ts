@@ -1,0 +1,20 @@
+/**
+ * libretro-gym: classic console games as reinforcement-learning environments.
+ *
+ * ```ts
+ * import * as retro from 'libretro-gym';
+ * const env = retro.make('TinyKart-Nes');
+ * const { observation, info } = env.reset({ seed: 1 });
+ * const { reward, terminated, truncated } = env.step(env.actionSpace.sample());
+ * ```
+ */
+export { make, RetroEnv, State, Observations, type MakeOptions, type StepResult, type Action } from './env/retro-env.ts';
+export { Actions } from './env/action-codec.ts';
+export { buildStates } from './env/boot-recipe.ts';
+export { Emulator, type EmulatorOptions, type AvInfo, type SystemInfo, type CoreOption, type MemoryRegions } from './emulator.ts';
+export * from './errors.ts';
+export * as data from './integration/data-api.ts';
+export * from './spaces/index.ts';
+export { Rng } from './rng.ts';
+export { GifRecorder } from './media/gif.ts';
+export { loadCoreDescriptor, listSystems, type CoreDescriptor } from './core/descriptor.ts';
