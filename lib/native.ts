@@ -92,11 +92,17 @@ export interface NativeAddon {
 
 let addon: NativeAddon | undefined;
 
-/** Loads the compiled addon once. cmake-js builds into build/Release; node-gyp does too. */
+/**
+ * Loads the compiled addon once. cmake-js builds into build/Release (node-gyp too); `RETRO_ADDON_PATH` points at
+ * another build, e.g. one with AddressSanitizer.
+ */
 export function nativeAddon(): NativeAddon {
   if (addon) return addon;
   const root = packageRoot();
-  const candidates = [join(root, 'build', 'Release', 'libretro_gym.node'), join(root, 'build', 'Debug', 'libretro_gym.node')];
+  const override = process.env.RETRO_ADDON_PATH;
+  const candidates = override
+    ? [override]
+    : [join(root, 'build', 'Release', 'libretro_gym.node'), join(root, 'build', 'Debug', 'libretro_gym.node')];
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
     throw new CoreError('CORE_LOAD_FAILED', `the native addon is not built (looked for ${candidates[0]}): run \`npm run setup\` or \`npm run build\``);
