@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchEmulatorVsRaw } from './emulator-vs-raw.ts';
+import { benchEnvVsRaw } from './env-vs-raw.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
 
@@ -20,6 +21,7 @@ const seconds = Number(values.seconds);
 
 const suites: Record<string, () => BenchRow[]> = {
   'emulator-vs-raw': () => benchEmulatorVsRaw(seconds),
+  'env-vs-raw': () => benchEnvVsRaw(seconds),
 };
 
 for (const [name, run] of Object.entries(suites)) {

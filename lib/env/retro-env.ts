@@ -81,7 +81,9 @@ export interface StepResult {
  * const { reward, terminated } = env.step(env.actionSpace.sample());
  * env.close();
  * ```
- * `observation` is a fresh array each step (shape `observationSpace.shape`), safe to keep.
+ * Image observations are zero-copy: `observation` is a view of a buffer the env rewrites on the next `step()` or
+ * `reset()` (as in ALE and EnvPool). Keep one past that with `observation.slice()`; wrappers that hold frames, such
+ * as `FrameStack`, copy. RAM observations are copies.
  */
 export class RetroEnv {
   readonly game: string;
@@ -108,6 +110,7 @@ export class RetroEnv {
   private readonly initialState: Buffer;
   private readonly crop: [number, number, number, number] | undefined;
   private readonly lookup: LookupOptions;
+  private cropBuffer: Uint8Array | undefined;
   private frame = 0;
   private needsReset = true;
   private isClosed = false;
@@ -318,17 +321,22 @@ export class RetroEnv {
 
   private observe(): Uint8Array {
     if (this.obsType === Observations.RAM) return Uint8Array.from(this.emulator.memory.systemRam ?? []);
-    return this.render();
+    return this.frameView();
   }
 
   /** The current frame as a fresh H×W×3 RGB array (cropped as the scenario says). */
   render(): Uint8Array {
+    return this.frameView().slice();
+  }
+
+  /** The current frame, cropped, as a view that the next step overwrites. */
+  private frameView(): Uint8Array {
     this.check();
     const { data, width } = this.emulator.getFrame();
     const [height, outWidth] = this.imageShape();
     const [x, y] = this.crop ?? [0, 0];
-    if (x === 0 && outWidth === width) return data.slice(y * width * 3, (y + height) * width * 3);
-    const out = new Uint8Array(height * outWidth * 3);
+    if (x === 0 && outWidth === width) return data.subarray(y * width * 3, (y + height) * width * 3);
+    const out = (this.cropBuffer ??= new Uint8Array(height * outWidth * 3));
     for (let row = 0; row < height; row++) {
       const from = ((y + row) * width + x) * 3;
       out.set(data.subarray(from, from + outWidth * 3), row * outWidth * 3);
