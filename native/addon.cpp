@@ -4,11 +4,16 @@
 #include "emulator_wrap.h"
 #include "session_wrap.h"
 
+namespace rgym {
+void registerBatch(Napi::Env env, Napi::Object exports);
+}
+
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeEmulator", rgym::EmulatorWrap::Define(env));
   exports.Set("NativeSession", rgym::SessionWrap::Define(env));
+  rgym::registerBatch(env, exports);
   return exports;
 }
 

@@ -38,6 +38,13 @@ void GameSession::reset() {
   }
 }
 
+void GameSession::restart(const uint8_t* state, size_t size) {
+  emulator_.loadState(state, size);
+  for (unsigned port = 0; port < Emulator::kMaxPorts; ++port) emulator_.setInput(port, 0);
+  emulator_.run(1);
+  reset();
+}
+
 void GameSession::step(unsigned frames) {
   emulator_.run(frames);
   frame_ += frames;

@@ -27,6 +27,9 @@ class GameSession {
   // Starts an episode from the emulator's current state: deltas count from here, the frame counter restarts and
   // Lua scripts start from a fresh state, so episodes never leak into each other.
   void reset();
+  // Loads a start state, releases every button and runs one frame, so the episode's first observation is a real
+  // frame of that state (as stable-retro does), then reset()s.
+  void restart(const uint8_t* state, size_t size);
   // Runs `frames` frames with the held input, then evaluates the scenario.
   void step(unsigned frames);
 
@@ -36,6 +39,7 @@ class GameSession {
   const std::vector<double>& rewards() const { return rewards_; }
   bool done() const { return done_; }
   uint64_t frame() const { return frame_; }
+  Emulator& emulator() { return emulator_; }
 
  private:
   void evaluate();

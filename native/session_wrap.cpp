@@ -138,6 +138,7 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
                      {
                          InstanceMethod("bindOutputs", &SessionWrap::BindOutputs),
                          InstanceMethod("reset", &SessionWrap::Reset),
+                         InstanceMethod("restart", &SessionWrap::Restart),
                          InstanceMethod("step", &SessionWrap::Step),
                          InstanceMethod("close", &SessionWrap::Close),
                      });
@@ -201,6 +202,17 @@ void SessionWrap::publish() {
 Napi::Value SessionWrap::Reset(const Napi::CallbackInfo& info) {
   return guardedCall(info.Env(), [&]() -> Napi::Value {
     open().reset();
+    publish();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value SessionWrap::Restart(const Napi::CallbackInfo& info) {
+  return guardedCall(info.Env(), [&]() -> Napi::Value {
+    GameSession& s = open();
+    if (info.Length() < 1 || !info[0].IsTypedArray()) throw EmulatorError("INVALID_ARGUMENT", "restart(state: Uint8Array)");
+    Napi::Uint8Array state = info[0].As<Napi::Uint8Array>();
+    s.restart(state.Data(), state.ByteLength());
     publish();
     return info.Env().Undefined();
   });

@@ -99,7 +99,13 @@ export class RetroEnv {
   /** Seeded at `reset({ seed })`; for wrappers that need randomness tied to the episode seed. */
   rng: Rng = Rng.fromSeed(0);
 
-  private readonly session: { bindOutputs(v: Float64Array, r: Float64Array, d: Uint8Array): void; reset(): void; step(frames: number): void; close(): void };
+  private readonly session: {
+    bindOutputs(v: Float64Array, r: Float64Array, d: Uint8Array): void;
+    reset(): void;
+    restart(state: Uint8Array): void;
+    step(frames: number): void;
+    close(): void;
+  };
   private readonly variableNames: string[];
   private readonly values: Float64Array;
   private readonly rewardOut: Float64Array;
@@ -246,15 +252,14 @@ export class RetroEnv {
     this.check();
     if (args.seed !== undefined) this.rng = Rng.fromSeed(args.seed);
     const state = args.options?.state;
-    if (state !== undefined) {
-      const name = this.resolveStateName(state);
-      if (name === null) this.emulator.loadState(this.initialState);
-      else this.emulator.loadStateFile(this.statePath(name, this.lookup));
-    } else {
-      this.emulator.loadState(this.initialState);
+    const name = state === undefined ? undefined : this.resolveStateName(state);
+    const start = name === undefined || name === null ? this.initialState : readStateFile(this.statePath(name, this.lookup));
+    try {
+      // Loads the state, releases the buttons and runs one frame so the first observation shows that state.
+      this.session.restart(start);
+    } catch (e) {
+      throw asTyped(e);
     }
-    for (let p = 0; p < this.players; p++) this.emulator.setButtons(p, 0);
-    this.session.reset();
     this.tsState = {};
     this.frame = 0;
     this.needsReset = false;
@@ -358,6 +363,11 @@ export class RetroEnv {
     this.check();
     this.emulator.loadState(state);
     this.session.reset();
+  }
+
+  /** For the batch stepper: the native session and the start state. Not for general use. */
+  get internals(): { session: unknown; startState: Buffer; hasTsScript: boolean; hasCrop: boolean } {
+    return { session: this.session, startState: this.initialState, hasTsScript: this.ts !== undefined, hasCrop: this.crop !== undefined };
   }
 
   close(): void {

@@ -1,0 +1,227 @@
+import { cpus } from 'node:os';
+import { ArgumentError, LifecycleError, RetroError } from '../errors.ts';
+import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro-env.ts';
+import { nativeAddon } from '../native.ts';
+
+export type Autoreset = 'next-step' | 'same-step';
+
+export interface BatchEnvOptions extends MakeOptions {
+  /** Number of emulators. */
+  numEnvs: number;
+  /** How many envs `recv()` waits for (default: all of them, i.e. synchronous stepping). */
+  batchSize?: number;
+  /** Native worker threads (default: the machine's cores, at most numEnvs). */
+  threads?: number;
+  /**
+   * `next-step` (default, Gymnasium 1.x): the step after an episode ends resets that env, ignoring its action, and
+   * returns the first observation of the new episode with reward 0. `same-step`: the env resets in the same step
+   * that ended the episode; `terminated` is 1, the observation is the new episode's first, and the episode's last
+   * observation and variables are in `finalObservations` / `finalValues` where `hasFinal` is 1.
+   */
+  autoreset?: Autoreset;
+}
+
+export interface BatchResult {
+  /** The envs this result covers, in the order of the other fields. */
+  envIds: Uint32Array;
+  /** One H×W×3 view per env (into the batch buffer; rewritten by the next step of that env). */
+  observations: Uint8Array[];
+  rewards: Float64Array;
+  terminated: Uint8Array;
+  truncated: Uint8Array;
+  infos: Record<string, number>[];
+}
+
+interface NativeBatch {
+  send(ids: Uint32Array, masks: Uint16Array): void;
+  sendReset(ids: Uint32Array): void;
+  recv(batchSize: number): Uint32Array;
+  close(): void;
+}
+
+/**
+ * Many emulators of one game stepped in parallel on native threads, EnvPool-style. Reward and done (JSON rules
+ * and Lua) are evaluated on the worker threads; each emulator renders straight into its slot of one contiguous
+ * N×H×W×3 buffer (`observations`), which JS owns and can hand to TensorFlow.js without a copy.
+ *
+ * ```ts
+ * const envs = new BatchEnv('TinyKart-Nes', { numEnvs: 8, frameskip: 4 });
+ * envs.reset({ seed: 0 });
+ * const { rewards, terminated } = envs.step(actions);   // actions: one per env
+ * envs.observations;                                    // Uint8Array(8 * 224 * 256 * 3)
+ * ```
+ * Asynchronous use: `send(actions, envIds)` then `recv()` returns the first `batchSize` envs that finished.
+ */
+export class BatchEnv {
+  readonly numEnvs: number;
+  readonly batchSize: number;
+  readonly autoreset: Autoreset;
+  readonly envs: readonly RetroEnv[];
+  /** N×H×W×3 RGB frames, env after env. */
+  readonly observations: Uint8Array;
+  /** N×V RAM variables (`variableNames` order). */
+  readonly values: Float64Array;
+  readonly rewards: Float64Array;
+  readonly terminated: Uint8Array;
+  readonly finalObservations: Uint8Array | undefined;
+  readonly finalValues: Float64Array | undefined;
+  readonly hasFinal: Uint8Array | undefined;
+  readonly variableNames: string[];
+  readonly observationShape: readonly number[];
+  private readonly native: NativeBatch;
+  private readonly frameBytes: number;
+  private readonly players: number;
+  private closed = false;
+
+  constructor(game: string, options: BatchEnvOptions) {
+    const { numEnvs, batchSize = numEnvs, threads = cpus().length, autoreset = 'next-step', ...makeOptions } = options;
+    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ArgumentError('INVALID_ARGUMENT', `numEnvs must be a positive integer, got ${numEnvs}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > numEnvs) {
+      throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
+    }
+    if (autoreset !== 'next-step' && autoreset !== 'same-step') throw new ArgumentError('INVALID_ARGUMENT', `autoreset must be next-step or same-step`);
+    this.numEnvs = numEnvs;
+    this.batchSize = batchSize;
+    this.autoreset = autoreset;
+    const envs: RetroEnv[] = [];
+    try {
+      for (let i = 0; i < numEnvs; i++) envs.push(make(game, makeOptions));
+    } catch (e) {
+      for (const env of envs) env.close();
+      throw e;
+    }
+    this.envs = envs;
+    const first = envs[0];
+    const { hasTsScript, hasCrop } = first.internals;
+    if (hasTsScript || hasCrop || first.obsType !== 'image') {
+      this.close();
+      throw new ArgumentError('INVALID_ARGUMENT', `BatchEnv runs JSON and Lua scenarios on image observations without crop; use SyncVectorEnv for ${game} with these options`);
+    }
+    this.observationShape = first.observationSpace.shape!;
+    this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
+    this.players = first.players;
+    this.variableNames = Object.keys(first.reset().info);
+    this.observations = new Uint8Array(numEnvs * this.frameBytes);
+    this.values = new Float64Array(numEnvs * this.variableNames.length);
+    this.rewards = new Float64Array(numEnvs * this.players);
+    this.terminated = new Uint8Array(numEnvs);
+    if (autoreset === 'same-step') {
+      this.finalObservations = new Uint8Array(numEnvs * this.frameBytes);
+      this.finalValues = new Float64Array(numEnvs * this.variableNames.length);
+      this.hasFinal = new Uint8Array(numEnvs);
+    }
+    const { NativeBatch } = nativeAddon() as unknown as { NativeBatch: new (...args: unknown[]) => NativeBatch };
+    this.native = new NativeBatch(
+      envs.map((e) => e.internals.session),
+      envs.map((e) => e.internals.startState),
+      { threads: Math.max(1, threads), frameskip: first.frameskip, ports: this.players, observationBytes: this.frameBytes, autoreset },
+      {
+        observations: this.observations,
+        values: this.values,
+        rewards: this.rewards,
+        terminated: this.terminated,
+        finalObservations: this.finalObservations,
+        finalValues: this.finalValues,
+        hasFinal: this.hasFinal,
+      },
+    );
+  }
+
+  get singleActionSpace(): RetroEnv['actionSpace'] {
+    return this.envs[0].actionSpace;
+  }
+
+  get singleObservationSpace(): RetroEnv['observationSpace'] {
+    return this.envs[0].observationSpace;
+  }
+
+  private check(): void {
+    if (this.closed) throw new LifecycleError('ENV_CLOSED', 'the batch env is closed');
+  }
+
+  private ids(envIds: ArrayLike<number> | undefined): Uint32Array {
+    if (envIds === undefined) return Uint32Array.from({ length: this.numEnvs }, (_, i) => i);
+    const ids = Uint32Array.from(envIds);
+    if (ids.length !== envIds.length || Array.from(envIds).some((id, i) => id !== ids[i] || id >= this.numEnvs)) {
+      throw new ArgumentError('INVALID_ARGUMENT', `envIds must be integers in [0, ${this.numEnvs - 1}]`);
+    }
+    if (new Set(ids).size !== ids.length) throw new ArgumentError('INVALID_ARGUMENT', 'envIds must not repeat');
+    return ids;
+  }
+
+  /** Resets every env (or those listed) to its start state and waits for them. */
+  reset(args: { envIds?: ArrayLike<number> } = {}): BatchResult {
+    this.check();
+    const ids = this.ids(args.envIds);
+    this.call(() => this.native.sendReset(ids));
+    const done = this.call(() => this.native.recv(ids.length));
+    return this.result(sortIds(done));
+  }
+
+  /** Queues one action per listed env (default: all envs, actions in env order). */
+  send(actions: readonly Action[], envIds?: ArrayLike<number>): void {
+    this.check();
+    const ids = this.ids(envIds);
+    if (actions.length !== ids.length) throw new ArgumentError('INVALID_ACTION', `${actions.length} actions for ${ids.length} envs`);
+    const masks = new Uint16Array(ids.length * this.players);
+    ids.forEach((id, i) => {
+      this.envs[id].actionToMasks(actions[i]).forEach((m, p) => (masks[i * this.players + p] = m));
+    });
+    this.call(() => this.native.send(ids, masks));
+  }
+
+  /** Waits for the first `batchSize` envs that finished and returns their results. */
+  recv(): BatchResult {
+    this.check();
+    return this.result(this.call(() => this.native.recv(this.batchSize)));
+  }
+
+  /** send() to every env, then recv() all of them; results in env order. */
+  step(actions: readonly Action[]): BatchResult {
+    if (this.batchSize !== this.numEnvs) throw new ArgumentError('INVALID_ARGUMENT', 'step() needs batchSize = numEnvs; use send()/recv()');
+    this.send(actions);
+    this.check();
+    return this.result(sortIds(this.call(() => this.native.recv(this.numEnvs))));
+  }
+
+  private result(envIds: Uint32Array): BatchResult {
+    const vars = this.variableNames.length;
+    const rewards = new Float64Array(envIds.length);
+    const terminated = new Uint8Array(envIds.length);
+    const observations: Uint8Array[] = [];
+    const infos: Record<string, number>[] = [];
+    envIds.forEach((id, i) => {
+      rewards[i] = this.rewards[id * this.players];
+      terminated[i] = this.terminated[id];
+      observations.push(this.observations.subarray(id * this.frameBytes, (id + 1) * this.frameBytes));
+      const info: Record<string, number> = {};
+      for (let v = 0; v < vars; v++) info[this.variableNames[v]] = this.values[id * vars + v];
+      infos.push(info);
+    });
+    return { envIds, observations, rewards, terminated, truncated: new Uint8Array(envIds.length), infos };
+  }
+
+  private call<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof RetroError || !(e instanceof Error)) throw e;
+      const code = (e as { code?: string }).code;
+      if (code === 'SCRIPT_ERROR') throw new RetroError('SCRIPT_ERROR', e.message, {}, { cause: e });
+      if (code === 'ENV_CLOSED') throw new LifecycleError('ENV_CLOSED', e.message, {}, { cause: e });
+      throw new ArgumentError('INVALID_ARGUMENT', e.message, {}, { cause: e });
+    }
+  }
+
+  /** Stops the workers (after their current step) and closes every emulator. A second close() does nothing. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.native?.close();
+    for (const env of this.envs) env.close();
+  }
+}
+
+function sortIds(ids: Uint32Array): Uint32Array {
+  return ids.slice().sort();
+}

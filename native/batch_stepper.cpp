@@ -1,0 +1,152 @@
+#include "batch_stepper.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "errors.h"
+
+namespace rgym {
+
+BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, Autoreset autoreset)
+    : envs_(std::move(envs)),
+      busy_(envs_.size(), false),
+      episodeOver_(envs_.size(), 0),
+      frameskip_(frameskip),
+      autoreset_(autoreset) {
+  for (Env& env : envs_) env.emulator->setFrameTarget({env.slot.observation, env.observationBytes});
+  const unsigned count = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(envs_.size())));
+  for (unsigned i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
+}
+
+BatchStepper::~BatchStepper() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    jobs_.clear();
+  }
+  jobReady_.notify_all();
+  for (std::thread& t : workers_) t.join();
+}
+
+size_t BatchStepper::inFlight() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return pending_;
+}
+
+void BatchStepper::send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (uint32_t id : ids) {
+    if (id >= envs_.size()) throw EmulatorError("INVALID_ARGUMENT", "env id " + std::to_string(id) + " out of range");
+    if (busy_[id]) throw EmulatorError("INVALID_ARGUMENT", "env " + std::to_string(id) + " is still stepping: recv() it first");
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    Job job{ids[i], false, {}};
+    for (unsigned p = 0; p < portsPerEnv; ++p) job.masks[p] = masks[i * portsPerEnv + p];
+    busy_[ids[i]] = true;
+    jobs_.push_back(job);
+    ++pending_;
+  }
+  jobReady_.notify_all();
+}
+
+void BatchStepper::sendReset(const std::vector<uint32_t>& ids) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (uint32_t id : ids) {
+    if (id >= envs_.size()) throw EmulatorError("INVALID_ARGUMENT", "env id " + std::to_string(id) + " out of range");
+    if (busy_[id]) throw EmulatorError("INVALID_ARGUMENT", "env " + std::to_string(id) + " is still stepping: recv() it first");
+  }
+  for (uint32_t id : ids) {
+    busy_[id] = true;
+    jobs_.push_back(Job{id, true, {}});
+    ++pending_;
+  }
+  jobReady_.notify_all();
+}
+
+std::vector<uint32_t> BatchStepper::recv(size_t batchSize) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (batchSize == 0 || batchSize > finished_.size() + pending_) {
+    throw EmulatorError("INVALID_ARGUMENT", "recv(" + std::to_string(batchSize) + ") but only " +
+                                                std::to_string(finished_.size() + pending_) + " envs were sent");
+  }
+  jobDone_.wait(lock, [&] { return finished_.size() >= batchSize; });
+  std::vector<uint32_t> ready(finished_.begin(), finished_.begin() + static_cast<std::ptrdiff_t>(batchSize));
+  finished_.erase(finished_.begin(), finished_.begin() + static_cast<std::ptrdiff_t>(batchSize));
+  for (uint32_t id : ready) busy_[id] = false;
+  if (!errors_.empty()) {
+    std::string message = errors_.front();
+    errors_.clear();
+    throw EmulatorError("SCRIPT_ERROR", message);
+  }
+  return ready;
+}
+
+void BatchStepper::work() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      jobReady_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      if (stopping_) return;
+      job = jobs_.front();
+      jobs_.pop_front();
+    }
+    std::string error;
+    try {
+      runJob(job);
+    } catch (const std::exception& e) {
+      error = "env " + std::to_string(job.id) + ": " + e.what();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!error.empty()) errors_.push_back(error);
+      finished_.push_back(job.id);
+      --pending_;
+    }
+    jobDone_.notify_all();
+  }
+}
+
+void BatchStepper::resetEnv(Env& env) {
+  env.session->restart(env.startState.data(), env.startState.size());
+  episodeOver_[static_cast<size_t>(&env - envs_.data())] = 0;
+}
+
+// Copies the session's results into the env's slots. Touches only this env's memory, so no lock is needed.
+static void publish(const GameSession& session, const BatchSlot& slot) {
+  const auto& values = session.values();
+  for (size_t i = 0; i < values.size(); ++i) slot.values[i] = static_cast<double>(values[i]);
+  const auto& rewards = session.rewards();
+  for (size_t i = 0; i < rewards.size(); ++i) slot.rewards[i] = rewards[i];
+  *slot.terminated = session.done() ? 1 : 0;
+}
+
+void BatchStepper::runJob(const Job& job) {
+  Env& env = envs_[job.id];
+  const BatchSlot& slot = env.slot;
+  if (slot.hasFinal != nullptr) *slot.hasFinal = 0;
+  if (job.reset || (autoreset_ == Autoreset::NextStep && episodeOver_[job.id])) {
+    resetEnv(env);
+    publish(*env.session, slot);
+    *slot.terminated = 0;
+    return;
+  }
+  for (unsigned p = 0; p < Emulator::kMaxPorts; ++p) env.emulator->setInput(p, job.masks[p]);
+  env.session->step(frameskip_);
+  publish(*env.session, slot);
+  if (!env.session->done()) return;
+  if (autoreset_ == Autoreset::NextStep) {
+    episodeOver_[job.id] = 1;
+    return;
+  }
+  // Same-step: keep the episode's last observation and variables, then start the next episode now.
+  std::memcpy(slot.finalObservation, slot.observation, env.observationBytes);
+  std::copy(slot.values, slot.values + env.session->variableCount(), slot.finalValues);
+  *slot.hasFinal = 1;
+  resetEnv(env);
+  // The reward and terminated flag stay those of the step that ended the episode; values show the new episode.
+  const auto& values = env.session->values();
+  for (size_t i = 0; i < values.size(); ++i) slot.values[i] = static_cast<double>(values[i]);
+}
+
+}  // namespace rgym

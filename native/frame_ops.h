@@ -1,0 +1,36 @@
+// Pixel kernels for observation preprocessing: grayscale, resize, max-pool. Pure functions over packed,
+// row-major uint8 images (H × W × C, channels interleaved); they write into memory the caller owns and never
+// allocate. The N-API face is frame_ops_wrap.cpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace rgym {
+
+// Luma of packed RGB24 with ITU-R BT.601 weights (0.299, 0.587, 0.114) in 14-bit fixed point, rounded to nearest,
+// as OpenCV's RGB2GRAY does; the weights sum to exactly 1, so white stays 255. `src` holds 3 × `pixels` bytes.
+// `src` and `dst` must not overlap.
+void rgbToGray(const uint8_t* src, uint8_t* dst, size_t pixels);
+
+// Number of uint32_t a resizeArea call needs as scratch: one source row's worth of accumulators.
+inline size_t resizeAreaScratchSize(unsigned srcW, unsigned channels) {
+  return static_cast<size_t>(srcW) * channels;
+}
+
+// Area resampling (OpenCV's INTER_AREA): every output pixel is the mean of the source rectangle it covers, each
+// source pixel weighted by the fraction of it inside that rectangle. Exact in integers, rounded half up. Downscaling
+// by an integer factor is a plain box average; upscaling blends the (at most two) source pixels an output pixel
+// straddles. `scratch` holds resizeAreaScratchSize(srcW, channels) values. `src` and `dst` must not overlap.
+void resizeArea(const uint8_t* src, unsigned srcW, unsigned srcH, unsigned channels, uint8_t* dst, unsigned dstW,
+                unsigned dstH, uint32_t* scratch);
+
+// Bilinear resampling with OpenCV's INTER_LINEAR conventions: pixel centres aligned (x_src = (x + 0.5) · srcW /
+// dstW − 0.5), edges clamped, 11-bit fixed-point weights, rounded to nearest. `src` and `dst` must not overlap.
+void resizeBilinear(const uint8_t* src, unsigned srcW, unsigned srcH, unsigned channels, uint8_t* dst, unsigned dstW,
+                    unsigned dstH);
+
+// dst[i] = max(a[i], b[i]) for i < n. `dst` may be `a` or `b` itself (in-place), but must not partly overlap them.
+void maxPool(const uint8_t* a, const uint8_t* b, uint8_t* dst, size_t n);
+
+}  // namespace rgym

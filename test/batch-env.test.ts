@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { make, type MakeOptions } from '../lib/env/retro-env.ts';
+import { Actions } from '../lib/env/action-codec.ts';
+import { BatchEnv, type Autoreset } from '../lib/vector/batch-env.ts';
+import { packageRoot } from '../lib/package-root.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'rgym-batch-'));
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+const options: MakeOptions = {
+  integrationPaths: [join(packageRoot(), 'test', 'fixtures', 'integrations')],
+  dataDir,
+  useRestrictedActions: Actions.DISCRETE,
+  frameskip: 4,
+};
+// Discrete actions of the fixture: 2 = DOWN, 5 = RIGHT, 9 = B, 18 = A, 0 = nothing. DOWN ends episodes (y > 200).
+const actionArb = fc.constantFrom(0, 2, 2, 2, 5, 18, 20);
+
+/** N separate envs stepped one by one, with the autoreset rule applied by hand. */
+function referenceRun(n: number, actions: number[][], autoreset: Autoreset) {
+  const envs = Array.from({ length: n }, () => make('TestRom-Nes', options));
+  try {
+    const initial = envs.map((e) => e.reset().observation.slice());
+    const over = new Array(n).fill(false);
+    const steps = actions.map((row) =>
+      row.map((action, i) => {
+        const env = envs[i];
+        if (autoreset === 'next-step' && over[i]) {
+          over[i] = false;
+          const r = env.reset();
+          return { observation: r.observation.slice(), reward: 0, terminated: 0, info: r.info, final: undefined };
+        }
+        const r = env.step(action);
+        if (autoreset === 'next-step') {
+          over[i] = r.terminated;
+          return { observation: r.observation.slice(), reward: r.reward, terminated: Number(r.terminated), info: r.info, final: undefined };
+        }
+        if (!r.terminated) return { observation: r.observation.slice(), reward: r.reward, terminated: 0, info: r.info, final: undefined };
+        const final = { observation: r.observation.slice(), info: r.info };
+        const reset = env.reset();
+        return { observation: reset.observation.slice(), reward: r.reward, terminated: 1, info: reset.info, final };
+      }),
+    );
+    return { initial, steps };
+  } finally {
+    for (const e of envs) e.close();
+  }
+}
+
+for (const autoreset of ['next-step', 'same-step'] as const) {
+  test(`BatchEnv gives exactly the trajectories of separate envs stepped one by one (${autoreset})`, () => {
+    const n = 3;
+    fc.assert(
+      fc.property(fc.array(fc.array(actionArb, { minLength: n, maxLength: n }), { minLength: 5, maxLength: 40 }), (actions) => {
+        const expected = referenceRun(n, actions, autoreset);
+        const batch = new BatchEnv('TestRom-Nes', { ...options, numEnvs: n, threads: 2, autoreset });
+        try {
+          const start = batch.reset();
+          start.observations.forEach((o, i) => assert.deepEqual(o, expected.initial[i], `initial obs ${i}`));
+          actions.forEach((row, t) => {
+            const r = batch.step(row);
+            for (let i = 0; i < n; i++) {
+              const e = expected.steps[t][i];
+              assert.equal(r.rewards[i], e.reward, `reward t=${t} env=${i}`);
+              assert.equal(r.terminated[i], e.terminated, `terminated t=${t} env=${i}`);
+              assert.deepEqual(r.infos[i], e.info, `info t=${t} env=${i}`);
+              assert.deepEqual(r.observations[i], e.observation, `obs t=${t} env=${i}`);
+              if (autoreset === 'same-step') {
+                assert.equal(batch.hasFinal![i], e.final ? 1 : 0);
+                if (e.final) {
+                  const bytes = e.final.observation.length;
+                  assert.deepEqual(batch.finalObservations!.subarray(i * bytes, (i + 1) * bytes), e.final.observation);
+                }
+              }
+            }
+          });
+        } finally {
+          batch.close();
+        }
+      }),
+      { numRuns: 6, seed: 99 },
+    );
+  });
+}
+
+test('async send/recv returns the first batchSize envs; the batch buffer is one contiguous array', () => {
+  const batch = new BatchEnv('TestRom-Nes', { ...options, numEnvs: 4, batchSize: 2, threads: 2 });
+  try {
+    batch.reset();
+    assert.equal(batch.observations.length, 4 * 224 * 256 * 3);
+    batch.send([5, 5, 5, 5]);
+    const first = batch.recv();
+    const second = batch.recv();
+    assert.equal(first.envIds.length, 2);
+    assert.deepEqual([...first.envIds, ...second.envIds].sort(), [0, 1, 2, 3]);
+    assert.equal(first.observations[0].buffer, batch.observations.buffer, 'views into the batch buffer');
+    batch.send([0, 0], [first.envIds[0], first.envIds[1]]);
+    assert.equal(batch.recv().envIds.length, 2);
+  } finally {
+    batch.close();
+  }
+});
+
+test('bad actions, bad envIds, recv before send and close while stepping are typed errors, not crashes or hangs', { timeout: 60_000 }, () => {
+  const batch = new BatchEnv('TestRom-Nes', { ...options, numEnvs: 2, batchSize: 1 });
+  batch.reset();
+  assert.throws(() => batch.send([0]), { code: 'INVALID_ACTION' });
+  assert.throws(() => batch.send([0, 999]), { code: 'INVALID_ACTION' });
+  assert.throws(() => batch.send([0, Number.NaN]), { code: 'INVALID_ACTION' });
+  assert.throws(() => batch.send([0, 0], [0, 5]), { code: 'INVALID_ARGUMENT' });
+  assert.throws(() => batch.send([0, 0], [1, 1]), { code: 'INVALID_ARGUMENT' });
+  assert.throws(() => batch.recv(), { code: 'INVALID_ARGUMENT' }, 'recv before send');
+  batch.send([0], [0]);
+  assert.throws(() => batch.send([0], [0]), { code: 'INVALID_ARGUMENT' }, 'env 0 still in flight');
+  batch.send([2], [1]);
+  batch.close();
+  assert.throws(() => batch.recv(), { code: 'ENV_CLOSED' });
+  assert.throws(() => batch.step([0, 0]), { code: 'INVALID_ARGUMENT' });
+  batch.close();
+  assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, scenario: 'scenario-ts', numEnvs: 2 }), { code: 'INVALID_ARGUMENT' });
+});
