@@ -6,7 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import { benchEmulatorVsRaw } from './emulator-vs-raw.ts';
+import { benchWrappers } from './wrappers.ts';
 import { benchEnvVsRaw } from './env-vs-raw.ts';
+import { benchBatchEnv } from './batch-env.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
 
@@ -22,6 +24,8 @@ const seconds = Number(values.seconds);
 const suites: Record<string, () => BenchRow[]> = {
   'emulator-vs-raw': () => benchEmulatorVsRaw(seconds),
   'env-vs-raw': () => benchEnvVsRaw(seconds),
+  'batch-env': () => benchBatchEnv(seconds),
+  wrappers: () => benchWrappers(seconds),
 };
 
 for (const [name, run] of Object.entries(suites)) {

@@ -25,6 +25,10 @@ export type RetroErrorCode =
   | 'STATE_NOT_FOUND'
   | 'SCENARIO_INVALID'
   | 'SCRIPT_ERROR'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_UNREADABLE'
+  | 'SYSTEM_UNKNOWN'
+  | 'METADATA_INVALID'
   // env
   | 'ENV_CLOSED'
   | 'ENV_NOT_RESET'

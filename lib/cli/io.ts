@@ -1,0 +1,93 @@
+/**
+ * What a command talks to: output streams, environment and working directory. Commands take a `CliIO` so tests
+ * run them in-process with captured output and their own environment.
+ */
+
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Env, LookupOptions } from '../integration/paths.ts';
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  /** True for a terminal (progress bars are drawn only there). */
+  isTTY?: boolean;
+  /** Terminal width, when known. */
+  columns?: number;
+}
+
+export interface CliIO {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: Env;
+  /** Directory relative paths are resolved against. */
+  cwd: string;
+}
+
+/** Exit codes: success, problems found, usage error. */
+export const EXIT_OK = 0;
+export const EXIT_PROBLEMS = 1;
+export const EXIT_USAGE = 2;
+
+/** The real process's streams, environment and working directory. */
+export function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** A path as the user should see it: relative to the working directory when inside it. */
+export function displayPath(path: string, io: CliIO): string {
+  const rel = relative(io.cwd, path);
+  if (rel === '') return '.';
+  return rel.startsWith('..' + sep) || rel === '..' || isAbsolute(rel) ? path : rel;
+}
+
+/** Formats a count with thousands separators (1,234). */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `n thing` / `n things`. */
+export function plural(n: number, word: string, many = word + 's'): string {
+  return `${count(n)} ${n === 1 ? word : many}`;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Parses a command's arguments; on a usage error prints it with the usage line and returns `undefined` (the
+ * caller exits with {@link EXIT_USAGE}).
+ */
+export function parseCommandArgs(command: string, args: string[], options: Options, usage: string, io: CliIO): ParsedArgs | undefined {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (error) {
+    io.stderr.write(`retro ${command}: ${(error as Error).message}\nUsage: ${usage}\nRun 'retro ${command} --help' for details.\n`);
+    return undefined;
+  }
+}
+
+/** Options every command that looks up games accepts. */
+export const LOOKUP_OPTIONS: Options = {
+  'integration-path': { type: 'string', multiple: true },
+  'data-dir': { type: 'string' },
+};
+
+export const LOOKUP_HELP = `  --integration-path <dir>  Also look for integrations in <dir> (repeatable; searched first,
+                            before RETRO_INTEGRATION_PATHS and the bundled integrations)
+  --data-dir <dir>          Data dir holding imported ROMs (default: RETRO_DATA_DIR, else
+                            $XDG_DATA_HOME/libretro-gym, else ~/.local/share/libretro-gym)`;
+
+/** Lookup options from parsed arguments, paths resolved against the command's working directory. */
+export function lookupOptions(values: ParsedArgs['values'], io: CliIO): LookupOptions {
+  const paths = (values['integration-path'] as string[] | undefined) ?? [];
+  const dataDir = values['data-dir'] as string | undefined;
+  const options: LookupOptions = { env: io.env, integrationPaths: paths.map((p) => resolve(io.cwd, p)) };
+  if (dataDir !== undefined) options.dataDir = resolve(io.cwd, dataDir);
+  else if (io.env.RETRO_DATA_DIR) options.dataDir = resolve(io.cwd, io.env.RETRO_DATA_DIR);
+  return options;
+}

@@ -1,0 +1,114 @@
+/** `retro list`: the games found, whether their ROM is available, and their states. */
+
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RetroError } from '../errors.ts';
+import { listGameLocations } from '../integration/game-index.ts';
+import { isScenarioFile } from '../integration/integration.ts';
+import { romStatus, type RomStatus } from '../integration/rom-location.ts';
+import { readRomSha } from '../integration/rom-sha.ts';
+import {
+  count,
+  EXIT_OK,
+  EXIT_USAGE,
+  LOOKUP_HELP,
+  LOOKUP_OPTIONS,
+  lookupOptions,
+  parseCommandArgs,
+  plural,
+  processIO,
+  type CliIO,
+} from './io.ts';
+
+export const LIST_USAGE = 'retro list [options]';
+
+export const LIST_HELP = `Usage: ${LIST_USAGE}
+
+Lists the games found in the integration folders, whether each one's ROM is
+available, and its states (hidden states, starting with _, are left out).
+
+ROM column: bundled  the ROM ships with the integration
+            imported the ROM was imported with 'retro import'
+            missing  no ROM yet: run 'npx retro import <dir>'
+            mismatch a ROM file is there but is not a dump listed in rom.sha
+
+Options:
+${LOOKUP_HELP}
+  --available               Only games whose ROM is available
+  --json                    Print a JSON array instead of a table
+  -h, --help                Show this help
+`;
+
+interface GameRow {
+  game: string;
+  system: string;
+  dir: string;
+  rom: RomStatus['state'];
+  romPath?: string;
+  states: string[];
+  scenarios: string[];
+}
+
+export async function runList(args: string[], io: CliIO = processIO()): Promise<number> {
+  const parsed = parseCommandArgs(
+    'list',
+    args,
+    { ...LOOKUP_OPTIONS, available: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    LIST_USAGE,
+    io,
+  );
+  if (!parsed) return EXIT_USAGE;
+  if (parsed.values.help) {
+    io.stdout.write(LIST_HELP);
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length > 0) {
+    io.stderr.write(`retro list: unexpected argument '${parsed.positionals[0]}'\nUsage: ${LIST_USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  const lookup = lookupOptions(parsed.values, io);
+
+  let rows: GameRow[] = listGameLocations(lookup).map((game) => {
+    let files: string[] = [];
+    try {
+      files = readdirSync(game.dir).sort();
+    } catch {
+      // listed a moment ago; if it vanished, show it without states
+    }
+    let status: RomStatus = { state: 'missing' };
+    try {
+      status = romStatus(game, readRomSha(join(game.dir, 'rom.sha')).shas, lookup);
+    } catch (error) {
+      if (!(error instanceof RetroError)) throw error;
+    }
+    const row: GameRow = {
+      game: game.name,
+      system: game.system.system,
+      dir: game.dir,
+      rom: status.state,
+      states: files.filter((f) => f.endsWith('.state') && !f.startsWith('_')).map((f) => f.slice(0, -'.state'.length)),
+      scenarios: files.filter(isScenarioFile).map((f) => f.slice(0, -'.json'.length)),
+    };
+    if (status.state === 'bundled' || status.state === 'imported') row.romPath = status.path;
+    return row;
+  });
+  if (parsed.values.available) rows = rows.filter((r) => r.rom === 'bundled' || r.rom === 'imported');
+
+  if (parsed.values.json) {
+    io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  if (rows.length === 0) {
+    io.stdout.write('No games found. Add integration folders with --integration-path or RETRO_INTEGRATION_PATHS.\n');
+    return EXIT_OK;
+  }
+  const gameWidth = Math.max(4, ...rows.map((r) => r.game.length));
+  const line = (game: string, rom: string, states: string): string => `${game.padEnd(gameWidth)}  ${rom.padEnd(8)}  ${states}`.trimEnd() + '\n';
+  io.stdout.write(line('GAME', 'ROM', 'STATES'));
+  for (const row of rows) io.stdout.write(line(row.game, row.rom, row.states.join(', ') || '-'));
+  const available = rows.filter((r) => r.rom === 'bundled' || r.rom === 'imported').length;
+  let summary = `${plural(rows.length, 'game')}, ${count(available)} with a ROM available.`;
+  if (available < rows.length) summary += ' Import ROMs with: npx retro import <dir>';
+  io.stdout.write(summary + '\n');
+  return EXIT_OK;
+}

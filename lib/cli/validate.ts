@@ -1,0 +1,101 @@
+/** `retro validate <dir|game>...`: checks integration folders against the schemas and each other. */
+
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RetroError } from '../errors.ts';
+import { listGameLocations, locateGame } from '../integration/game-index.ts';
+import { inspectIntegration } from '../integration/integration.ts';
+import { formatProblem } from '../integration/problems.ts';
+import {
+  displayPath,
+  EXIT_OK,
+  EXIT_PROBLEMS,
+  EXIT_USAGE,
+  LOOKUP_HELP,
+  LOOKUP_OPTIONS,
+  lookupOptions,
+  parseCommandArgs,
+  plural,
+  processIO,
+  type CliIO,
+} from './io.ts';
+
+export const VALIDATE_USAGE = 'retro validate [options] <dir|game>...';
+
+export const VALIDATE_HELP = `Usage: ${VALIDATE_USAGE}
+
+Checks integration folders: data.json, every scenario and metadata.json against
+their JSON Schemas (data/*.schema.json), rom.sha, and that the names they use
+exist (variables in data.json, buttons of the system, scripts and their
+functions, start states). Each problem is printed as
+
+  path/to/file.json#/json/pointer: message
+
+An argument is a folder, or the name of a game found in the integration paths.
+
+Options:
+  --all                     Validate every game found in the integration paths
+${LOOKUP_HELP}
+  -h, --help                Show this help
+
+Exit status: 0 no problems, 1 problems found, 2 usage error.
+
+Example:
+  npx retro validate integrations/TinyKart-Nes
+`;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function runValidate(args: string[], io: CliIO = processIO()): Promise<number> {
+  const parsed = parseCommandArgs(
+    'validate',
+    args,
+    { ...LOOKUP_OPTIONS, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    VALIDATE_USAGE,
+    io,
+  );
+  if (!parsed) return EXIT_USAGE;
+  if (parsed.values.help) {
+    io.stdout.write(VALIDATE_HELP);
+    return EXIT_OK;
+  }
+  const lookup = lookupOptions(parsed.values, io);
+  const targets = [...parsed.positionals];
+  if (parsed.values.all) targets.push(...listGameLocations(lookup).map((g) => g.dir));
+  if (targets.length === 0) {
+    io.stderr.write(`retro validate: name at least one folder or game, or use --all\nUsage: ${VALIDATE_USAGE}\n`);
+    return EXIT_USAGE;
+  }
+
+  let problemCount = 0;
+  let checked = 0;
+  for (const target of targets) {
+    const asPath = resolve(io.cwd, target);
+    let dir: string;
+    if (isDirectory(asPath)) {
+      dir = asPath;
+    } else {
+      try {
+        dir = locateGame(target, lookup).dir;
+      } catch (error) {
+        if (!(error instanceof RetroError)) throw error;
+        io.stdout.write(`${target}: ${error.message}\n`);
+        problemCount++;
+        continue;
+      }
+    }
+    checked++;
+    const { problems } = inspectIntegration(dir);
+    for (const problem of problems) io.stdout.write(formatProblem(problem, displayPath(problem.file, io)) + '\n');
+    problemCount += problems.length;
+    if (problems.length === 0) io.stdout.write(`ok ${displayPath(dir, io)}\n`);
+  }
+  io.stdout.write(`Checked ${plural(checked, 'integration')}: ${problemCount === 0 ? 'no problems' : plural(problemCount, 'problem')}\n`);
+  return problemCount > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}

@@ -1,0 +1,75 @@
+/**
+ * `retro.data`: what games are available and where their files are, as stable-retro's `retro.data` offers.
+ *
+ * @example
+ * ```ts
+ * import { listGames, listStates, getRomPath } from 'libretro-gym';
+ * for (const game of listGames()) console.log(game, listStates(game));
+ * const rom = getRomPath('TinyKart-Nes'); // throws ROM_NOT_IMPORTED with the command to run when missing
+ * ```
+ */
+
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { IntegrationError } from '../errors.ts';
+import { listGameLocations, locateGame } from './game-index.ts';
+import { isScenarioFile, loadIntegration } from './integration.ts';
+import type { LookupOptions } from './paths.ts';
+import { requireRom } from './rom-location.ts';
+import { readRomSha } from './rom-sha.ts';
+import type { Integration } from './types.ts';
+
+export { addIntegrationPath } from './paths.ts';
+export type { LookupOptions } from './paths.ts';
+
+/** Names (`<Game>-<System>`) of every game in the integration search paths, sorted; ROMs need not be imported. */
+export function listGames(options: LookupOptions = {}): string[] {
+  return listGameLocations(options).map((g) => g.name);
+}
+
+/** The integration folder of a game. @throws IntegrationError `GAME_NOT_FOUND` with suggestions. */
+export function getGamePath(game: string, options: LookupOptions = {}): string {
+  return locateGame(game, options).dir;
+}
+
+function folderEntries(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (cause) {
+    throw new IntegrationError('FILE_UNREADABLE', `${dir}: cannot list: ${(cause as Error).message}`, { file: dir }, { cause });
+  }
+}
+
+/** Names of a game's states (`*.state` without extension), sorted; names starting with `_` are hidden. */
+export function listStates(game: string, options: LookupOptions = {}): string[] {
+  return folderEntries(locateGame(game, options).dir)
+    .filter((f) => f.endsWith('.state') && !f.startsWith('_'))
+    .map((f) => f.slice(0, -'.state'.length));
+}
+
+/** Names of a game's scenarios (`*.json` other than data.json / metadata.json, without extension), sorted. */
+export function listScenarios(game: string, options: LookupOptions = {}): string[] {
+  return folderEntries(locateGame(game, options).dir)
+    .filter(isScenarioFile)
+    .map((f) => f.slice(0, -'.json'.length));
+}
+
+/**
+ * Path of a game's ROM: one shipped in its integration folder, or the one imported into the data dir
+ * (`<data dir>/roms/<Game>-<System>/rom.<ext>`), whose SHA-1 is in rom.sha.
+ * @throws IntegrationError `GAME_NOT_FOUND`, `ROM_NOT_IMPORTED` (with the SHA-1s expected and the import command)
+ *   or `ROM_SHA_MISMATCH`.
+ */
+export function getRomPath(game: string, options: LookupOptions = {}): string {
+  const location = locateGame(game, options);
+  const { shas } = readRomSha(join(location.dir, 'rom.sha'));
+  return requireRom(location, shas, options);
+}
+
+/**
+ * A game's integration, loaded and validated (data.json, scenarios, metadata.json, rom.sha, states).
+ * @throws IntegrationError `GAME_NOT_FOUND`, or the loader's codes (see `loadIntegration`).
+ */
+export function getIntegration(game: string, options: LookupOptions = {}): Integration {
+  return loadIntegration(locateGame(game, options).dir);
+}
