@@ -7,6 +7,7 @@ import { packageRoot } from '../integration/paths.ts';
 import { runImport } from './import.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, processIO, type CliIO } from './io.ts';
 import { runList } from './list.ts';
+import { runStates } from './states.ts';
 import { runValidate } from './validate.ts';
 
 interface Command {
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   import: { summary: 'Copy the ROMs of known games into the data dir', run: runImport },
   list: { summary: 'List games, whether their ROM is available, and their states', run: runList },
   validate: { summary: 'Check integration folders against the schemas', run: runValidate },
+  states: { summary: 'Build start states from boot recipes (retro states build <game>)', run: runStates },
 };
 
 export const MAIN_HELP = `Usage: retro <command> [options]
