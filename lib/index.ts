@@ -20,3 +20,4 @@ export * from './spaces/index.ts';
 export { Rng } from './rng.ts';
 export { GifRecorder } from './media/gif.ts';
 export { loadCoreDescriptor, listSystems, type CoreDescriptor } from './core/descriptor.ts';
+export { MARIO_KART_ACTIONS, marioKartOptions } from './presets/mario-kart.ts';

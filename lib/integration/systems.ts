@@ -3,11 +3,8 @@
  * extensions, ROM header rule and button names. Also maps a game folder name to its system.
  */
 
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreError } from '../errors.ts';
-import { readJsonFile } from './json-file.ts';
-import { coresDir } from './paths.ts';
+import { coresDir, listSystems, loadCoreDescriptor } from '../core/descriptor.ts';
 
 export interface SystemInfo {
   /** Descriptor name, e.g. `nes` (the file is `cores/<system>.json`). */
@@ -41,51 +38,23 @@ export function systemOfGame(game: string): string | undefined {
   return SYSTEM_ALIASES[suffix] ?? suffix;
 }
 
-const cache = new Map<string, SystemInfo | null>();
-
 /**
  * The descriptor of a system, or `undefined` when there is no `cores/<system>.json`.
- * @throws CoreError `CORE_DESCRIPTOR_INVALID` when the descriptor lacks the fields used here.
+ * @throws CoreError `CORE_DESCRIPTOR_INVALID` when the descriptor breaks its schema.
  */
 export function loadSystem(system: string): SystemInfo | undefined {
-  const cached = cache.get(system);
-  if (cached !== undefined) return cached ?? undefined;
-  if (!/^[a-z0-9_]+$/.test(system)) return undefined;
-  const file = join(coresDir(), `${system}.json`);
-  if (!existsSync(file)) {
-    cache.set(system, null);
-    return undefined;
-  }
-  const doc = readJsonFile(file) as Record<string, unknown>;
-  const invalid = (field: string, why: string): CoreError =>
-    new CoreError('CORE_DESCRIPTOR_INVALID', `${file}#/${field}: ${why}`, { file, field: `/${field}` });
-  if (doc === null || typeof doc !== 'object') throw invalid('', 'must be an object');
-  const { ext, buttons, romHeader } = doc;
-  if (!Array.isArray(ext) || ext.length === 0 || !ext.every((e) => typeof e === 'string' && /^[A-Za-z0-9]+$/.test(e))) {
-    throw invalid('ext', 'must be a non-empty list of file extensions without dots');
-  }
-  if (!Array.isArray(buttons) || !buttons.every((b) => b === null || typeof b === 'string')) {
-    throw invalid('buttons', 'must be a list of button names (null for unused bits)');
-  }
-  if (romHeader !== undefined && typeof romHeader !== 'string') throw invalid('romHeader', 'must be a string');
-  const info: SystemInfo = {
+  if (!knownSystems().includes(system)) return undefined;
+  const descriptor = loadCoreDescriptor(system);
+  return {
     system,
-    ext: ext.map((e: string) => e.toLowerCase()),
-    romHeader: romHeader ?? 'none',
-    buttons: buttons as (string | null)[],
-    file,
+    ext: descriptor.ext,
+    romHeader: descriptor.romHeader ?? 'none',
+    buttons: descriptor.buttons,
+    file: join(coresDir(), `${system}.json`),
   };
-  cache.set(system, info);
-  return info;
 }
 
 /** Names of every system with a descriptor, sorted. */
 export function knownSystems(): string[] {
-  let files: string[];
-  try {
-    files = readdirSync(coresDir());
-  } catch {
-    return [];
-  }
-  return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+  return listSystems();
 }
