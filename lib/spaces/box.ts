@@ -253,7 +253,8 @@ function toBounds(
       if (Number.isFinite(v) && !Number.isFinite(f)) {
         throw new ArgumentError('INVALID_ARGUMENT', `${where} = ${v} is outside the float32 range`, { field });
       }
-      return f;
+      // -0 would not survive a JSON round trip (it prints as 0), so bounds are kept as +0.
+      return f === 0 ? 0 : f;
     }
     const [min, max] = INT_RANGE[dtype];
     if (v === -Infinity) return min;
