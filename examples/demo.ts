@@ -1,30 +1,37 @@
 /**
- * `npm run demo`: drives a bundled homebrew game for a few seconds with a scripted input pattern and saves the run
- * as an animated GIF, so a fresh checkout shows the whole stack working: core discovery, ROM loading, input, video.
+ * `npm run demo`: a scripted driver races three laps of TinyKart (our own NES kart game) through the full stack
+ * (core discovery, boot-recipe start state, RAM variables, native reward) and the race is saved as an animated GIF.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Emulator } from '../lib/emulator.ts';
-import { GifRecorder } from '../lib/media/gif.ts';
+import { Actions, GifRecorder, make } from '../lib/index.ts';
 import { packageRoot } from '../lib/package-root.ts';
+import { scriptedDriver } from './tinykart-driver.ts';
 
 const outDir = join(packageRoot(), 'out');
 mkdirSync(outDir, { recursive: true });
-const rom = join(packageRoot(), 'homebrew', 'test', 'nes-test.nes');
 
-const emu = new Emulator({ rom });
+const env = make('TinyKart-Nes', { state: 'Track1', useRestrictedActions: Actions.ALL, frameskip: 2 });
 const gif = new GifRecorder({ fps: 30 });
-// A square path: right, down, left, up, 40 frames each, recorded at every second frame.
-const legs = ['RIGHT', 'DOWN', 'LEFT', 'UP'];
 const started = performance.now();
-for (let frame = 0; frame < 320; frame += 2) {
-  emu.setButtons(0, emu.buttonMask([legs[Math.floor(frame / 40) % 4]]));
-  emu.step(2);
-  gif.addFrame(emu.getFrame());
+let { observation, info } = env.reset();
+let total = 0;
+let steps = 0;
+let terminated = false;
+const [height, width] = env.observationSpace.shape!;
+gif.addFrame({ data: observation, width, height });
+while (!terminated && steps < 3000) {
+  const result = env.step(scriptedDriver(info, 0));
+  ({ observation, info, terminated } = result);
+  total += result.reward;
+  steps++;
+  if (steps % 2 === 0) gif.addFrame({ data: observation, width, height });
+  if (result.info.lap !== undefined && steps % 100 === 0) console.log(`demo: step ${steps}, lap ${info.lap + 1}, checkpoint ${info.checkpoint}, reward so far ${total.toFixed(2)}`);
 }
 const seconds = (performance.now() - started) / 1000;
 const path = join(outDir, 'demo.gif');
 const bytes = gif.save(path);
-console.log(`demo: ${emu.systemInfo.libraryName} ran 320 frames of ${rom} in ${seconds.toFixed(2)} s`);
-console.log(`demo: saved ${gif.frameCount} frames to ${path} (${(bytes / 1024).toFixed(0)} KiB)`);
-emu.close();
+console.log(`demo: ${info.finished ? 'finished' : 'did not finish'} 3 laps in ${info.race_timer} frames (${(info.race_timer / 60).toFixed(1)} s of game time), total reward ${total.toFixed(2)}`);
+console.log(`demo: emulated ${steps * 2} frames in ${seconds.toFixed(2)} s; saved ${gif.frameCount} frames to ${path} (${(bytes / 1024).toFixed(0)} KiB)`);
+env.close();
+if (!info.finished) process.exitCode = 1;
