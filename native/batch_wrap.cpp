@@ -6,6 +6,7 @@
 #include "batch_stepper.h"
 #include "emulator_wrap.h"
 #include "errors.h"
+#include "napi_guard.h"
 #include "session_wrap.h"
 
 namespace rgym {
@@ -20,7 +21,7 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
   }
 
   explicit BatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BatchWrap>(info) {
-    guard(info.Env(), [&]() -> Napi::Value {
+    guarded(info.Env(), [&]() -> Napi::Value {
       if (info.Length() < 4 || !info[0].IsArray() || !info[1].IsArray() || !info[2].IsObject() || !info[3].IsObject()) {
         throw EmulatorError("INVALID_ARGUMENT", "NativeBatch(sessions, startStates, options, outputs)");
       }
@@ -86,20 +87,6 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
     return array;
   }
 
-  template <typename Body>
-  Napi::Value guard(const Napi::Env& env, Body&& body) {
-    try {
-      return body();
-    } catch (const EmulatorError& e) {
-      makeError(env, e.code(), e.what()).ThrowAsJavaScriptException();
-    } catch (const Napi::Error&) {
-      throw;
-    } catch (const std::exception& e) {
-      makeError(env, "INVALID_ARGUMENT", e.what()).ThrowAsJavaScriptException();
-    }
-    return env.Undefined();
-  }
-
   BatchStepper& open() {
     if (!stepper_) throw EmulatorError("ENV_CLOSED", "the batch env is closed");
     return *stepper_;
@@ -114,7 +101,7 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
   }
 
   Napi::Value Send(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guarded(info.Env(), [&]() -> Napi::Value {
       BatchStepper& stepper = open();
       const std::vector<uint32_t> envIds = ids(info[0]);
       if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint16_array) {
@@ -128,14 +115,14 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
   }
 
   Napi::Value SendReset(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guarded(info.Env(), [&]() -> Napi::Value {
       open().sendReset(ids(info[0]));
       return info.Env().Undefined();
     });
   }
 
   Napi::Value Recv(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guarded(info.Env(), [&]() -> Napi::Value {
       const std::vector<uint32_t> ready = open().recv(info[0].As<Napi::Number>().Uint32Value());
       Napi::Uint32Array out = Napi::Uint32Array::New(info.Env(), ready.size());
       std::copy(ready.begin(), ready.end(), out.Data());

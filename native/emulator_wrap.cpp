@@ -5,31 +5,11 @@
 #include <chrono>
 
 #include "errors.h"
+#include "napi_guard.h"
 
 namespace rgym {
 
-Napi::Error makeError(const Napi::Env& env, const std::string& code, const std::string& message) {
-  Napi::Error error = Napi::Error::New(env, message);
-  error.Set("code", Napi::String::New(env, code));
-  return error;
-}
-
 namespace {
-
-// Every method body runs through this, so no C++ exception ever unwinds into Node.
-template <typename Body>
-Napi::Value callGuarded(const Napi::Env& env, Body&& body) {
-  try {
-    return body();
-  } catch (const EmulatorError& e) {
-    makeError(env, e.code(), e.what()).ThrowAsJavaScriptException();
-  } catch (const Napi::Error& e) {
-    throw;
-  } catch (const std::exception& e) {
-    makeError(env, "CORE_LOAD_FAILED", e.what()).ThrowAsJavaScriptException();
-  }
-  return env.Undefined();
-}
 
 uint32_t uintArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   if (info.Length() <= index || !info[index].IsNumber()) {
@@ -90,12 +70,12 @@ Napi::Function EmulatorWrap::Define(Napi::Env env) {
 }
 
 EmulatorWrap::EmulatorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EmulatorWrap>(info) {
-  callGuarded(info.Env(), [&]() -> Napi::Value {
+  guarded(info.Env(), [&]() -> Napi::Value {
     const std::string corePath = stringArg(info, 0, "corePath");
     const std::string workDir = stringArg(info, 1, "workDir");
     emulator_ = std::make_unique<Emulator>(corePath, workDir);
     return info.Env().Undefined();
-  });
+  }, "CORE_LOAD_FAILED");
 }
 
 EmulatorWrap::~EmulatorWrap() { emulator_.reset(); }
@@ -127,7 +107,7 @@ void EmulatorWrap::release() {
 }
 
 Napi::Value EmulatorWrap::LoadGame(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     const std::string path = stringArg(info, 0, "romPath");
     std::vector<uint8_t> bytes;
@@ -141,7 +121,7 @@ Napi::Value EmulatorWrap::LoadGame(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::SystemInfo(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     const rgym::SystemInfo& s = open(info.Env()).systemInfo();
     Napi::Object out = Napi::Object::New(info.Env());
     out.Set("libraryName", s.libraryName);
@@ -154,7 +134,7 @@ Napi::Value EmulatorWrap::SystemInfo(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::AvInfo(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     const rgym::AvInfo& a = open(info.Env()).avInfo();
     Napi::Object out = Napi::Object::New(info.Env());
     out.Set("baseWidth", a.baseWidth);
@@ -169,14 +149,14 @@ Napi::Value EmulatorWrap::AvInfo(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::SetControllerPortDevice(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     open(info.Env()).setControllerPortDevice(uintArg(info, 0, "port"), uintArg(info, 1, "device"));
     return info.Env().Undefined();
   });
 }
 
 Napi::Value EmulatorWrap::SetInput(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     const uint32_t port = uintArg(info, 0, "port");
     const uint32_t mask = uintArg(info, 1, "buttons");
@@ -188,7 +168,7 @@ Napi::Value EmulatorWrap::SetInput(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::Run(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     open(info.Env()).run(uintArg(info, 0, "frames"));
     return info.Env().Undefined();
   });
@@ -196,7 +176,7 @@ Napi::Value EmulatorWrap::Run(const Napi::CallbackInfo& info) {
 
 // Runs `frames` frames in a tight native loop with no frame conversion: the core's own speed, for benchmarks.
 Napi::Value EmulatorWrap::RunRawBenchmark(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     const uint32_t frames = uintArg(info, 0, "frames");
     const FrameTarget saved{};
@@ -213,14 +193,14 @@ Napi::Value EmulatorWrap::RunRawBenchmark(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::Reset(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     open(info.Env()).reset();
     return info.Env().Undefined();
   });
 }
 
 Napi::Value EmulatorWrap::SetFrameBuffer(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     Napi::Uint8Array target = bytesArg(info, 0, "frameBuffer");
     frameBuffer_ = Napi::Reference<Napi::Uint8Array>::New(target, 1);
@@ -230,7 +210,7 @@ Napi::Value EmulatorWrap::SetFrameBuffer(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::FrameSize(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     Napi::Array out = Napi::Array::New(info.Env(), 2);
     out.Set(0u, emu.frameWidth());
@@ -240,13 +220,13 @@ Napi::Value EmulatorWrap::FrameSize(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::PixelFormat(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     return Napi::Number::New(info.Env(), static_cast<int>(open(info.Env()).pixelFormat()));
   });
 }
 
 Napi::Value EmulatorWrap::SetAudioCapture(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     if (info.Length() < 1 || !info[0].IsBoolean()) throw EmulatorError("INVALID_ARGUMENT", "enabled must be a boolean");
     open(info.Env()).setAudioCapture(info[0].As<Napi::Boolean>().Value());
     return info.Env().Undefined();
@@ -254,7 +234,7 @@ Napi::Value EmulatorWrap::SetAudioCapture(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::TakeAudio(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     const std::vector<int16_t> samples = open(info.Env()).takeAudio();
     Napi::Int16Array out = Napi::Int16Array::New(info.Env(), samples.size());
     std::copy(samples.begin(), samples.end(), out.Data());
@@ -263,7 +243,7 @@ Napi::Value EmulatorWrap::TakeAudio(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::MemoryRegions(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Napi::Object out = Napi::Object::New(info.Env());
     for (const MemoryRegionInfo& region : open(info.Env()).memoryRegions()) {
       out.Set(region.id, externalView(info.Env(), region.data, region.size));
@@ -273,7 +253,7 @@ Napi::Value EmulatorWrap::MemoryRegions(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::MemoryDescriptors(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     const auto& descriptors = open(info.Env()).memoryDescriptors();
     Napi::Array out = Napi::Array::New(info.Env(), descriptors.size());
     for (size_t i = 0; i < descriptors.size(); ++i) {
@@ -301,7 +281,7 @@ Napi::Value EmulatorWrap::MemoryDescriptors(const Napi::CallbackInfo& info) {
 // region the core does not expose are skipped; a block longer than its region is cut to fit. Returns the mapped
 // blocks as [{start, length}].
 Napi::Value EmulatorWrap::SetAddressBlocks(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     if (info.Length() < 1 || !info[0].IsArray()) throw EmulatorError("INVALID_ARGUMENT", "blocks must be an array");
     Napi::Array blocks = info[0].As<Napi::Array>();
@@ -330,7 +310,7 @@ Napi::Value EmulatorWrap::SetAddressBlocks(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::ReadAddress(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     const uint32_t address = uintArg(info, 0, "address");
     const uint32_t length = uintArg(info, 1, "length");
@@ -344,7 +324,7 @@ Napi::Value EmulatorWrap::ReadAddress(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::WriteAddress(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     const uint32_t address = uintArg(info, 0, "address");
     Napi::Uint8Array bytes = bytesArg(info, 1, "bytes");
@@ -360,14 +340,14 @@ Napi::Value EmulatorWrap::WriteAddress(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::SaveState(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     const std::vector<uint8_t> state = open(info.Env()).saveState();
     return Napi::Buffer<uint8_t>::Copy(info.Env(), state.data(), state.size());
   });
 }
 
 Napi::Value EmulatorWrap::LoadState(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     Emulator& emu = open(info.Env());
     Napi::Uint8Array state = bytesArg(info, 0, "state");
     emu.loadState(state.Data(), state.ByteLength());
@@ -376,7 +356,7 @@ Napi::Value EmulatorWrap::LoadState(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::Options(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     const std::vector<CoreOption> options = open(info.Env()).options();
     Napi::Array out = Napi::Array::New(info.Env(), options.size());
     for (size_t i = 0; i < options.size(); ++i) {
@@ -395,14 +375,14 @@ Napi::Value EmulatorWrap::Options(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmulatorWrap::SetOption(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     open(info.Env()).setOption(stringArg(info, 0, "key"), stringArg(info, 1, "value"));
     return info.Env().Undefined();
   });
 }
 
 Napi::Value EmulatorWrap::RecentLog(const Napi::CallbackInfo& info) {
-  return callGuarded(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     const auto& lines = open(info.Env()).recentLog();
     Napi::Array out = Napi::Array::New(info.Env(), lines.size());
     for (size_t i = 0; i < lines.size(); ++i) out.Set(static_cast<uint32_t>(i), lines[i]);

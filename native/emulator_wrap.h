@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "emulator.h"
+#include "napi_guard.h"
 
 namespace rgym {
 
@@ -56,7 +57,5 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
   // Zero-copy views handed to JS; detached on close so a stale view reads as empty instead of freed memory.
   std::vector<Napi::Reference<Napi::ArrayBuffer>> externalViews_;
 };
-
-Napi::Error makeError(const Napi::Env& env, const std::string& code, const std::string& message);
 
 }  // namespace rgym

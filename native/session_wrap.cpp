@@ -2,6 +2,7 @@
 
 #include "emulator_wrap.h"
 #include "errors.h"
+#include "napi_guard.h"
 
 namespace rgym {
 namespace {
@@ -117,20 +118,6 @@ std::optional<LuaScenario> parseLua(const Napi::Object& config) {
   return scenario;
 }
 
-template <typename Body>
-Napi::Value guardedCall(const Napi::Env& env, Body&& body) {
-  try {
-    return body();
-  } catch (const EmulatorError& e) {
-    makeError(env, e.code(), e.what()).ThrowAsJavaScriptException();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    makeError(env, "INVALID_ARGUMENT", e.what()).ThrowAsJavaScriptException();
-  }
-  return env.Undefined();
-}
-
 }  // namespace
 
 Napi::Function SessionWrap::Define(Napi::Env env) {
@@ -146,7 +133,7 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
 
 // new NativeSession(nativeEmulator, { variables, rewards, done, lua })
 SessionWrap::SessionWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SessionWrap>(info) {
-  guardedCall(info.Env(), [&]() -> Napi::Value {
+  guarded(info.Env(), [&]() -> Napi::Value {
     if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsObject()) {
       throw EmulatorError("INVALID_ARGUMENT", "NativeSession(emulator, config)");
     }
@@ -169,7 +156,7 @@ GameSession& SessionWrap::open() {
 }
 
 Napi::Value SessionWrap::BindOutputs(const Napi::CallbackInfo& info) {
-  return guardedCall(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     GameSession& s = open();
     if (info.Length() < 3 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
       throw EmulatorError("INVALID_ARGUMENT", "bindOutputs(values: Float64Array, rewards: Float64Array, done: Uint8Array)");
@@ -200,7 +187,7 @@ void SessionWrap::publish() {
 }
 
 Napi::Value SessionWrap::Reset(const Napi::CallbackInfo& info) {
-  return guardedCall(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     open().reset();
     publish();
     return info.Env().Undefined();
@@ -208,7 +195,7 @@ Napi::Value SessionWrap::Reset(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SessionWrap::Restart(const Napi::CallbackInfo& info) {
-  return guardedCall(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     GameSession& s = open();
     if (info.Length() < 1 || !info[0].IsTypedArray()) throw EmulatorError("INVALID_ARGUMENT", "restart(state: Uint8Array)");
     Napi::Uint8Array state = info[0].As<Napi::Uint8Array>();
@@ -219,7 +206,7 @@ Napi::Value SessionWrap::Restart(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SessionWrap::Step(const Napi::CallbackInfo& info) {
-  return guardedCall(info.Env(), [&]() -> Napi::Value {
+  return guarded(info.Env(), [&]() -> Napi::Value {
     GameSession& s = open();
     if (info.Length() < 1 || !info[0].IsNumber()) throw EmulatorError("INVALID_ARGUMENT", "step(frames)");
     const int64_t frames = info[0].As<Napi::Number>().Int64Value();
