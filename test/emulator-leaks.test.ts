@@ -1,9 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Emulator } from '../lib/emulator.ts';
 import { testRoms } from './helpers.ts';
+
+// Emulators make their work folders in os.tmpdir(); a private one keeps other processes' folders out of the count.
+const privateTmp = mkdtempSync(join(tmpdir(), 'rgym-leaks-'));
+process.env.TMPDIR = privateTmp;
+process.on('exit', () => rmSync(privateTmp, { recursive: true, force: true }));
 
 const openFds = () => readdirSync('/proc/self/fd').length;
 const workDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('libretro-gym-')).length;
@@ -28,14 +34,13 @@ for (const [system, count] of [['nes', 1000], ['snes', 150]] as const) {
     for (let i = 0; i < 20; i++) cycle();
     (globalThis as { gc?: () => void }).gc?.();
     const fds = openFds();
-    const dirs = workDirs();
     const rss = rssMiB();
     for (let i = 0; i < count; i++) cycle();
     (globalThis as { gc?: () => void }).gc?.();
     const growth = rssMiB() - rss;
     console.log(`${system}: ${count} open/close cycles, RSS ${rss.toFixed(0)} -> ${(rss + growth).toFixed(0)} MiB (${((growth * 1024) / count).toFixed(0)} KiB per emulator)`);
     assert.equal(openFds(), fds, 'file descriptors');
-    assert.equal(workDirs(), dirs, 'work folders left in the temp dir');
+    assert.equal(workDirs(), 0, 'work folders left in the temp dir');
     assert.equal(mappedCoreCopies(), 0, 'core copies still mapped');
     assert.ok(growth < count * CORE_LEAK_MIB_PER_LOAD[system] + 64, `RSS grew ${growth.toFixed(0)} MiB over ${count} emulators`);
   });
