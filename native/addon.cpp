@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "emulator_wrap.h"
+#include "frame_ops_wrap.h"
 #include "session_wrap.h"
 
 namespace rgym {
@@ -14,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeEmulator", rgym::EmulatorWrap::Define(env));
   exports.Set("NativeSession", rgym::SessionWrap::Define(env));
   rgym::registerBatch(env, exports);
+  rgym::registerFrameOps(env, exports);
   return exports;
 }
 

@@ -121,5 +121,31 @@ test('bad actions, bad envIds, recv before send and close while stepping are typ
   assert.throws(() => batch.recv(), { code: 'ENV_CLOSED' });
   assert.throws(() => batch.step([0, 0]), { code: 'INVALID_ARGUMENT' });
   batch.close();
-  assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, scenario: 'scenario-ts', numEnvs: 2 }), { code: 'INVALID_ARGUMENT' });
 });
+
+for (const autoreset of ['next-step', 'same-step'] as const) {
+  test(`a TS-script scenario runs on worker_threads with the same results as the native stepper (${autoreset})`, { timeout: 120_000 }, () => {
+    const native = new BatchEnv('TestRom-Nes', { ...options, numEnvs: 3, autoreset });
+    const workers = new BatchEnv('TestRom-Nes', { ...options, scenario: 'scenario-ts', numEnvs: 3, threads: 2, autoreset });
+    try {
+      assert.equal(native.engine, 'native');
+      assert.equal(workers.engine, 'workers');
+      const a = native.reset();
+      const b = workers.reset();
+      assert.deepEqual(b.observations, a.observations);
+      for (let t = 0; t < 60; t++) {
+        const actions = [2, t % 3 === 0 ? 5 : 2, 18];
+        const ra = native.step(actions);
+        const rb = workers.step(actions);
+        assert.deepEqual(rb.rewards, ra.rewards, `rewards at ${t}`);
+        assert.deepEqual(rb.terminated, ra.terminated, `terminated at ${t}`);
+        assert.deepEqual(rb.infos, ra.infos, `infos at ${t}`);
+        assert.deepEqual(rb.observations, ra.observations, `observations at ${t}`);
+        if (autoreset === 'same-step') assert.deepEqual(workers.hasFinal, native.hasFinal);
+      }
+    } finally {
+      native.close();
+      workers.close();
+    }
+  });
+}

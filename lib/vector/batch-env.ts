@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { ArgumentError, LifecycleError, RetroError } from '../errors.ts';
 import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro-env.ts';
 import { nativeAddon } from '../native.ts';
+import { WorkerBatch } from './worker-batch.ts';
 
 export type Autoreset = 'next-step' | 'same-step';
 
@@ -40,7 +41,8 @@ interface NativeBatch {
 }
 
 /**
- * Many emulators of one game stepped in parallel on native threads, EnvPool-style. Reward and done (JSON rules
+ * Many emulators of one game stepped in parallel on native threads, EnvPool-style. Scenarios with TypeScript
+ * scripts, cropped or RAM observations run on worker_threads instead (same API, one copy per step). Reward and done (JSON rules
  * and Lua) are evaluated on the worker threads; each emulator renders straight into its slot of one contiguous
  * N×H×W×3 buffer (`observations`), which JS owns and can hand to TensorFlow.js without a copy.
  *
@@ -56,7 +58,10 @@ export class BatchEnv {
   readonly numEnvs: number;
   readonly batchSize: number;
   readonly autoreset: Autoreset;
+  /** The native stepper's envs; in worker mode only the first, which describes the spaces. */
   readonly envs: readonly RetroEnv[];
+  /** `native` (threads in the addon) or `workers` (worker_threads, for TS scripts, crop or RAM observations). */
+  readonly engine: 'native' | 'workers';
   /** N×H×W×3 RGB frames, env after env. */
   readonly observations: Uint8Array;
   /** N×V RAM variables (`variableNames` order). */
@@ -83,47 +88,59 @@ export class BatchEnv {
     this.numEnvs = numEnvs;
     this.batchSize = batchSize;
     this.autoreset = autoreset;
-    const envs: RetroEnv[] = [];
+    const first = make(game, makeOptions);
+    const { hasTsScript, hasCrop } = first.internals;
+    this.engine = hasTsScript || hasCrop || first.obsType !== 'image' ? 'workers' : 'native';
+    const envs: RetroEnv[] = [first];
     try {
-      for (let i = 0; i < numEnvs; i++) envs.push(make(game, makeOptions));
+      if (this.engine === 'native') for (let i = 1; i < numEnvs; i++) envs.push(make(game, makeOptions));
     } catch (e) {
       for (const env of envs) env.close();
       throw e;
     }
     this.envs = envs;
-    const first = envs[0];
-    const { hasTsScript, hasCrop } = first.internals;
-    if (hasTsScript || hasCrop || first.obsType !== 'image') {
-      this.close();
-      throw new ArgumentError('INVALID_ARGUMENT', `BatchEnv runs JSON and Lua scenarios on image observations without crop; use SyncVectorEnv for ${game} with these options`);
-    }
     this.observationShape = first.observationSpace.shape!;
     this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
     this.players = first.players;
     this.variableNames = Object.keys(first.reset().info);
-    this.observations = new Uint8Array(numEnvs * this.frameBytes);
-    this.values = new Float64Array(numEnvs * this.variableNames.length);
-    this.rewards = new Float64Array(numEnvs * this.players);
-    this.terminated = new Uint8Array(numEnvs);
+    // Worker mode shares its buffers with the workers; the native stepper writes into ordinary JS memory.
+    const shared = this.engine === 'workers';
+    const bytes = (n: number) => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
+    const doubles = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n));
+    this.observations = bytes(numEnvs * this.frameBytes);
+    this.values = doubles(numEnvs * this.variableNames.length);
+    this.rewards = doubles(numEnvs * this.players);
+    this.terminated = bytes(numEnvs);
     if (autoreset === 'same-step') {
-      this.finalObservations = new Uint8Array(numEnvs * this.frameBytes);
-      this.finalValues = new Float64Array(numEnvs * this.variableNames.length);
-      this.hasFinal = new Uint8Array(numEnvs);
+      this.finalObservations = bytes(numEnvs * this.frameBytes);
+      this.finalValues = doubles(numEnvs * this.variableNames.length);
+      this.hasFinal = bytes(numEnvs);
+    }
+    const outputs = {
+      observations: this.observations,
+      values: this.values,
+      rewards: this.rewards,
+      terminated: this.terminated,
+      finalObservations: this.finalObservations,
+      finalValues: this.finalValues,
+      hasFinal: this.hasFinal,
+    };
+    if (this.engine === 'workers') {
+      const workers = new WorkerBatch({ game, options: makeOptions, numEnvs, threads: Math.max(1, threads), players: this.players, autoreset, outputs });
+      this.native = {
+        send: (ids, masks) => workers.send(ids, masks, this.players),
+        sendReset: (ids) => workers.sendReset(ids),
+        recv: (n) => workers.recv(n),
+        close: () => workers.close(),
+      };
+      return;
     }
     const { NativeBatch } = nativeAddon() as unknown as { NativeBatch: new (...args: unknown[]) => NativeBatch };
     this.native = new NativeBatch(
       envs.map((e) => e.internals.session),
       envs.map((e) => e.internals.startState),
       { threads: Math.max(1, threads), frameskip: first.frameskip, ports: this.players, observationBytes: this.frameBytes, autoreset },
-      {
-        observations: this.observations,
-        values: this.values,
-        rewards: this.rewards,
-        terminated: this.terminated,
-        finalObservations: this.finalObservations,
-        finalValues: this.finalValues,
-        hasFinal: this.hasFinal,
-      },
+      outputs,
     );
   }
 
@@ -165,7 +182,7 @@ export class BatchEnv {
     if (actions.length !== ids.length) throw new ArgumentError('INVALID_ACTION', `${actions.length} actions for ${ids.length} envs`);
     const masks = new Uint16Array(ids.length * this.players);
     ids.forEach((id, i) => {
-      this.envs[id].actionToMasks(actions[i]).forEach((m, p) => (masks[i * this.players + p] = m));
+      this.envs[0].actionToMasks(actions[i]).forEach((m, p) => (masks[i * this.players + p] = m));
     });
     this.call(() => this.native.send(ids, masks));
   }

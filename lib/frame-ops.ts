@@ -1,0 +1,118 @@
+/**
+ * Typed access to the native pixel kernels (native/frame_ops.cpp): grayscale, resize and max-pool over packed,
+ * row-major `Uint8Array` images of shape [height, width, channels]. Each kernel writes into an array the caller
+ * owns, allocates nothing itself, and throws an `ArgumentError` (code `INVALID_ARGUMENT`) when an array's length
+ * does not match the dimensions or an output shares memory with an input.
+ *
+ * @example
+ * ```ts
+ * import { rgbToGray, resizeArea, maxPool } from './frame-ops.ts';
+ * const rgb = new Uint8Array(224 * 256 * 3);            // [224, 256, 3]
+ * const gray = rgbToGray(rgb);                          // Uint8Array [224, 256]
+ * const small = new Uint8Array(84 * 84);
+ * resizeArea(gray, 256, 224, 1, small, 84, 84);          // [84, 84]
+ * maxPool(small, small.slice(), small);                 // in place
+ * ```
+ */
+import { ArgumentError, CoreError } from './errors.ts';
+import { isNativeError, nativeAddon } from './native.ts';
+
+/** How `Resize` and {@link resize} resample: area averaging (OpenCV `INTER_AREA`) or bilinear (`INTER_LINEAR`). */
+export type Interpolation = 'area' | 'bilinear';
+
+type ResizeKernel = (src: Uint8Array, srcW: number, srcH: number, channels: number, dst: Uint8Array, dstW: number, dstH: number) => void;
+
+interface NativeFrameOps {
+  rgbToGray(src: Uint8Array, dst: Uint8Array, pixels: number): void;
+  resizeArea: ResizeKernel;
+  resizeBilinear: ResizeKernel;
+  maxPool(a: Uint8Array, b: Uint8Array, dst: Uint8Array): void;
+}
+
+let ops: NativeFrameOps | undefined;
+
+function frameOps(): NativeFrameOps {
+  if (ops) return ops;
+  const loaded = (nativeAddon() as unknown as { frameOps?: NativeFrameOps }).frameOps;
+  if (!loaded) throw new CoreError('CORE_LOAD_FAILED', 'the native addon has no pixel kernels: rebuild it (`npm run build:native`)');
+  ops = loaded;
+  return ops;
+}
+
+function typed(e: unknown): never {
+  if (isNativeError(e) && e.code === 'INVALID_ARGUMENT') throw new ArgumentError('INVALID_ARGUMENT', e.message, {}, { cause: e });
+  throw e;
+}
+
+/**
+ * Luma of an RGB image: `round(0.299 R + 0.587 G + 0.114 B)` per pixel (ITU-R BT.601 weights in 14-bit fixed
+ * point, as OpenCV's `RGB2GRAY`). `src` holds 3 bytes per pixel; `dst` (default: a new array) one.
+ * @returns `dst`
+ */
+export function rgbToGray(src: Uint8Array, dst: Uint8Array = new Uint8Array(Math.floor(src.length / 3))): Uint8Array {
+  try {
+    frameOps().rgbToGray(src, dst, dst.length);
+  } catch (e) {
+    typed(e);
+  }
+  return dst;
+}
+
+/**
+ * Area resampling (OpenCV `INTER_AREA`): each output pixel is the mean of the source rectangle it covers, partly
+ * covered pixels weighted by the covered fraction, computed exactly and rounded. The usual choice for shrinking
+ * frames. `channels` is 1 to 4; `src` is [srcHeight, srcWidth, channels], `dst` [dstHeight, dstWidth, channels].
+ * @returns `dst`
+ */
+export function resizeArea(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dst: Uint8Array, dstWidth: number, dstHeight: number): Uint8Array {
+  try {
+    frameOps().resizeArea(src, srcWidth, srcHeight, channels, dst, dstWidth, dstHeight);
+  } catch (e) {
+    typed(e);
+  }
+  return dst;
+}
+
+/**
+ * Bilinear resampling (OpenCV `INTER_LINEAR`: pixel centres aligned, edges clamped, 11-bit weights). Same layout
+ * as {@link resizeArea}.
+ * @returns `dst`
+ */
+export function resizeBilinear(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dst: Uint8Array, dstWidth: number, dstHeight: number): Uint8Array {
+  try {
+    frameOps().resizeBilinear(src, srcWidth, srcHeight, channels, dst, dstWidth, dstHeight);
+  } catch (e) {
+    typed(e);
+  }
+  return dst;
+}
+
+/** {@link resizeArea} or {@link resizeBilinear}, by name. */
+export function resize(
+  src: Uint8Array,
+  srcWidth: number,
+  srcHeight: number,
+  channels: number,
+  dst: Uint8Array,
+  dstWidth: number,
+  dstHeight: number,
+  interpolation: Interpolation = 'area',
+): Uint8Array {
+  if (interpolation === 'area') return resizeArea(src, srcWidth, srcHeight, channels, dst, dstWidth, dstHeight);
+  if (interpolation === 'bilinear') return resizeBilinear(src, srcWidth, srcHeight, channels, dst, dstWidth, dstHeight);
+  throw new ArgumentError('INVALID_ARGUMENT', `interpolation must be 'area' or 'bilinear', got ${String(interpolation)}`, { field: 'interpolation' });
+}
+
+/**
+ * Elementwise maximum of two equally long arrays: `dst[i] = max(a[i], b[i])`. `dst` (default: a new array) may be
+ * `a` or `b` itself.
+ * @returns `dst`
+ */
+export function maxPool(a: Uint8Array, b: Uint8Array, dst: Uint8Array = new Uint8Array(a.length)): Uint8Array {
+  try {
+    frameOps().maxPool(a, b, dst);
+  } catch (e) {
+    typed(e);
+  }
+  return dst;
+}

@@ -1,0 +1,84 @@
+// One worker of a WorkerBatch: owns some envs, steps them on request, writes results into the shared buffers and
+// reports each finished env id through the shared ring.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Actions } from '../env/action-codec.ts';
+import { make, type RetroEnv } from '../env/retro-env.ts';
+import type { WorkerBatchConfig } from './worker-batch.ts';
+
+interface Job {
+  id: number;
+  reset: boolean;
+  masks: number[];
+}
+
+const config = workerData as WorkerBatchConfig & { envIds: number[]; ring: Int32Array; errorText: Uint8Array; capacity: number };
+const { outputs } = config;
+const envs = new Map<number, RetroEnv>();
+let initError: string | undefined;
+try {
+  // Masks arrive already decoded and filtered by the main thread, so the worker's envs take raw button bits.
+  for (const id of config.envIds) envs.set(id, make(config.game, { ...config.options, useRestrictedActions: Actions.ALL }));
+} catch (e) {
+  initError = `cannot create the env in its worker: ${(e as Error).message}`;
+}
+const frameBytes = outputs.observations.length / config.numEnvs;
+const varCount = outputs.values.length / config.numEnvs;
+const over = new Set<number>();
+
+function write(id: number, observation: Uint8Array, info: Record<string, number>): void {
+  outputs.observations.set(observation, id * frameBytes);
+  Object.values(info).forEach((v, i) => (outputs.values[id * varCount + i] = v));
+}
+
+function run(job: Job): void {
+  if (initError !== undefined) throw new Error(initError);
+  const env = envs.get(job.id)!;
+  if (outputs.hasFinal) outputs.hasFinal[job.id] = 0;
+  if (job.reset || (config.autoreset === 'next-step' && over.has(job.id))) {
+    over.delete(job.id);
+    const { observation, info } = env.reset();
+    write(job.id, observation, info);
+    outputs.rewards.fill(0, job.id * config.players, (job.id + 1) * config.players);
+    outputs.terminated[job.id] = 0;
+    return;
+  }
+  const buttons = env.buttons.length;
+  const action = new Uint8Array(buttons * config.players);
+  job.masks.forEach((mask, p) => {
+    for (let b = 0; b < buttons; b++) action[p * buttons + b] = (mask >> b) & 1;
+  });
+  const result = env.step(action);
+  write(job.id, result.observation, result.info);
+  result.rewards.forEach((r, p) => (outputs.rewards[job.id * config.players + p] = r));
+  outputs.terminated[job.id] = result.terminated ? 1 : 0;
+  if (!result.terminated) return;
+  if (config.autoreset === 'next-step') {
+    over.add(job.id);
+    return;
+  }
+  outputs.finalObservations!.set(result.observation, job.id * frameBytes);
+  Object.values(result.info).forEach((v, i) => (outputs.finalValues![job.id * varCount + i] = v));
+  outputs.hasFinal![job.id] = 1;
+  const { observation, info } = env.reset();
+  write(job.id, observation, info);
+}
+
+function report(id: number, failed: boolean): void {
+  const position = Atomics.add(config.ring, 0, 1);
+  const slot = 2 + (position % config.capacity);
+  Atomics.store(config.ring, slot, failed ? -(id + 1) : id + 1);
+  Atomics.notify(config.ring, slot);
+}
+
+parentPort!.on('message', (jobs: Job[]) => {
+  for (const job of jobs) {
+    try {
+      run(job);
+      report(job.id, false);
+    } catch (e) {
+      const text = new TextEncoder().encode(String((e as Error).message ?? e)).subarray(0, config.errorText.length - 1);
+      if (config.errorText[0] === 0) config.errorText.set(text);
+      report(job.id, true);
+    }
+  }
+});

@@ -1,0 +1,137 @@
+import type { Env, EnvStepResult, ResetResult } from '../env/env.ts';
+import { ArgumentError } from '../errors.ts';
+import type { Interpolation } from '../frame-ops.ts';
+import { Box } from '../spaces/box.ts';
+import type { AnySpace } from '../spaces/space.ts';
+import { checkPositiveInteger } from './checks.ts';
+import { GrayScale } from './gray-scale.ts';
+import { MaxAndSkip } from './max-and-skip.ts';
+import { NoopReset } from './noop-reset.ts';
+import { Resize } from './resize.ts';
+import { Wrapper, type ActionSpaceOf, type AnyEnv, type ResetArgs, type StepActionOf } from './wrapper.ts';
+
+export interface AtariPreprocessingOptions<Scale extends boolean = false> {
+  /** Most random no-op frames after a reset (see `NoopReset`); 0 turns them off. Default 30. */
+  noopMax?: number;
+  /** Frames per step, max-pooling the last two (see `MaxAndSkip`). Default 4. */
+  frameSkip?: number;
+  /** Output size: `84` for 84 × 84, or `[width, height]`. Default 84. */
+  screenSize?: number | readonly [number, number];
+  /** End the episode when `info.lives` drops (needs a `lives` variable in data.json). Default false. */
+  terminalOnLifeLoss?: boolean;
+  /** Grey observations (default true); RGB otherwise. */
+  grayscaleObs?: boolean;
+  /** Keep a channel axis on grey observations: [84, 84, 1]. Default false. */
+  grayscaleNewaxis?: boolean;
+  /** Float32 observations in [0, 1] instead of uint8. Default false. */
+  scaleObs?: Scale;
+  /** How to resize; default `area`, as Gymnasium (OpenCV INTER_AREA). */
+  interpolation?: Interpolation;
+  /** The no-op action for the no-op starts; default the action space's all-zero action. */
+  noopAction?: unknown;
+}
+
+type ScaledArray<Scale extends boolean> = Scale extends true ? Float32Array : Uint8Array;
+type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends true ? 'float32' : 'uint8'>;
+
+/**
+ * The standard Atari preprocessing of DQN-style agents, with Gymnasium's `AtariPreprocessing` defaults, built from
+ * the other wrappers: no-op starts (`NoopReset`, up to 30), frame skip 4 with the maximum of the last two frames
+ * (`MaxAndSkip`), grayscale (`GrayScale`), resize to 84 × 84 by area averaging (`Resize`), and optionally scaling
+ * to [0, 1] and ending episodes on a lost life. The base env must not skip frames itself (`frameskip: 1`).
+ *
+ * Steps: reset → 1..noopMax no-op frames; step → `frameSkip` frames of the action, rewards summed, max of the last
+ * two RGB frames → grey → resized. Gymnasium max-pools after converting to grey; pooling first costs one grey
+ * conversion instead of two and differs only where the two frames' brightest pixels differ in colour.
+ *
+ * Observation: `Box [84, 84]` uint8 by default; `[84, 84, 1]` with `grayscaleNewaxis`, `[84, 84, 3]` without
+ * `grayscaleObs`, float32 in [0, 1] with `scaleObs`. The action space is the base env's.
+ *
+ * @example
+ * ```ts
+ * const env = new AtariPreprocessing(make('TinyKart-Nes'));
+ * env.observationSpace.shape;                        // [84, 84]
+ * const { observation } = env.reset({ seed: 0 });    // Uint8Array of 84 × 84
+ * const step = env.step(env.actionSpace.sample());    // 4 frames emulated
+ * ```
+ */
+export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpace>, Scale extends boolean = false> extends Wrapper<
+  E,
+  ScaledArray<Scale>,
+  StepActionOf<E>,
+  ScaledBox<Scale>,
+  ActionSpaceOf<E>
+> {
+  readonly noopMax: number;
+  readonly frameSkip: number;
+  readonly screenSize: readonly [number, number];
+  readonly terminalOnLifeLoss: boolean;
+  readonly grayscaleObs: boolean;
+  readonly scaleObs: Scale;
+  /** `env` inside the wrappers this composes: NoopReset, MaxAndSkip, GrayScale, Resize (innermost first). */
+  private readonly pipeline: AnyEnv;
+  private lives = 0;
+
+  constructor(env: E, options: AtariPreprocessingOptions<Scale> = {}) {
+    const noopMax = options.noopMax ?? 30;
+    const frameSkip = checkPositiveInteger(options.frameSkip ?? 4, 'frameSkip');
+    const size = options.screenSize ?? 84;
+    const [width, height] = typeof size === 'number' ? [size, size] : Array.isArray(size) && size.length === 2 ? size : [NaN, NaN];
+    const grayscaleObs = options.grayscaleObs ?? true;
+    const scaleObs = (options.scaleObs ?? false) as Scale;
+    const base = ((env as { unwrapped?: unknown }).unwrapped ?? env) as { frameskip?: unknown };
+    if (frameSkip > 1 && typeof base.frameskip === 'number' && base.frameskip > 1) {
+      throw new ArgumentError('INVALID_ARGUMENT', `the base env already skips ${base.frameskip} frames per step; make it with frameskip: 1 to use frameSkip ${frameSkip}`, {
+        field: 'frameSkip',
+      });
+    }
+
+    let pipeline: AnyEnv = env;
+    if (noopMax !== 0) pipeline = new NoopReset(pipeline, { noopMax, noopAction: options.noopAction });
+    if (frameSkip > 1) pipeline = new MaxAndSkip(pipeline, { skip: frameSkip });
+    if (grayscaleObs) pipeline = new GrayScale(pipeline, { keepDim: options.grayscaleNewaxis ?? false });
+    pipeline = new Resize(pipeline, { width, height, interpolation: options.interpolation ?? 'area' });
+    const shape = pipeline.observationSpace.shape!;
+    super(env, { observationSpace: (scaleObs ? new Box(0, 1, shape, 'float32') : pipeline.observationSpace) as ScaledBox<Scale> });
+
+    this.noopMax = noopMax;
+    this.frameSkip = frameSkip;
+    this.screenSize = [width, height];
+    this.terminalOnLifeLoss = options.terminalOnLifeLoss ?? false;
+    this.grayscaleObs = grayscaleObs;
+    this.scaleObs = scaleObs;
+    this.pipeline = pipeline;
+  }
+
+  override reset(args?: ResetArgs): ResetResult<ScaledArray<Scale>> {
+    const { observation, info } = this.pipeline.reset(args);
+    if (this.terminalOnLifeLoss) {
+      if (typeof info.lives !== 'number') {
+        throw new ArgumentError('INVALID_ARGUMENT', 'terminalOnLifeLoss needs a `lives` variable in the game\'s info (data.json)', { field: 'terminalOnLifeLoss' });
+      }
+      this.lives = info.lives;
+    }
+    return { observation: this.scale(observation), info };
+  }
+
+  override step(action: StepActionOf<E>): EnvStepResult<ScaledArray<Scale>> {
+    const { observation, reward, terminated, truncated, info } = this.pipeline.step(action);
+    let lifeLost = false;
+    if (this.terminalOnLifeLoss) {
+      lifeLost = info.lives < this.lives;
+      this.lives = info.lives;
+    }
+    return { observation: this.scale(observation), reward, terminated: terminated || lifeLost, truncated, info };
+  }
+
+  override close(): void {
+    this.pipeline.close();
+  }
+
+  private scale(observation: Uint8Array): ScaledArray<Scale> {
+    if (!this.scaleObs) return observation as ScaledArray<Scale>;
+    const out = new Float32Array(observation.length);
+    for (let i = 0; i < observation.length; i++) out[i] = observation[i] / 255;
+    return out as ScaledArray<Scale>;
+  }
+}

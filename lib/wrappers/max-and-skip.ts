@@ -1,0 +1,49 @@
+import type { Env, EnvStepResult } from '../env/env.ts';
+import { maxPool } from '../frame-ops.ts';
+import type { AnySpace } from '../spaces/space.ts';
+import { uint8BoxSize } from './space-utils.ts';
+import { checkPositiveInteger } from './checks.ts';
+import { Wrapper, type StepActionOf } from './wrapper.ts';
+
+export interface MaxAndSkipOptions {
+  /** Frames (steps of the wrapped env) per step. Default 4. */
+  skip?: number;
+}
+
+/**
+ * Frame skipping with max-pooling, as in DQN: one step repeats the action `skip` times on the wrapped env, sums
+ * the rewards, stops early when an episode ends (terminated or truncated), and observes the elementwise maximum of
+ * the last two frames it saw (which undoes sprite flicker). A step cut short after one frame observes that frame.
+ * `info` is the last frame's. The observation space (a uint8 Box of any shape) is unchanged.
+ *
+ * @example
+ * ```ts
+ * const env = new MaxAndSkip(make('TinyKart-Nes'), { skip: 4 });
+ * env.reset();
+ * const { observation, reward } = env.step(action);   // 4 frames; [224, 256, 3], reward summed
+ * ```
+ */
+export class MaxAndSkip<E extends Env<Uint8Array, any, AnySpace, AnySpace>> extends Wrapper<E, Uint8Array> {
+  readonly skip: number;
+
+  constructor(env: E, options: MaxAndSkipOptions = {}) {
+    uint8BoxSize(env.observationSpace, 'MaxAndSkip');
+    super(env);
+    this.skip = checkPositiveInteger(options.skip ?? 4, 'skip');
+  }
+
+  override step(action: StepActionOf<E>): EnvStepResult<Uint8Array> {
+    let reward = 0;
+    let previous: Uint8Array | undefined;
+    let last: EnvStepResult<Uint8Array> | undefined;
+    for (let i = 0; i < this.skip; i++) {
+      previous = last?.observation;
+      last = this.env.step(action);
+      reward += last.reward;
+      if (last.terminated || last.truncated) break;
+    }
+    const { observation, terminated, truncated, info } = last!;
+    // A new array: the wrapped env's frames may be held elsewhere (a recorder, say), so they are never written.
+    return { observation: previous ? maxPool(observation, previous) : observation, reward, terminated, truncated, info };
+  }
+}

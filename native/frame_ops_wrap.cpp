@@ -1,0 +1,161 @@
+// Argument checking for the pixel kernels: every buffer must be a byte array of exactly the size its dimensions
+// imply, outputs must not overlap inputs, and failures throw errors with code INVALID_ARGUMENT. The kernels only
+// read and write the caller's arrays.
+#include "frame_ops_wrap.h"
+
+#include <string>
+#include <vector>
+
+#include "frame_ops.h"
+#include "napi_guard.h"
+
+namespace rgym {
+namespace {
+
+// Larger than any console's screen side, small enough that no size product overflows the kernels' arithmetic.
+constexpr double kMaxSide = 65535;
+// Scratch for resizeArea lives on the stack up to this many accumulators (a 1365-pixel-wide RGB row).
+constexpr size_t kStackScratch = 4096;
+
+struct Bytes {
+  uint8_t* data;
+  size_t length;
+};
+
+Napi::Error invalid(const Napi::Env& env, const std::string& message) {
+  return makeError(env, "INVALID_ARGUMENT", message);
+}
+
+Bytes bytesArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  const Napi::Value value = info.Length() > index ? info[index] : info.Env().Undefined();
+  if (value.IsTypedArray()) {
+    const auto array = value.As<Napi::TypedArray>();
+    const napi_typedarray_type type = array.TypedArrayType();
+    if (type == napi_uint8_array || type == napi_uint8_clamped_array) {
+      return {static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset(), array.ByteLength()};
+    }
+  }
+  throw invalid(info.Env(), std::string(name) + " must be a Uint8Array");
+}
+
+double numberArg(const Napi::CallbackInfo& info, size_t index, const char* name, double min, double max) {
+  const Napi::Value value = info.Length() > index ? info[index] : info.Env().Undefined();
+  const double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!value.IsNumber() || !(number >= min && number <= max) || number != static_cast<double>(static_cast<uint64_t>(number))) {
+    throw invalid(info.Env(), std::string(name) + " must be an integer in [" + std::to_string(static_cast<uint64_t>(min)) + ", " +
+                                  std::to_string(static_cast<uint64_t>(max)) + "]");
+  }
+  return number;
+}
+
+unsigned sideArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  return static_cast<unsigned>(numberArg(info, index, name, 1, kMaxSide));
+}
+
+void expectLength(const Napi::Env& env, const Bytes& bytes, size_t expected, const char* name, const std::string& why) {
+  if (bytes.length != expected) {
+    throw invalid(env, std::string(name) + " has " + std::to_string(bytes.length) + " bytes, expected " +
+                           std::to_string(expected) + " (" + why + ")");
+  }
+}
+
+bool overlap(const Bytes& a, const Bytes& b) {
+  return a.length > 0 && b.length > 0 && a.data < b.data + b.length && b.data < a.data + a.length;
+}
+
+void expectDisjoint(const Napi::Env& env, const Bytes& out, const Bytes& in, const char* outName, const char* inName) {
+  if (overlap(out, in)) throw invalid(env, std::string(outName) + " must not share memory with " + inName);
+}
+
+// rgbToGray(src, dst, pixels)
+Napi::Value RgbToGray(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const Napi::Env env = info.Env();
+    const Bytes src = bytesArg(info, 0, "src");
+    const Bytes dst = bytesArg(info, 1, "dst");
+    const auto pixels = static_cast<size_t>(numberArg(info, 2, "pixels", 0, 4294967295.0));
+    expectLength(env, src, pixels * 3, "src", "3 bytes per pixel");
+    expectLength(env, dst, pixels, "dst", "1 byte per pixel");
+    expectDisjoint(env, dst, src, "dst", "src");
+    rgbToGray(src.data, dst.data, pixels);
+    return env.Undefined();
+  });
+}
+
+struct ResizeArgs {
+  Bytes src, dst;
+  unsigned srcW, srcH, channels, dstW, dstH;
+};
+
+// (src, srcW, srcH, channels, dst, dstW, dstH)
+ResizeArgs resizeArgs(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  ResizeArgs a{};
+  a.src = bytesArg(info, 0, "src");
+  a.srcW = sideArg(info, 1, "srcW");
+  a.srcH = sideArg(info, 2, "srcH");
+  a.channels = static_cast<unsigned>(numberArg(info, 3, "channels", 1, kMaxChannels));
+  a.dst = bytesArg(info, 4, "dst");
+  a.dstW = sideArg(info, 5, "dstW");
+  a.dstH = sideArg(info, 6, "dstH");
+  const std::string c = std::to_string(a.channels);
+  expectLength(env, a.src, static_cast<size_t>(a.srcW) * a.srcH * a.channels, "src",
+               std::to_string(a.srcH) + " rows × " + std::to_string(a.srcW) + " pixels × " + c + " channels");
+  expectLength(env, a.dst, static_cast<size_t>(a.dstW) * a.dstH * a.channels, "dst",
+               std::to_string(a.dstH) + " rows × " + std::to_string(a.dstW) + " pixels × " + c + " channels");
+  expectDisjoint(env, a.dst, a.src, "dst", "src");
+  return a;
+}
+
+Napi::Value ResizeArea(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const ResizeArgs a = resizeArgs(info);
+    const size_t need = resizeAreaScratchSize(a.srcW, a.channels);
+    uint32_t onStack[kStackScratch];
+    std::vector<uint32_t> onHeap;
+    uint32_t* scratch = onStack;
+    if (need > kStackScratch) {
+      onHeap.resize(need);
+      scratch = onHeap.data();
+    }
+    resizeArea(a.src.data, a.srcW, a.srcH, a.channels, a.dst.data, a.dstW, a.dstH, scratch);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value ResizeBilinear(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const ResizeArgs a = resizeArgs(info);
+    resizeBilinear(a.src.data, a.srcW, a.srcH, a.channels, a.dst.data, a.dstW, a.dstH);
+    return info.Env().Undefined();
+  });
+}
+
+// maxPool(a, b, dst): dst may be a or b itself.
+Napi::Value MaxPool(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const Napi::Env env = info.Env();
+    const Bytes a = bytesArg(info, 0, "a");
+    const Bytes b = bytesArg(info, 1, "b");
+    const Bytes dst = bytesArg(info, 2, "dst");
+    expectLength(env, b, a.length, "b", "the length of a");
+    expectLength(env, dst, a.length, "dst", "the length of a");
+    if (dst.data != a.data) expectDisjoint(env, dst, a, "dst", "a (unless it is a itself)");
+    if (dst.data != b.data) expectDisjoint(env, dst, b, "dst", "b (unless it is b itself)");
+    maxPool(a.data, b.data, dst.data, a.length);
+    return env.Undefined();
+  });
+}
+
+}  // namespace
+
+void registerFrameOps(Napi::Env env, Napi::Object exports) {
+  Napi::Object ops = Napi::Object::New(env);
+  ops.Set("rgbToGray", Napi::Function::New(env, RgbToGray, "rgbToGray"));
+  ops.Set("resizeArea", Napi::Function::New(env, ResizeArea, "resizeArea"));
+  ops.Set("resizeBilinear", Napi::Function::New(env, ResizeBilinear, "resizeBilinear"));
+  ops.Set("maxPool", Napi::Function::New(env, MaxPool, "maxPool"));
+  exports.Set("frameOps", ops);
+}
+
+}  // namespace rgym
