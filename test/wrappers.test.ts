@@ -172,16 +172,24 @@ describe('MaxAndSkip', () => {
     const ref = makeEnv();
     assert.deepEqual(env.reset().observation, ref.reset().observation);
     let moved = 0;
+    let pooledDiffers = 0;
+    // RetroEnv's observations are views the next step rewrites: keep copies.
+    const stepCopy = (action: Parameters<typeof ref.step>[0]) => {
+      const r = ref.step(action);
+      return { ...r, observation: r.observation.slice() };
+    };
     for (const action of ACTIONS) {
-      const frames = [ref.step(action), ref.step(action), ref.step(action), ref.step(action)];
+      const frames = [stepCopy(action), stepCopy(action), stepCopy(action), stepCopy(action)];
       const step = env.step(action);
       assert.deepEqual(step.observation, maxPool(frames[2].observation, frames[3].observation));
+      if (!Buffer.from(step.observation).equals(Buffer.from(frames[3].observation))) pooledDiffers++;
       assert.equal(step.reward, frames.reduce((sum, f) => sum + f.reward, 0));
       assert.deepEqual(step.info, frames[3].info);
       assert.equal(step.terminated, false);
       if (step.reward !== 0) moved++;
     }
     assert.ok(moved > 0, 'the scenario paid some reward');
+    assert.ok(pooledDiffers > 0, 'pooling two different frames shows in the observation');
   });
 
   it('stops early when the episode ends, observing the frames it saw', () => {
@@ -457,7 +465,11 @@ describe('AtariPreprocessing', () => {
     for (let i = 0; i < noops; i++) frame = ref.step(pad()).observation;
     assert.deepEqual(observation, atariFrame(frame));
     for (const action of ACTIONS) {
-      const frames = [0, 1, 2, 3].map(() => ref.step(action));
+      // Copies: RetroEnv's observations are views the next step rewrites.
+      const frames = [0, 1, 2, 3].map(() => {
+        const r = ref.step(action);
+        return { ...r, observation: r.observation.slice() };
+      });
       const step = env.step(action);
       assert.deepEqual(step.observation, atariFrame(maxPool(frames[2].observation, frames[3].observation)));
       assert.equal(step.reward, frames.reduce((s, f) => s + f.reward, 0));

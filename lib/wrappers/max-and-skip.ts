@@ -34,16 +34,23 @@ export class MaxAndSkip<E extends Env<Uint8Array, any, AnySpace, AnySpace>> exte
 
   override step(action: StepActionOf<E>): EnvStepResult<Uint8Array> {
     let reward = 0;
-    let previous: Uint8Array | undefined;
+    let hasPrevious = false;
     let last: EnvStepResult<Uint8Array> | undefined;
     for (let i = 0; i < this.skip; i++) {
-      previous = last?.observation;
       last = this.env.step(action);
       reward += last.reward;
       if (last.terminated || last.truncated) break;
+      // Observations may be views the next step overwrites (RetroEnv's are), so the second-to-last frame is copied.
+      if (i === this.skip - 2) {
+        (this.previous ??= new Uint8Array(last.observation.length)).set(last.observation);
+        hasPrevious = true;
+      }
     }
     const { observation, terminated, truncated, info } = last!;
-    // A new array: the wrapped env's frames may be held elsewhere (a recorder, say), so they are never written.
-    return { observation: previous ? maxPool(observation, previous) : observation, reward, terminated, truncated, info };
+    // An episode that ends before the last two frames returns its final frame unpooled.
+    const pooled = hasPrevious ? maxPool(observation, this.previous!) : observation.slice();
+    return { observation: pooled, reward, terminated, truncated, info };
   }
+
+  private previous: Uint8Array | undefined;
 }
