@@ -167,3 +167,22 @@ describe('SyncVectorEnv', () => {
     assert.throws(() => new SyncVectorEnv([tracked({})], { autoreset: 'never' as never }), { code: 'INVALID_ARGUMENT' });
   });
 });
+
+describe('SyncVectorEnv over raw RetroEnvs (zero-copy observations)', () => {
+  it('keeps the true last frame of a finished episode in same-step mode', () => {
+    const vec = new SyncVectorEnv([() => new TimeLimit(makeEnv(), { maxEpisodeSteps: 2 })], { autoreset: 'same-step' });
+    opened.push(vec);
+    const ref = new TimeLimit(makeEnv(), { maxEpisodeSteps: 2 });
+    vec.reset();
+    ref.reset();
+    const action = new Uint8Array(9);
+    vec.step([action]);
+    ref.step(action);
+    const last = vec.step([action]);
+    const expected = ref.step(action).observation.slice();
+    const restarted = ref.reset().observation;
+    assert.equal(last.truncateds[0], 1);
+    assert.deepEqual(last.finalObservation![0], expected);
+    assert.notDeepEqual(expected, restarted, 'the last frame and the new first frame differ, so a stale view would show');
+  });
+});

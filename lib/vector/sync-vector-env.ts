@@ -166,7 +166,8 @@ export class SyncVectorEnv<E extends AnyEnv> {
       truncateds[i] = truncated ? 1 : 0;
       const done = terminated || truncated;
       if (sameStep) {
-        finalObservation!.push(done ? observation : null);
+        // A copy: the reset below may rewrite the buffer a RetroEnv observation views.
+        finalObservation!.push(done ? ((observation as Uint8Array).slice() as ObservationOf<E>) : null);
         finalInfo!.push(done ? info : null);
         if (done) {
           const next = env.reset();
