@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "errors.h"
+#include "frame_ops.h"
 
 namespace rgym {
 namespace {
@@ -171,13 +172,25 @@ void Emulator::setControllerPortDevice(unsigned port, unsigned device) {
 
 void Emulator::run(unsigned frames) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
+  for (unsigned left = frames; left > 0; --left) runFrame(left == 1 ? FrameOutput::Show : FrameOutput::Hold);
+}
+
+void Emulator::runFrame(FrameOutput output) {
+  if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
   CoreCallScope scope(this);
-  for (unsigned left = frames; left > 0; --left) {
-    framesLeftInRun_ = left;
-    core_->retro_run();
-  }
-  framesLeftInRun_ = 0;
-  frameCount_ += frames;
+  frameOutput_ = output;
+  core_->retro_run();
+  frameOutput_ = FrameOutput::Show;
+  ++frameCount_;
+}
+
+void Emulator::showHeldFrame() {
+  if (frameTarget_.data == nullptr || held_.width == 0) return;
+  const size_t rowBytes = static_cast<size_t>(held_.width) * 3;
+  const unsigned rows = static_cast<unsigned>(std::min<size_t>(held_.height, frameTarget_.capacity / rowBytes));
+  convertToRgb24(held_.pixels.data(), held_.width, rows, held_.pitch, pixelFormat_, frameTarget_.data);
+  frameWidth_ = held_.width;
+  frameHeight_ = rows;
 }
 
 void Emulator::reset() {
@@ -187,15 +200,28 @@ void Emulator::reset() {
 }
 
 void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t pitch) {
-  // NULL means "same frame as before" (we told the core we can dupe); earlier frames of a multi-frame run are
-  // never observed, so converting them would be wasted work.
-  if (data == nullptr || framesLeftInRun_ > 1) return;
-  if (frameTarget_.data == nullptr || width == 0) return;
+  // NULL means "same frame as before" (we told the core we can dupe): what we hold or show is still right.
+  if (data == nullptr || frameTarget_.data == nullptr || width == 0) return;
+  if (frameOutput_ == FrameOutput::Hold) {
+    // A raw copy is a few microseconds; converting is only worth it for frames that are shown.
+    const auto* bytes = static_cast<const uint8_t*>(data);
+    held_.pixels.assign(bytes, bytes + pitch * height);
+    held_.width = width;
+    held_.height = height;
+    held_.pitch = pitch;
+    return;
+  }
   const size_t rowBytes = static_cast<size_t>(width) * 3;
   const unsigned rows = static_cast<unsigned>(std::min<size_t>(height, frameTarget_.capacity / rowBytes));
   convertToRgb24(data, width, rows, pitch, pixelFormat_, frameTarget_.data);
   frameWidth_ = width;
   frameHeight_ = rows;
+  if (frameOutput_ == FrameOutput::ShowPooled && held_.width == width && held_.height >= rows) {
+    const size_t n = rowBytes * rows;
+    pooled_.resize(n);
+    convertToRgb24(held_.pixels.data(), width, rows, held_.pitch, pixelFormat_, pooled_.data());
+    maxPool(frameTarget_.data, pooled_.data(), frameTarget_.data, n);
+  }
 }
 
 void Emulator::setAudioCapture(bool enabled) {

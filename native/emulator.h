@@ -73,6 +73,16 @@ class Emulator {
 
   // Runs `frames` frames with the current input. Only the last frame is converted into the frame target.
   void run(unsigned frames);
+
+  // What happens to the picture of one frame run with runFrame().
+  enum class FrameOutput {
+    Hold,        // kept raw (a cheap copy), to be shown if the caller stops here, or pooled with the next frame
+    Show,        // converted into the frame target
+    ShowPooled,  // converted, then max-pooled with the held previous frame (Atari-style flicker removal)
+  };
+  void runFrame(FrameOutput output);
+  // Converts the held raw frame into the frame target (a step that stopped early shows its last frame).
+  void showHeldFrame();
   void reset();
   uint64_t frameCount() const { return frameCount_; }
 
@@ -122,8 +132,14 @@ class Emulator {
   std::array<unsigned, kMaxPorts> portDevices_{};
 
   uint64_t frameCount_ = 0;
-  unsigned framesLeftInRun_ = 0;
+  FrameOutput frameOutput_ = FrameOutput::Show;
   FrameTarget frameTarget_;
+  struct HeldFrame {
+    std::vector<uint8_t> pixels;
+    unsigned width = 0, height = 0;
+    size_t pitch = 0;
+  } held_;
+  std::vector<uint8_t> pooled_;  // the held frame converted, for max-pooling
   unsigned frameWidth_ = 0, frameHeight_ = 0;
 
   bool captureAudio_ = false;

@@ -45,9 +45,25 @@ void GameSession::restart(const uint8_t* state, size_t size) {
   reset();
 }
 
-void GameSession::step(unsigned frames) {
-  emulator_.run(frames);
-  frame_ += frames;
+void GameSession::step(unsigned frames, bool maxPool) {
+  std::vector<double>& total = stepRewards_;
+  total.assign(rewards_.size(), 0.0);
+  for (unsigned i = 0; i < frames; ++i) {
+    const bool last = i + 1 == frames;
+    using Out = Emulator::FrameOutput;
+    stepFrame(!last ? Out::Hold : maxPool && frames > 1 ? Out::ShowPooled : Out::Show);
+    for (size_t p = 0; p < total.size(); ++p) total[p] += rewards_[p];
+    if (done_ && !last) {
+      emulator_.showHeldFrame();
+      break;
+    }
+  }
+  rewards_.swap(total);
+}
+
+void GameSession::stepFrame(Emulator::FrameOutput output) {
+  emulator_.runFrame(output);
+  ++frame_;
   previous_.swap(current_);
   variables_.readAll(current_.data());
   for (size_t i = 0; i < current_.size(); ++i) deltas_[i] = current_[i] - previous_[i];

@@ -30,8 +30,13 @@ class GameSession {
   // Loads a start state, releases every button and runs one frame, so the episode's first observation is a real
   // frame of that state (as stable-retro does), then reset()s.
   void restart(const uint8_t* state, size_t size);
-  // Runs `frames` frames with the held input, then evaluates the scenario.
-  void step(unsigned frames);
+  // Runs up to `frames` frames with the held input, evaluating the scenario after each one: rewards are summed and
+  // the step stops at the frame that ends the episode (Gymnasium's frame-skip semantics). The picture is that of
+  // the last frame run, max-pooled with the one before when `maxPool` is set and the step ran all its frames.
+  void step(unsigned frames, bool maxPool = false);
+  // One frame and its evaluation, for callers that run their own frame loop (scenarios with TypeScript scripts).
+  void stepFrame(Emulator::FrameOutput output);
+  void showHeldFrame() { emulator_.showHeldFrame(); }
 
   size_t playerCount() const { return rules_.rewards.size(); }
   size_t variableCount() const { return variables_.size(); }
@@ -51,6 +56,7 @@ class GameSession {
   std::unique_ptr<LuaScript> lua_;
   std::vector<int64_t> current_, previous_, deltas_;
   std::vector<double> rewards_;
+  std::vector<double> stepRewards_;  // per-frame rewards summed over a step
   bool done_ = false;
   uint64_t frame_ = 0;
 };

@@ -126,6 +126,8 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
                          InstanceMethod("bindOutputs", &SessionWrap::BindOutputs),
                          InstanceMethod("reset", &SessionWrap::Reset),
                          InstanceMethod("restart", &SessionWrap::Restart),
+                         InstanceMethod("stepFrame", &SessionWrap::StepFrame),
+                         InstanceMethod("showHeldFrame", &SessionWrap::ShowHeldFrame),
                          InstanceMethod("step", &SessionWrap::Step),
                          InstanceMethod("close", &SessionWrap::Close),
                      });
@@ -205,13 +207,33 @@ Napi::Value SessionWrap::Restart(const Napi::CallbackInfo& info) {
   });
 }
 
+// stepFrame(output): 0 = hold the picture raw, 1 = show it, 2 = show it max-pooled with the held one.
+Napi::Value SessionWrap::StepFrame(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    GameSession& s = open();
+    const uint32_t output = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 1;
+    if (output > 2) throw EmulatorError("INVALID_ARGUMENT", "stepFrame(output): output is 0, 1 or 2");
+    s.stepFrame(static_cast<Emulator::FrameOutput>(output));
+    publish();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value SessionWrap::ShowHeldFrame(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    open().showHeldFrame();
+    return info.Env().Undefined();
+  });
+}
+
 Napi::Value SessionWrap::Step(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     GameSession& s = open();
     if (info.Length() < 1 || !info[0].IsNumber()) throw EmulatorError("INVALID_ARGUMENT", "step(frames)");
     const int64_t frames = info[0].As<Napi::Number>().Int64Value();
     if (frames < 1 || frames > 1000000) throw EmulatorError("INVALID_ARGUMENT", "frames must be in [1, 1000000]");
-    s.step(static_cast<unsigned>(frames));
+    const bool maxPool = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    s.step(static_cast<unsigned>(frames), maxPool);
     publish();
     return info.Env().Undefined();
   });

@@ -24,6 +24,8 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   Napi::Value BindOutputs(const Napi::CallbackInfo& info);
   Napi::Value Reset(const Napi::CallbackInfo& info);
   Napi::Value Restart(const Napi::CallbackInfo& info);
+  Napi::Value StepFrame(const Napi::CallbackInfo& info);
+  Napi::Value ShowHeldFrame(const Napi::CallbackInfo& info);
   Napi::Value Step(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 

@@ -27,6 +27,11 @@ import {
 import { buildStates, builtStatePath } from './boot-recipe.ts';
 import { planScenario, type TsScenario } from './scenario-plan.ts';
 
+/** Frame outputs of NativeSession.stepFrame (native/emulator.h FrameOutput). */
+const FRAME_HOLD = 0;
+const FRAME_SHOW = 1;
+const FRAME_SHOW_POOLED = 2;
+
 /** Start-state choices besides a state's name, as stable-retro's `retro.State`. */
 export const State = {
   /** The integration's `default_state` from metadata.json (power-on when it names none). */
@@ -52,8 +57,13 @@ export interface MakeOptions extends LookupOptions {
   obsType?: Observations;
   /** Players controlled by the agent (1 by default). */
   players?: number;
-  /** Frames emulated per step with the same input (1 by default); reward is measured over all of them. */
+  /**
+   * Frames emulated per step with the same input (1 by default), natively. The scenario is evaluated after every
+   * frame: rewards are summed, and the step stops early at the frame that ends the episode.
+   */
   frameskip?: number;
+  /** With frameskip > 1: observe the max of the last two frames (removes sprite flicker, as Atari wrappers do). */
+  maxPool?: boolean;
   /** Core option overrides. */
   coreOptions?: Record<string, string>;
 }
@@ -91,6 +101,7 @@ export class RetroEnv {
   readonly emulator: Emulator;
   readonly players: number;
   readonly frameskip: number;
+  readonly maxPool: boolean;
   readonly useRestrictedActions: Actions;
   readonly obsType: Observations;
   readonly actionSpace: Discrete | MultiBinary | MultiDiscrete;
@@ -103,7 +114,9 @@ export class RetroEnv {
     bindOutputs(v: Float64Array, r: Float64Array, d: Uint8Array): void;
     reset(): void;
     restart(state: Uint8Array): void;
-    step(frames: number): void;
+    step(frames: number, maxPool?: boolean): void;
+    stepFrame(output: number): void;
+    showHeldFrame(): void;
     close(): void;
   };
   private readonly variableNames: string[];
@@ -127,6 +140,7 @@ export class RetroEnv {
     this.integration = getIntegration(game, options);
     this.players = options.players ?? 1;
     this.frameskip = options.frameskip ?? 1;
+    this.maxPool = options.maxPool ?? false;
     this.useRestrictedActions = options.useRestrictedActions ?? Actions.FILTERED;
     this.obsType = options.obsType ?? Observations.IMAGE;
     if (!Number.isInteger(this.players) || this.players < 1) throw new ArgumentError('INVALID_ARGUMENT', `players must be a positive integer, got ${this.players}`);
@@ -292,20 +306,42 @@ export class RetroEnv {
     const masks = this.actionToMasks(action);
     masks.forEach((mask, port) => this.emulator.setButtons(port, mask));
     try {
-      this.session.step(this.frameskip);
+      if (!this.ts) {
+        this.session.step(this.frameskip, this.maxPool);
+        this.frame += this.frameskip;
+        const rewards = Array.from(this.rewardOut);
+        return { observation: this.observe(), reward: rewards[0], rewards, terminated: this.doneOut[0] === 1, truncated: false, info: this.info() };
+      }
+      return this.stepWithTsScenario();
     } catch (e) {
       throw asTyped(e);
     }
-    this.frame += this.frameskip;
-    const info = this.info();
-    let terminated = this.doneOut[0] === 1;
-    const rewards = Array.from(this.rewardOut);
-    if (this.ts) {
+  }
+
+  /**
+   * The frame loop of a step whose reward or done is a TypeScript function: the same per-frame semantics as the
+   * native loop (evaluate after every frame, sum rewards, stop at the frame that ends the episode), driven from JS.
+   */
+  private stepWithTsScenario(): StepResult {
+    const ts = this.ts!;
+    const rewards = new Array<number>(this.players).fill(0);
+    let terminated = false;
+    let info: Record<string, number> = {};
+    for (let i = 0; i < this.frameskip; i++) {
+      const last = i + 1 === this.frameskip;
+      this.session.stepFrame(!last ? FRAME_HOLD : this.maxPool && this.frameskip > 1 ? FRAME_SHOW_POOLED : FRAME_SHOW);
+      this.frame++;
+      info = this.info();
       const scenario = { frame: this.frame, timestep: Math.floor(this.frame / 4) };
-      if (this.ts.done) terminated = Boolean(this.callTs(this.ts.done, info, scenario));
-      this.ts.rewards.forEach((fn, p) => {
-        if (fn) rewards[p] = Number(this.callTs(fn, info, scenario));
-      });
+      terminated = ts.done ? Boolean(this.callTs(ts.done, info, scenario)) : this.doneOut[0] === 1;
+      for (let p = 0; p < this.players; p++) {
+        const fn = ts.rewards[p];
+        rewards[p] += fn ? Number(this.callTs(fn, info, scenario)) : this.rewardOut[p];
+      }
+      if (terminated && !last) {
+        this.session.showHeldFrame();
+        break;
+      }
     }
     return { observation: this.observe(), reward: rewards[0], rewards, terminated, truncated: false, info };
   }

@@ -38,7 +38,9 @@ type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends tru
  * The standard Atari preprocessing of DQN-style agents, with Gymnasium's `AtariPreprocessing` defaults, built from
  * the other wrappers: no-op starts (`NoopReset`, up to 30), frame skip 4 with the maximum of the last two frames
  * (`MaxAndSkip`), grayscale (`GrayScale`), resize to 84 × 84 by area averaging (`Resize`), and optionally scaling
- * to [0, 1] and ending episodes on a lost life. The base env must not skip frames itself (`frameskip: 1`).
+ * to [0, 1] and ending episodes on a lost life. The base env must not skip frames itself (`frameskip: 1`), unless it
+ * was made with `{ frameskip: frameSkip, maxPool: true }`: then the skipping and pooling run natively (fast), and the
+ * no-op starts count agent steps of `frameSkip` frames.
  *
  * Steps: reset → 1..noopMax no-op frames; step → `frameSkip` frames of the action, rewards summed, max of the last
  * two RGB frames → grey → resized. Gymnasium max-pools after converting to grey; pooling first costs one grey
@@ -79,8 +81,10 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     const [width, height] = typeof size === 'number' ? [size, size] : Array.isArray(size) && size.length === 2 ? size : [NaN, NaN];
     const grayscaleObs = options.grayscaleObs ?? true;
     const scaleObs = (options.scaleObs ?? false) as Scale;
-    const base = ((env as { unwrapped?: unknown }).unwrapped ?? env) as { frameskip?: unknown };
-    if (frameSkip > 1 && typeof base.frameskip === 'number' && base.frameskip > 1) {
+    const base = ((env as { unwrapped?: unknown }).unwrapped ?? env) as { frameskip?: unknown; maxPool?: unknown };
+    // A RetroEnv made with { frameskip, maxPool: true } already skips and pools natively, which is much faster.
+    const skipsNatively = frameSkip > 1 && base.frameskip === frameSkip && base.maxPool === true;
+    if (frameSkip > 1 && !skipsNatively && typeof base.frameskip === 'number' && base.frameskip > 1) {
       throw new ArgumentError('INVALID_ARGUMENT', `the base env already skips ${base.frameskip} frames per step; make it with frameskip: 1 to use frameSkip ${frameSkip}`, {
         field: 'frameSkip',
       });
@@ -88,7 +92,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
 
     let pipeline: AnyEnv = env;
     if (noopMax !== 0) pipeline = new NoopReset(pipeline, { noopMax, noopAction: options.noopAction });
-    if (frameSkip > 1) pipeline = new MaxAndSkip(pipeline, { skip: frameSkip });
+    if (frameSkip > 1 && !skipsNatively) pipeline = new MaxAndSkip(pipeline, { skip: frameSkip });
     if (grayscaleObs) pipeline = new GrayScale(pipeline, { keepDim: options.grayscaleNewaxis ?? false });
     pipeline = new Resize(pipeline, { width, height, interpolation: options.interpolation ?? 'area' });
     const shape = pipeline.observationSpace.shape!;
