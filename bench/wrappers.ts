@@ -13,7 +13,20 @@ import { interleave, type BenchRow } from './report.ts';
  */
 export function benchWrappers(seconds: number): BenchRow[] {
   const dataDir = mkdtempSync(join(tmpdir(), 'rgym-bench-'));
-  const env = new AtariPreprocessing(make('TestRom-Nes', { integrationPaths: [join(packageRoot(), 'test', 'fixtures', 'integrations')], dataDir }));
+  const integrationPaths = [join(packageRoot(), 'test', 'fixtures', 'integrations')];
+  try {
+    return [
+      // Frame skipping and max-pooling in JS (MaxAndSkip over single-frame steps)...
+      benchOne(new AtariPreprocessing(make('TestRom-Nes', { integrationPaths, dataDir })), 'js', seconds),
+      // ...and natively (the env made with frameskip 4 and maxPool).
+      benchOne(new AtariPreprocessing(make('TestRom-Nes', { integrationPaths, dataDir, frameskip: 4, maxPool: true })), 'native', seconds),
+    ];
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function benchOne(env: AtariPreprocessing<ReturnType<typeof make>>, frameskip: string, seconds: number): BenchRow {
   try {
     const emulator = env.unwrapped.emulator;
     env.actionSpace.seed(0);
@@ -36,10 +49,9 @@ export function benchWrappers(seconds: number): BenchRow[] {
         return [steps * env.frameSkip, Number(process.hrtime.bigint() - start) / 1e9];
       },
     );
-    return [{ bench: 'atari-preprocessing-vs-raw', system: 'nes', raw_fps: round(raw), env_fps: round(ours), ratio: round(ours / raw, 3) }];
+    return { bench: 'atari-preprocessing-vs-raw', system: 'nes', frameskip, raw_fps: round(raw), env_fps: round(ours), ratio: round(ours / raw, 3) };
   } finally {
     env.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

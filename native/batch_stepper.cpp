@@ -69,7 +69,9 @@ std::vector<uint32_t> BatchStepper::recv(size_t batchSize) {
     throw EmulatorError("INVALID_ARGUMENT", "recv(" + std::to_string(batchSize) + ") but only " +
                                                 std::to_string(finished_.size() + pending_) + " envs were sent");
   }
+  wanted_ = batchSize;
   jobDone_.wait(lock, [&] { return finished_.size() >= batchSize; });
+  wanted_ = 0;
   std::vector<uint32_t> ready(finished_.begin(), finished_.begin() + static_cast<std::ptrdiff_t>(batchSize));
   finished_.erase(finished_.begin(), finished_.begin() + static_cast<std::ptrdiff_t>(batchSize));
   for (uint32_t id : ready) busy_[id] = false;
@@ -97,13 +99,16 @@ void BatchStepper::work() {
     } catch (const std::exception& e) {
       error = "env " + std::to_string(job.id) + ": " + e.what();
     }
+    bool wake;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!error.empty()) errors_.push_back(error);
       finished_.push_back(job.id);
       --pending_;
+      // Wake recv() once, when its batch is complete, not at every env.
+      wake = wanted_ != 0 && finished_.size() >= wanted_;
     }
-    jobDone_.notify_all();
+    if (wake) jobDone_.notify_one();
   }
 }
 

@@ -77,6 +77,7 @@ class BatchStepper {
   std::vector<uint32_t> finished_;
   std::vector<std::string> errors_;
   size_t pending_ = 0;
+  size_t wanted_ = 0;  // the batch size recv() is waiting for, 0 when nobody waits
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -203,12 +203,15 @@ void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t
   // NULL means "same frame as before" (we told the core we can dupe): what we hold or show is still right.
   if (data == nullptr || frameTarget_.data == nullptr || width == 0) return;
   if (frameOutput_ == FrameOutput::Hold) {
-    // A raw copy is a few microseconds; converting is only worth it for frames that are shown.
+    // A raw copy of the visible rows is a few microseconds; converting is only worth it for frames that are shown.
+    // Rows are packed: a core's pitch can be far wider than the picture (Nestopia's leaves room for 602 pixels).
+    const size_t rowBytes = static_cast<size_t>(width) * (pixelFormat_ == PixelFormat::XRGB8888 ? 4 : 2);
+    held_.pixels.resize(rowBytes * height);
     const auto* bytes = static_cast<const uint8_t*>(data);
-    held_.pixels.assign(bytes, bytes + pitch * height);
+    for (unsigned y = 0; y < height; ++y) std::memcpy(held_.pixels.data() + y * rowBytes, bytes + y * pitch, rowBytes);
     held_.width = width;
     held_.height = height;
-    held_.pitch = pitch;
+    held_.pitch = rowBytes;
     return;
   }
   const size_t rowBytes = static_cast<size_t>(width) * 3;
