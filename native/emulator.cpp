@@ -172,7 +172,8 @@ void Emulator::setControllerPortDevice(unsigned port, unsigned device) {
 
 void Emulator::run(unsigned frames) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  for (unsigned left = frames; left > 0; --left) runFrame(left == 1 ? FrameOutput::Show : FrameOutput::Hold);
+  // Nothing can stop this loop early, so skipped frames need not even be held.
+  for (unsigned left = frames; left > 0; --left) runFrame(left == 1 ? FrameOutput::Show : FrameOutput::Skip);
 }
 
 void Emulator::runFrame(FrameOutput output) {
@@ -201,7 +202,7 @@ void Emulator::reset() {
 
 void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t pitch) {
   // NULL means "same frame as before" (we told the core we can dupe): what we hold or show is still right.
-  if (data == nullptr || frameTarget_.data == nullptr || width == 0) return;
+  if (data == nullptr || frameTarget_.data == nullptr || width == 0 || frameOutput_ == FrameOutput::Skip) return;
   if (frameOutput_ == FrameOutput::Hold) {
     // A raw copy of the visible rows is a few microseconds; converting is only worth it for frames that are shown.
     // Rows are packed: a core's pitch can be far wider than the picture (Nestopia's leaves room for 602 pixels).

@@ -79,6 +79,7 @@ class Emulator {
     Hold,        // kept raw (a cheap copy), to be shown if the caller stops here, or pooled with the next frame
     Show,        // converted into the frame target
     ShowPooled,  // converted, then max-pooled with the held previous frame (Atari-style flicker removal)
+    Skip,        // not kept at all
   };
   void runFrame(FrameOutput output);
   // Converts the held raw frame into the frame target (a step that stopped early shows its last frame).
