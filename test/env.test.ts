@@ -161,6 +161,8 @@ test('states: default from metadata, named, power-on, built from a boot recipe; 
     assert.ok(moved.reset().info.x > 128);
     assert.ok(none.reset().info.frame < 5, 'power-on');
     assert.equal(moved.reset({ options: { state: 'Start' } }).info.x, 128);
+    assert.ok(moved.reset({ options: { state: State.NONE } }).info.frame < 5, 'power-on on request');
+    assert.ok(moved.reset().info.x > 128, 'back to the env\'s own start state');
   } finally {
     moved.close();
     none.close();

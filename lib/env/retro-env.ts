@@ -127,6 +127,7 @@ export class RetroEnv {
   private readonly ts: TsScenario | undefined;
   private tsState: Record<string, unknown> = {};
   private readonly initialState: Buffer;
+  private readonly powerOnState: Buffer;
   private readonly crop: [number, number, number, number] | undefined;
   private readonly lookup: LookupOptions;
   private cropBuffer: Uint8Array | undefined;
@@ -162,8 +163,9 @@ export class RetroEnv {
         throw new ArgumentError('INVALID_ARGUMENT', `${game} supports at most ${this.emulator.descriptor.ports ?? 2} players`);
       }
       this.stateName = this.resolveStateName(options.state ?? State.DEFAULT);
-      if (this.stateName !== null) this.emulator.loadState(readStateFile(this.statePath(this.stateName, options)));
-      this.initialState = this.emulator.saveState();
+      this.powerOnState = this.emulator.saveState();
+      this.initialState = this.stateName === null ? this.powerOnState : readStateFile(this.statePath(this.stateName, options));
+      this.emulator.loadState(this.initialState); // a state this core cannot load fails here, not at the first reset
 
       const { NativeSession } = nativeAddon() as unknown as { NativeSession: new (emu: unknown, config: unknown) => RetroEnv['session'] };
       try {
@@ -267,7 +269,7 @@ export class RetroEnv {
     if (args.seed !== undefined) this.rng = Rng.fromSeed(args.seed);
     const state = args.options?.state;
     const name = state === undefined ? undefined : this.resolveStateName(state);
-    const start = name === undefined || name === null ? this.initialState : readStateFile(this.statePath(name, this.lookup));
+    const start = name === undefined ? this.initialState : name === null ? this.powerOnState : readStateFile(this.statePath(name, this.lookup));
     try {
       // Loads the state, releases the buttons and runs one frame so the first observation shows that state.
       this.session.restart(start);

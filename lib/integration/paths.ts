@@ -29,11 +29,6 @@ export function bundledIntegrationsDir(): string {
   return join(packageRoot(), 'integrations');
 }
 
-/** `<root>/cores`: the system descriptors. */
-export function coresDir(): string {
-  return join(packageRoot(), 'cores');
-}
-
 /** `<root>/data`: JSON Schemas and other static data. */
 export function staticDataDir(): string {
   return join(packageRoot(), 'data');
