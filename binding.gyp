@@ -2,6 +2,7 @@
   "targets": [
     {
       "target_name": "libretro_gym",
+      "product_name": "libretro_gym",
       "sources": ["<!@(ls -1 native/*.cpp)"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
