@@ -31,8 +31,8 @@ describe('retro list', () => {
     assert.equal(await runList(['--integration-path', 'integrations'], io), 0);
     const out = io.out();
     assert.match(out, /^GAME\s+ROM\s+STATES$/m);
-    assert.match(out, /^TestGame-Nes\s+imported\s+Level1$/m);
-    assert.match(out, /^AllTypes-Snes\s+missing\s+Level1$/m);
+    assert.match(out, /^TestGame-Nes\s+imported\s+Level1, Start$/m, "state files and boot-recipe states");
+    assert.match(out, /^AllTypes-Snes\s+missing\s+Level1, Level1.2P$/m);
     assert.doesNotMatch(out, /_Debug/);
     const total = listGames({ integrationPaths: [integrations], env }).length; // bundled games count too
     assert.match(out, new RegExp(`^${total} games, \\d+ with a ROM available\\. Import ROMs with: npx retro import <dir>$`, 'm'));

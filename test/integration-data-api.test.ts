@@ -74,7 +74,7 @@ describe('listing', () => {
     assert.ok(games.includes('TestGame-Nes') && games.includes('AllTypes-Snes'));
     assert.ok(!games.includes('NoSha-Nes') && !games.includes('Sonic-Genesis') && !games.includes('stray-Nes'));
     assert.deepEqual(games, [...games].sort());
-    assert.deepEqual(listStates('TestGame-Nes', options), ['Level1']);
+    assert.deepEqual(listStates('TestGame-Nes', options), ['Level1', 'Start'], 'state files and boot-recipe states');
     assert.deepEqual(listScenarios('TestGame-Nes', options), ['scenario', 'speedrun']);
     assert.deepEqual(listScenarios('AllTypes-Snes', options), ['scenario']);
   });
@@ -88,8 +88,8 @@ describe('listing', () => {
     writeFileSync(join(shadow, 'Extra.state'), 'x');
     const viaEnv = { env: { ...env, RETRO_INTEGRATION_PATHS: `${other}:${root}` } };
     assert.ok(listGames(viaEnv).includes('AllTypes-Snes'));
-    assert.deepEqual(listStates('TestGame-Nes', viaEnv), ['Extra', 'Level1']);
-    assert.deepEqual(listStates('TestGame-Nes', { ...viaEnv, integrationPaths: [root] }), ['Level1']);
+    assert.deepEqual(listStates('TestGame-Nes', viaEnv), ['Extra', 'Level1', 'Start']);
+    assert.deepEqual(listStates('TestGame-Nes', { ...viaEnv, integrationPaths: [root] }), ['Level1', 'Start']);
     assert.equal(getGamePath('TestGame-Nes', viaEnv), shadow);
   });
 

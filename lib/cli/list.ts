@@ -7,6 +7,7 @@ import { listGameLocations } from '../integration/game-index.ts';
 import { isScenarioFile } from '../integration/integration.ts';
 import { romStatus, type RomStatus } from '../integration/rom-location.ts';
 import { readRomSha } from '../integration/rom-sha.ts';
+import { stateNames } from '../integration/state-names.ts';
 import {
   count,
   EXIT_OK,
@@ -86,7 +87,7 @@ export async function runList(args: string[], io: CliIO = processIO()): Promise<
       system: game.system.system,
       dir: game.dir,
       rom: status.state,
-      states: files.filter((f) => f.endsWith('.state') && !f.startsWith('_')).map((f) => f.slice(0, -'.state'.length)),
+      states: stateNames(game.dir, files),
       scenarios: files.filter(isScenarioFile).map((f) => f.slice(0, -'.json'.length)),
     };
     if (status.state === 'bundled' || status.state === 'imported') row.romPath = status.path;

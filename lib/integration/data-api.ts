@@ -17,6 +17,7 @@ import { isScenarioFile, loadIntegration } from './integration.ts';
 import type { LookupOptions } from './paths.ts';
 import { requireRom } from './rom-location.ts';
 import { readRomSha } from './rom-sha.ts';
+import { stateNames } from './state-names.ts';
 import type { Integration } from './types.ts';
 
 export { addIntegrationPath } from './paths.ts';
@@ -42,9 +43,8 @@ function folderEntries(dir: string): string[] {
 
 /** Names of a game's states (`*.state` without extension), sorted; names starting with `_` are hidden. */
 export function listStates(game: string, options: LookupOptions = {}): string[] {
-  return folderEntries(locateGame(game, options).dir)
-    .filter((f) => f.endsWith('.state') && !f.startsWith('_'))
-    .map((f) => f.slice(0, -'.state'.length));
+  const dir = locateGame(game, options).dir;
+  return stateNames(dir, folderEntries(dir));
 }
 
 /** Names of a game's scenarios (`*.json` other than data.json / metadata.json, without extension), sorted. */
