@@ -21,9 +21,18 @@ export function benchBatchEnv(seconds: number): BenchRow[] {
       probe.reset();
       const rawFps = probe.emulator.measureRawFps(Math.round(probe.emulator.measureRawFps(60) * seconds * 0.25));
       probe.close();
-      for (const numEnvs of [1, 2, 4, 8, 16]) {
+      const variants = [
+        ...[1, 2, 4, 8, 16].map((numEnvs) => ({ numEnvs, atari: false })),
+        // Atari-style observations made on the workers: skip 4 with max-pool, grey, 84×84.
+        ...[1, 4, 8].map((numEnvs) => ({ numEnvs, atari: true })),
+      ];
+      for (const { numEnvs, atari } of variants) {
         const rssBefore = process.memoryUsage().rss;
-        const batch = new BatchEnv(game, { ...base, numEnvs });
+        const batch = new BatchEnv(game, {
+          ...base,
+          numEnvs,
+          ...(atari ? { maxPool: true, preprocess: { grayscale: true, width: 84, height: 84 } } : {}),
+        });
         const perEnvMiB = (process.memoryUsage().rss - rssBefore) / numEnvs / 2 ** 20;
         try {
           batch.reset();
@@ -39,6 +48,7 @@ export function benchBatchEnv(seconds: number): BenchRow[] {
           rows.push({
             bench: 'batch-env',
             system: game === 'TestRom-Nes' ? 'nes' : 'snes',
+            observation: atari ? 'gray84-maxpool' : 'rgb',
             num_envs: numEnvs,
             raw_fps: Math.round(rawFps),
             batch_fps: Math.round(fps),

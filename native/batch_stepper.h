@@ -7,12 +7,14 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "game_session.h"
+#include "observation_pipeline.h"
 
 namespace rgym {
 
@@ -37,9 +39,12 @@ class BatchStepper {
     std::vector<uint8_t> startState;
     BatchSlot slot;
     size_t observationBytes = 0;
+    // With preprocessing, the emulator renders into `frame` and the pipeline writes the observation slot.
+    std::unique_ptr<ObservationPipeline> pipeline;
+    std::vector<uint8_t> frame;
   };
 
-  BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, Autoreset autoreset);
+  BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset);
   ~BatchStepper();
   BatchStepper(const BatchStepper&) = delete;
   BatchStepper& operator=(const BatchStepper&) = delete;
@@ -64,11 +69,13 @@ class BatchStepper {
   void work();
   void runJob(const Job& job);
   void resetEnv(Env& env);
+  void observe(Env& env);
 
   std::vector<Env> envs_;
   std::vector<bool> busy_;            // guarded by mutex_
   std::vector<uint8_t> episodeOver_;  // one byte per env: workers write different envs' flags concurrently
   unsigned frameskip_;
+  bool maxPool_;
   Autoreset autoreset_;
 
   mutable std::mutex mutex_;

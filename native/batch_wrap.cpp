@@ -33,6 +33,19 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
       const unsigned frameskip = options.Get("frameskip").As<Napi::Number>().Uint32Value();
       ports_ = options.Get("ports").As<Napi::Number>().Uint32Value();
       const size_t observationBytes = options.Get("observationBytes").As<Napi::Number>().Uint32Value();
+      const bool maxPool = options.Get("maxPool").ToBoolean().Value();
+      // preprocess: { gray, width, height, frameWidth, frameHeight } or undefined for raw RGB frames.
+      const Napi::Value preprocess = options.Get("preprocess");
+      ObservationSpec spec;
+      unsigned frameWidth = 0, frameHeight = 0;
+      if (preprocess.IsObject()) {
+        const Napi::Object p = preprocess.As<Napi::Object>();
+        spec.gray = p.Get("gray").ToBoolean().Value();
+        spec.width = p.Get("width").As<Napi::Number>().Uint32Value();
+        spec.height = p.Get("height").As<Napi::Number>().Uint32Value();
+        frameWidth = p.Get("frameWidth").As<Napi::Number>().Uint32Value();
+        frameHeight = p.Get("frameHeight").As<Napi::Number>().Uint32Value();
+      }
       const Autoreset autoreset =
           options.Get("autoreset").As<Napi::String>().Utf8Value() == "same-step" ? Autoreset::SameStep : Autoreset::NextStep;
       if (ports_ < 1 || ports_ > Emulator::kMaxPorts || frameskip < 1) throw EmulatorError("INVALID_ARGUMENT", "bad ports or frameskip");
@@ -59,7 +72,12 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
           throw EmulatorError("INVALID_ARGUMENT", "batch output buffers are too small for " + std::to_string(n) + " envs");
         }
         Napi::Uint8Array state = states.Get(i).As<Napi::Uint8Array>();
-        BatchStepper::Env env{session, &session->emulator(), std::vector<uint8_t>(state.Data(), state.Data() + state.ByteLength()), {}, observationBytes};
+        BatchStepper::Env env{session, &session->emulator(), std::vector<uint8_t>(state.Data(), state.Data() + state.ByteLength()), {}, observationBytes, nullptr, {}};
+        if (preprocess.IsObject()) {
+          env.pipeline = std::make_unique<ObservationPipeline>(spec, frameWidth, frameHeight);
+          if (env.pipeline->outputBytes() != observationBytes) throw EmulatorError("INVALID_ARGUMENT", "observationBytes does not match preprocess");
+          env.frame.resize(static_cast<size_t>(frameWidth) * frameHeight * 3);
+        }
         env.slot.observation = observations.Data() + i * observationBytes;
         env.slot.values = values.Data() + i * vars;
         env.slot.rewards = rewards.Data() + i * players;
@@ -72,7 +90,7 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
         envs.push_back(std::move(env));
         sessionRefs_.push_back(Napi::Persistent(sessionObject));
       }
-      stepper_ = std::make_unique<BatchStepper>(std::move(envs), threads, frameskip, autoreset);
+      stepper_ = std::make_unique<BatchStepper>(std::move(envs), threads, frameskip, maxPool, autoreset);
       return info.Env().Undefined();
     });
   }

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { make, type MakeOptions } from '../lib/env/retro-env.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import { BatchEnv, type Autoreset } from '../lib/vector/batch-env.ts';
+import { AtariPreprocessing } from '../lib/wrappers/atari-preprocessing.ts';
 import { packageRoot } from '../lib/package-root.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rgym-batch-'));
@@ -149,3 +150,36 @@ for (const autoreset of ['next-step', 'same-step'] as const) {
     }
   });
 }
+
+test('native preprocessing on the workers equals AtariPreprocessing on single envs (grey, 84×84, skip 4, max-pool)', () => {
+  const skip = { ...options, frameskip: 4, maxPool: true };
+  const batch = new BatchEnv('TestRom-Nes', { ...skip, numEnvs: 2, threads: 2, preprocess: { grayscale: true, width: 84, height: 84 } });
+  const refs = [0, 1].map(() => new AtariPreprocessing(make('TestRom-Nes', skip), { noopMax: 0 }));
+  try {
+    assert.deepEqual(batch.observationShape, [84, 84]);
+    assert.equal(batch.observations.length, 2 * 84 * 84);
+    const start = batch.reset();
+    refs.forEach((ref, i) => assert.deepEqual(start.observations[i], ref.reset().observation));
+    const pendingReset = [false, false];
+    let episodesEnded = 0;
+    for (let t = 0; t < 40; t++) {
+      const actions = [[2, 5, 18, 0][t % 4], 2];
+      const result = batch.step(actions);
+      refs.forEach((ref, i) => {
+        // next-step autoreset: the step after an episode's end resets that env.
+        const r = pendingReset[i] ? { ...ref.reset(), reward: 0, terminated: false } : ref.step(actions[i]);
+        pendingReset[i] = r.terminated;
+        if (r.terminated) episodesEnded++;
+        assert.deepEqual(result.observations[i], r.observation, `obs env ${i} t ${t}`);
+        assert.equal(result.rewards[i], r.reward);
+        assert.equal(result.terminated[i], r.terminated ? 1 : 0);
+      });
+    }
+    assert.ok(episodesEnded > 0, 'an episode ended and was reset along the way');
+  } finally {
+    batch.close();
+    for (const r of refs) r.close();
+  }
+  assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, numEnvs: 1, preprocess: { width: 0 } }), { code: 'INVALID_ARGUMENT' });
+  assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, scenario: 'scenario-ts', numEnvs: 1, preprocess: { grayscale: true } }), { code: 'INVALID_ARGUMENT' });
+});

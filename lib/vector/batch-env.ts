@@ -20,12 +20,18 @@ export interface BatchEnvOptions extends MakeOptions {
    * observation and variables are in `finalObservations` / `finalValues` where `hasFinal` is 1.
    */
   autoreset?: Autoreset;
+  /**
+   * Observation preprocessing done natively on the worker threads: grey (one channel) and/or an area resize, e.g.
+   * `{ grayscale: true, width: 84, height: 84 }`. Combine with `frameskip: 4, maxPool: true` for Atari-style
+   * observations. Not available with the worker_threads fallback.
+   */
+  preprocess?: { grayscale?: boolean; width?: number; height?: number };
 }
 
 export interface BatchResult {
   /** The envs this result covers, in the order of the other fields. */
   envIds: Uint32Array;
-  /** One H×W×3 view per env (into the batch buffer; rewritten by the next step of that env). */
+  /** One observation view per env (into the batch buffer; rewritten by the next step of that env). */
   observations: Uint8Array[];
   rewards: Float64Array;
   terminated: Uint8Array;
@@ -62,7 +68,7 @@ export class BatchEnv {
   readonly envs: readonly RetroEnv[];
   /** `native` (threads in the addon) or `workers` (worker_threads, for TS scripts, crop or RAM observations). */
   readonly engine: 'native' | 'workers';
-  /** N×H×W×3 RGB frames, env after env. */
+  /** N observations back to back: RGB frames (N×H×W×3), or what `preprocess` makes of them. */
   readonly observations: Uint8Array;
   /** N×V RAM variables (`variableNames` order). */
   readonly values: Float64Array;
@@ -79,7 +85,7 @@ export class BatchEnv {
   private closed = false;
 
   constructor(game: string, options: BatchEnvOptions) {
-    const { numEnvs, batchSize = numEnvs, threads = cpus().length, autoreset = 'next-step', ...makeOptions } = options;
+    const { numEnvs, batchSize = numEnvs, threads = cpus().length, autoreset = 'next-step', preprocess, ...makeOptions } = options;
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ArgumentError('INVALID_ARGUMENT', `numEnvs must be a positive integer, got ${numEnvs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > numEnvs) {
       throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
@@ -99,7 +105,17 @@ export class BatchEnv {
       throw e;
     }
     this.envs = envs;
-    this.observationShape = first.observationSpace.shape!;
+    const [frameHeight, frameWidth] = first.observationSpace.shape!;
+    if (preprocess && this.engine === 'workers') {
+      first.close();
+      throw new ArgumentError('INVALID_ARGUMENT', 'preprocess needs the native stepper: it is not available for TS-script scenarios, crop or RAM observations');
+    }
+    const outWidth = preprocess?.width ?? frameWidth;
+    const outHeight = preprocess?.height ?? frameHeight;
+    for (const [name, v] of [['width', outWidth], ['height', outHeight]] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > 4096) throw new ArgumentError('INVALID_ARGUMENT', `preprocess.${name} must be an integer in [1, 4096], got ${v}`);
+    }
+    this.observationShape = !preprocess ? first.observationSpace.shape! : preprocess.grayscale ? [outHeight, outWidth] : [outHeight, outWidth, 3];
     this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
     this.players = first.players;
     this.variableNames = Object.keys(first.reset().info);
@@ -139,7 +155,15 @@ export class BatchEnv {
     this.native = new NativeBatch(
       envs.map((e) => e.internals.session),
       envs.map((e) => e.internals.startState),
-      { threads: Math.max(1, threads), frameskip: first.frameskip, ports: this.players, observationBytes: this.frameBytes, autoreset },
+      {
+        threads: Math.max(1, threads),
+        frameskip: first.frameskip,
+        maxPool: first.maxPool,
+        ports: this.players,
+        observationBytes: this.frameBytes,
+        autoreset,
+        preprocess: preprocess && { gray: preprocess.grayscale ?? false, width: outWidth, height: outHeight, frameWidth, frameHeight },
+      },
       outputs,
     );
   }
