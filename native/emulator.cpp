@@ -217,10 +217,24 @@ void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t
   }
   const size_t rowBytes = static_cast<size_t>(width) * 3;
   const unsigned rows = static_cast<unsigned>(std::min<size_t>(height, frameTarget_.capacity / rowBytes));
-  convertToRgb24(data, width, rows, pitch, pixelFormat_, frameTarget_.data);
   frameWidth_ = width;
   frameHeight_ = rows;
-  if (frameOutput_ == FrameOutput::ShowPooled && held_.width == width && held_.height >= rows) {
+  const bool pool = frameOutput_ == FrameOutput::ShowPooled && held_.width == width && held_.height >= rows;
+  if (pool && pixelFormat_ == PixelFormat::XRGB8888) {
+    // In XRGB8888 every byte is one channel, so pooling the raw frames first and converting once is exact and
+    // saves a conversion.
+    const size_t rawRow = static_cast<size_t>(width) * 4;
+    pooled_.resize(rawRow * rows);
+    const auto* bytes = static_cast<const uint8_t*>(data);
+    for (unsigned y = 0; y < rows; ++y) {
+      maxPool(bytes + y * pitch, held_.pixels.data() + y * held_.pitch, pooled_.data() + y * rawRow, rawRow);
+    }
+    convertToRgb24(pooled_.data(), width, rows, rawRow, pixelFormat_, frameTarget_.data);
+    return;
+  }
+  convertToRgb24(data, width, rows, pitch, pixelFormat_, frameTarget_.data);
+  if (pool) {
+    // 16-bit formats pack channels across bytes: pool after converting.
     const size_t n = rowBytes * rows;
     pooled_.resize(n);
     convertToRgb24(held_.pixels.data(), width, rows, held_.pitch, pixelFormat_, pooled_.data());
