@@ -20,6 +20,14 @@ export function benchWrappers(seconds: number): BenchRow[] {
       benchOne(new AtariPreprocessing(make('TestRom-Nes', { integrationPaths, dataDir })), 'js', seconds),
       // ...and natively (the env made with frameskip 4 and maxPool).
       benchOne(new AtariPreprocessing(make('TestRom-Nes', { integrationPaths, dataDir, frameskip: 4, maxPool: true })), 'native', seconds),
+      // ...and with grey + resize native too (the env made with a matching preprocess).
+      benchOne(
+        new AtariPreprocessing(
+          make('TestRom-Nes', { integrationPaths, dataDir, frameskip: 4, maxPool: true, preprocess: { grayscale: true, width: 84, height: 84 } }),
+        ),
+        'native+preprocess',
+        seconds,
+      ),
     ];
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

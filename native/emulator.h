@@ -88,6 +88,7 @@ class Emulator {
   uint64_t frameCount() const { return frameCount_; }
 
   void setFrameTarget(FrameTarget target) { frameTarget_ = target; }
+  const FrameTarget& frameTarget() const { return frameTarget_; }
   unsigned frameWidth() const { return frameWidth_; }
   unsigned frameHeight() const { return frameHeight_; }
 

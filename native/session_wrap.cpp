@@ -130,6 +130,8 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
                          InstanceMethod("showHeldFrame", &SessionWrap::ShowHeldFrame),
                          InstanceMethod("step", &SessionWrap::Step),
                          InstanceMethod("close", &SessionWrap::Close),
+                         InstanceMethod("setObservation", &SessionWrap::SetObservation),
+                         InstanceMethod("observe", &SessionWrap::Observe),
                      });
 }
 
@@ -239,8 +241,43 @@ Napi::Value SessionWrap::Step(const Napi::CallbackInfo& info) {
   });
 }
 
+// setObservation({ gray, width, height, frameWidth, frameHeight }, out: Uint8Array): observe() then writes the
+// current frame, preprocessed, into `out`.
+Napi::Value SessionWrap::SetObservation(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    open();
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsTypedArray()) {
+      throw EmulatorError("INVALID_ARGUMENT", "setObservation(spec, out: Uint8Array)");
+    }
+    const Napi::Object o = info[0].As<Napi::Object>();
+    ObservationSpec spec;
+    spec.gray = o.Get("gray").ToBoolean().Value();
+    spec.width = o.Get("width").As<Napi::Number>().Uint32Value();
+    spec.height = o.Get("height").As<Napi::Number>().Uint32Value();
+    auto pipeline = std::make_unique<ObservationPipeline>(spec, o.Get("frameWidth").As<Napi::Number>().Uint32Value(),
+                                                          o.Get("frameHeight").As<Napi::Number>().Uint32Value());
+    Napi::Uint8Array out = info[1].As<Napi::Uint8Array>();
+    if (out.ByteLength() != pipeline->outputBytes()) throw EmulatorError("INVALID_ARGUMENT", "out has the wrong size");
+    pipeline_ = std::move(pipeline);
+    observation_ = Napi::Persistent(out);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value SessionWrap::Observe(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    GameSession& s = open();
+    if (!pipeline_) throw EmulatorError("INVALID_ARGUMENT", "setObservation() first");
+    Emulator& emu = s.emulator();
+    pipeline_->apply(emu.frameTarget().data, emu.frameWidth(), emu.frameHeight(), observation_.Value().Data());
+    return info.Env().Undefined();
+  });
+}
+
 Napi::Value SessionWrap::Close(const Napi::CallbackInfo& info) {
   session_.reset();
+  pipeline_.reset();
+  observation_.Reset();
   values_.Reset();
   rewards_.Reset();
   done_.Reset();

@@ -8,6 +8,7 @@
 
 #include "emulator_wrap.h"
 #include "game_session.h"
+#include "observation_pipeline.h"
 
 namespace rgym {
 
@@ -28,10 +29,14 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   Napi::Value ShowHeldFrame(const Napi::CallbackInfo& info);
   Napi::Value Step(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value SetObservation(const Napi::CallbackInfo& info);
+  Napi::Value Observe(const Napi::CallbackInfo& info);
 
   GameSession& open();
 
   std::unique_ptr<GameSession> session_;
+  std::unique_ptr<ObservationPipeline> pipeline_;  // optional native preprocessing of observations
+  Napi::Reference<Napi::Uint8Array> observation_;
   Napi::ObjectReference emulatorObject_;  // keeps the emulator alive as long as the session
   EmulatorWrap* emulatorWrap_ = nullptr;  // to notice when the emulator was closed under the session
   Napi::Reference<Napi::Float64Array> values_, rewards_;

@@ -61,3 +61,29 @@ test('AtariPreprocessing over a natively skipping env equals it over single fram
     slow.close();
   }
 });
+
+test('native preprocessing in RetroEnv (grey 84×84) equals the GrayScale + Resize wrappers, and AtariPreprocessing uses it', () => {
+  const native = make('TestRom-Nes', options({ frameskip: 4, maxPool: true, preprocess: { grayscale: true, width: 84, height: 84 } }));
+  const fast = new AtariPreprocessing(native, { noopMax: 0 });
+  const slow = new AtariPreprocessing(make('TestRom-Nes', options({})), { noopMax: 0 });
+  try {
+    assert.deepEqual([...native.observationSpace.shape!], [84, 84]);
+    assert.equal(native.render().length, 224 * 256 * 3, 'render() still shows the whole RGB frame');
+    assert.deepEqual(fast.reset().observation, slow.reset().observation);
+    for (let t = 0; t < 40; t++) {
+      const action = [0, 5, 2, 18][t % 4];
+      const a = fast.step(action);
+      const b = slow.step(action);
+      assert.deepEqual(a.observation, b.observation, `observation at ${t}`);
+      assert.equal(a.reward, b.reward);
+      if (a.terminated) break;
+    }
+    const rgbNative = make('TestRom-Nes', options({ frameskip: 4, maxPool: true, preprocess: { width: 84, height: 84 } }));
+    assert.throws(() => new AtariPreprocessing(rgbNative, { noopMax: 0 }), { code: 'INVALID_ARGUMENT' });
+    rgbNative.close();
+    assert.throws(() => make('TestRom-Nes', options({ obsType: 'ram', preprocess: { grayscale: true } })), { code: 'INVALID_ARGUMENT' });
+  } finally {
+    fast.close();
+    slow.close();
+  }
+});

@@ -64,11 +64,22 @@ export interface MakeOptions extends LookupOptions {
   frameskip?: number;
   /** With frameskip > 1: observe the max of the last two frames (removes sprite flicker, as Atari wrappers do). */
   maxPool?: boolean;
+  /**
+   * Native observation preprocessing: grey (one channel) and/or an area resize, e.g.
+   * `{ grayscale: true, width: 84, height: 84 }` gives `Box [84, 84]`. Image observations only, without crop.
+   */
+  preprocess?: Preprocess;
   /** Core option overrides. */
   coreOptions?: Record<string, string>;
 }
 
 export type Action = number | ArrayLike<number>;
+
+export interface Preprocess {
+  grayscale?: boolean;
+  width?: number;
+  height?: number;
+}
 
 export interface StepResult {
   observation: Uint8Array;
@@ -102,6 +113,7 @@ export class RetroEnv {
   readonly players: number;
   readonly frameskip: number;
   readonly maxPool: boolean;
+  readonly preprocess: Preprocess | undefined;
   readonly useRestrictedActions: Actions;
   readonly obsType: Observations;
   readonly actionSpace: Discrete | MultiBinary | MultiDiscrete;
@@ -117,6 +129,8 @@ export class RetroEnv {
     step(frames: number, maxPool?: boolean): void;
     stepFrame(output: number): void;
     showHeldFrame(): void;
+    setObservation(spec: object, out: Uint8Array): void;
+    observe(): void;
     close(): void;
   };
   private readonly variableNames: string[];
@@ -131,6 +145,7 @@ export class RetroEnv {
   private readonly crop: [number, number, number, number] | undefined;
   private readonly lookup: LookupOptions;
   private cropBuffer: Uint8Array | undefined;
+  private preprocessed: Uint8Array | undefined;
   private frame = 0;
   private needsReset = true;
   private isClosed = false;
@@ -142,6 +157,7 @@ export class RetroEnv {
     this.players = options.players ?? 1;
     this.frameskip = options.frameskip ?? 1;
     this.maxPool = options.maxPool ?? false;
+    this.preprocess = options.preprocess;
     this.useRestrictedActions = options.useRestrictedActions ?? Actions.FILTERED;
     this.obsType = options.obsType ?? Observations.IMAGE;
     if (!Number.isInteger(this.players) || this.players < 1) throw new ArgumentError('INVALID_ARGUMENT', `players must be a positive integer, got ${this.players}`);
@@ -181,6 +197,7 @@ export class RetroEnv {
       this.groups = comboGroups(this.emulator.buttons, scenario.actions ?? this.emulator.descriptor.actions);
       this.actionSpace = this.makeActionSpace();
       this.observationSpace = this.makeObservationSpace();
+      if (this.preprocess) this.preprocessed = this.setUpPreprocessing(this.preprocess);
     } catch (e) {
       this.emulator.close();
       throw e;
@@ -238,7 +255,27 @@ export class RetroEnv {
     }
   }
 
+  private setUpPreprocessing(p: Preprocess): Uint8Array {
+    if (this.obsType !== Observations.IMAGE || this.crop) {
+      throw new ArgumentError('INVALID_ARGUMENT', 'preprocess works on image observations without a scenario crop');
+    }
+    const [frameHeight, frameWidth] = this.imageShape();
+    const shape = this.observationSpace.shape!;
+    const out = new Uint8Array(shape.reduce((a, b) => a * b, 1));
+    this.session.setObservation({ gray: p.grayscale ?? false, width: shape[1], height: shape[0], frameWidth, frameHeight }, out);
+    return out;
+  }
+
   private makeObservationSpace(): Box<readonly number[], 'uint8'> {
+    if (this.preprocess) {
+      const [frameHeight, frameWidth] = this.imageShape();
+      const width = this.preprocess.width ?? frameWidth;
+      const height = this.preprocess.height ?? frameHeight;
+      for (const [name, v] of [['width', width], ['height', height]] as const) {
+        if (!Number.isInteger(v) || v < 1 || v > 4096) throw new ArgumentError('INVALID_ARGUMENT', `preprocess.${name} must be an integer in [1, 4096], got ${v}`);
+      }
+      return new Box(0, 255, this.preprocess.grayscale ? [height, width] : [height, width, 3], 'uint8');
+    }
     if (this.obsType === Observations.RAM) {
       const size = this.emulator.memory.systemRam?.length ?? 0;
       return new Box(0, 255, [size], 'uint8');
@@ -364,6 +401,10 @@ export class RetroEnv {
 
   private observe(): Uint8Array {
     if (this.obsType === Observations.RAM) return Uint8Array.from(this.emulator.memory.systemRam ?? []);
+    if (this.preprocessed) {
+      this.session.observe();
+      return this.preprocessed;
+    }
     return this.frameView();
   }
 

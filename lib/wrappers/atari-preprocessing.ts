@@ -40,7 +40,8 @@ type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends tru
  * (`MaxAndSkip`), grayscale (`GrayScale`), resize to 84 × 84 by area averaging (`Resize`), and optionally scaling
  * to [0, 1] and ending episodes on a lost life. The base env must not skip frames itself (`frameskip: 1`), unless it
  * was made with `{ frameskip: frameSkip, maxPool: true }`: then the skipping and pooling run natively (fast), and the
- * no-op starts count agent steps of `frameSkip` frames.
+ * no-op starts count agent steps of `frameSkip` frames. A base env made with a matching
+ * `preprocess: { grayscale: true, width: 84, height: 84 }` also greys and resizes natively (fastest).
  *
  * Steps: reset → 1..noopMax no-op frames; step → `frameSkip` frames of the action, rewards summed, max of the last
  * two RGB frames → grey → resized. Gymnasium max-pools after converting to grey; pooling first costs one grey
@@ -81,7 +82,11 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     const [width, height] = typeof size === 'number' ? [size, size] : Array.isArray(size) && size.length === 2 ? size : [NaN, NaN];
     const grayscaleObs = options.grayscaleObs ?? true;
     const scaleObs = (options.scaleObs ?? false) as Scale;
-    const base = ((env as { unwrapped?: unknown }).unwrapped ?? env) as { frameskip?: unknown; maxPool?: unknown };
+    const base = ((env as { unwrapped?: unknown }).unwrapped ?? env) as {
+      frameskip?: unknown;
+      maxPool?: unknown;
+      preprocess?: { grayscale?: boolean; width?: number; height?: number };
+    };
     // A RetroEnv made with { frameskip, maxPool: true } already skips and pools natively, which is much faster.
     const skipsNatively = frameSkip > 1 && base.frameskip === frameSkip && base.maxPool === true;
     if (frameSkip > 1 && !skipsNatively && typeof base.frameskip === 'number' && base.frameskip > 1) {
@@ -93,8 +98,18 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     let pipeline: AnyEnv = env;
     if (noopMax !== 0) pipeline = new NoopReset(pipeline, { noopMax, noopAction: options.noopAction });
     if (frameSkip > 1 && !skipsNatively) pipeline = new MaxAndSkip(pipeline, { skip: frameSkip });
-    if (grayscaleObs) pipeline = new GrayScale(pipeline, { keepDim: options.grayscaleNewaxis ?? false });
-    pipeline = new Resize(pipeline, { width, height, interpolation: options.interpolation ?? 'area' });
+    // A RetroEnv made with a matching { preprocess } already observes grey width × height frames natively.
+    const p = base.preprocess;
+    const preprocessesNatively =
+      p !== undefined && (p.grayscale ?? false) === grayscaleObs && p.width === width && p.height === height &&
+      (options.interpolation ?? 'area') === 'area' && !(options.grayscaleNewaxis ?? false);
+    if (p !== undefined && !preprocessesNatively) {
+      throw new ArgumentError('INVALID_ARGUMENT', 'the base env preprocesses its observations differently; make it without preprocess', { field: 'preprocess' });
+    }
+    if (!preprocessesNatively) {
+      if (grayscaleObs) pipeline = new GrayScale(pipeline, { keepDim: options.grayscaleNewaxis ?? false });
+      pipeline = new Resize(pipeline, { width, height, interpolation: options.interpolation ?? 'area' });
+    }
     const shape = pipeline.observationSpace.shape!;
     super(env, { observationSpace: (scaleObs ? new Box(0, 1, shape, 'float32') : pipeline.observationSpace) as ScaledBox<Scale> });
 
