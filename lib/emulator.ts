@@ -195,6 +195,15 @@ export class Emulator {
     liveWorkDirs.delete(this.workDir);
   }
 
+  /** Calls the addon, rethrowing its errors as the library's typed errors. */
+  private call<T>(fn: (native: NativeEmulator) => T): T {
+    try {
+      return fn(this.open);
+    } catch (e) {
+      typed(e);
+    }
+  }
+
   private get open(): NativeEmulator {
     if (!this.native) throw new LifecycleError('EMULATOR_CLOSED', 'the emulator is closed');
     return this.native;
@@ -240,30 +249,18 @@ export class Emulator {
     if (!Number.isInteger(mask) || mask < 0 || mask >= 1 << this.descriptor.buttons.length) {
       throw new ArgumentError('INVALID_ACTION', `button mask must be an integer in [0, ${(1 << this.descriptor.buttons.length) - 1}], got ${mask}`);
     }
-    try {
-      this.open.setInput(port, mask & this.usableButtons);
-    } catch (e) {
-      typed(e);
-    }
+    this.call((native) => native.setInput(port, mask & this.usableButtons));
   }
 
   /** Runs `frames` frames with the held buttons, in a native loop; the last frame becomes the current frame. */
   step(frames = 1): void {
     if (!Number.isInteger(frames) || frames < 1) throw new ArgumentError('INVALID_ARGUMENT', `frames must be a positive integer, got ${frames}`);
-    try {
-      this.open.run(frames);
-    } catch (e) {
-      typed(e);
-    }
+    this.call((native) => native.run(frames));
   }
 
   /** Presses the console's reset button. */
   reset(): void {
-    try {
-      this.open.reset();
-    } catch (e) {
-      typed(e);
-    }
+    this.call((native) => native.reset());
   }
 
   /**
@@ -277,48 +274,28 @@ export class Emulator {
 
   /** Reads `length` bytes at an absolute address in the system's numbering (e.g. SNES 0x7E0000 = WRAM). */
   read(address: number, length = 1): Uint8Array {
-    try {
-      return this.open.readAddress(address, length);
-    } catch (e) {
-      typed(e);
-    }
+    return this.call((native) => native.readAddress(address, length));
   }
 
   /** Writes bytes at an absolute address in the system's numbering. */
   write(address: number, bytes: Uint8Array | readonly number[]): void {
-    try {
-      this.open.writeAddress(address, bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes));
-    } catch (e) {
-      typed(e);
-    }
+    this.call((native) => native.writeAddress(address, bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes)));
   }
 
   /** libretro memory map descriptors, when the core publishes them (SET_MEMORY_MAPS). */
   memoryDescriptors(): MemoryDescriptor[] {
-    try {
-      return this.open.memoryDescriptors();
-    } catch (e) {
-      typed(e);
-    }
+    return this.call((native) => native.memoryDescriptors());
   }
 
   /** The core's raw serialized state. */
   saveState(): Buffer {
-    try {
-      return this.open.saveState();
-    } catch (e) {
-      typed(e);
-    }
+    return this.call((native) => native.saveState());
   }
 
   /** Restores a state from `saveState()` of the same core and game. */
   loadState(state: Uint8Array): void {
     if (!(state instanceof Uint8Array)) throw new StateError('STATE_INVALID', 'a state must be a Uint8Array or Buffer');
-    try {
-      this.open.loadState(state);
-    } catch (e) {
-      typed(e);
-    }
+    this.call((native) => native.loadState(state));
   }
 
   /** Writes a stable-retro compatible `.state` file (gzip of the raw state). */
@@ -339,46 +316,26 @@ export class Emulator {
 
   /** Core options with their defaults and current values. */
   coreOptions(): CoreOption[] {
-    try {
-      return this.open.options();
-    } catch (e) {
-      typed(e);
-    }
+    return this.call((native) => native.options());
   }
 
   setCoreOption(key: string, value: string): void {
-    try {
-      this.open.setOption(key, value);
-    } catch (e) {
-      typed(e);
-    }
+    this.call((native) => native.setOption(key, value));
   }
 
   /** Audio captured since the last call, int16 stereo interleaved (needs `{ audio: true }`). */
   takeAudio(): Int16Array {
-    try {
-      return this.open.takeAudio();
-    } catch (e) {
-      typed(e);
-    }
+    return this.call((native) => native.takeAudio());
   }
 
   /** Recent warnings and errors the core logged (set RETRO_LOG=debug to see all logging on stderr). */
   recentLog(): string[] {
-    try {
-      return this.open.recentLog();
-    } catch (e) {
-      typed(e);
-    }
+    return this.call((native) => native.recentLog());
   }
 
   /** Frames per second of the bare core in a native loop, for benchmarks. */
   measureRawFps(frames: number): number {
-    try {
-      return frames / this.open.runRawBenchmark(frames);
-    } catch (e) {
-      typed(e);
-    }
+    return frames / this.call((native) => native.runRawBenchmark(frames));
   }
 
   /** Unloads the game and the core copy and removes the work folder. A second close() is an error. */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { IntegrationError, ScriptError } from '../errors.ts';
+import { parseScriptRef } from '../integration/cross-checks.ts';
 import type { DoneNode, GameData, RewardSpec, RewardVariable, Scenario } from '../integration/types.ts';
 
 /** The native session's configuration (native/session_wrap.cpp parses exactly this shape). */
@@ -45,12 +46,6 @@ export interface TsScenario {
 export interface ScenarioPlan {
   native: NativeScenarioConfig;
   ts?: TsScenario;
-}
-
-/** Splits `"lua:fn"` / `"ts:fn"` / bare `"fn"` (Lua, as stable-retro) into language and function name. */
-function parseScriptRef(ref: string): { language: string; fn: string } {
-  const colon = ref.indexOf(':');
-  return colon < 0 ? { language: 'lua', fn: ref } : { language: ref.slice(0, colon), fn: ref.slice(colon + 1) };
 }
 
 function rewardTerms(spec: RewardSpec | undefined): NativeRewardTerm[] {
