@@ -4,7 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "errors.h"
 
 namespace rgym {
 
@@ -28,6 +31,16 @@ class AddressSpace {
       }
     }
     return nullptr;
+  }
+
+  // As resolve(), but an unmapped range is an ADDRESS_UNMAPPED error.
+  uint8_t* require(uint64_t address, size_t length) const {
+    uint8_t* data = resolve(address, length);
+    if (data == nullptr) {
+      throw EmulatorError("ADDRESS_UNMAPPED", "address " + std::to_string(address) + " (+" + std::to_string(length) +
+                                                  " bytes) is not mapped to any memory the core exposes");
+    }
+    return data;
   }
 
  private:

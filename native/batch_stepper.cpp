@@ -40,12 +40,17 @@ size_t BatchStepper::inFlight() const {
   return pending_;
 }
 
-void BatchStepper::send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv) {
-  std::lock_guard<std::mutex> lock(mutex_);
+// Call with mutex_ held.
+void BatchStepper::requireIdle(const std::vector<uint32_t>& ids) const {
   for (uint32_t id : ids) {
     if (id >= envs_.size()) throw EmulatorError("INVALID_ARGUMENT", "env id " + std::to_string(id) + " out of range");
     if (busy_[id]) throw EmulatorError("INVALID_ARGUMENT", "env " + std::to_string(id) + " is still stepping: recv() it first");
   }
+}
+
+void BatchStepper::send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  requireIdle(ids);
   for (size_t i = 0; i < ids.size(); ++i) {
     Job job{ids[i], false, {}};
     for (unsigned p = 0; p < portsPerEnv; ++p) job.masks[p] = masks[i * portsPerEnv + p];
@@ -58,10 +63,7 @@ void BatchStepper::send(const std::vector<uint32_t>& ids, const std::vector<uint
 
 void BatchStepper::sendReset(const std::vector<uint32_t>& ids) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (uint32_t id : ids) {
-    if (id >= envs_.size()) throw EmulatorError("INVALID_ARGUMENT", "env id " + std::to_string(id) + " out of range");
-    if (busy_[id]) throw EmulatorError("INVALID_ARGUMENT", "env " + std::to_string(id) + " is still stepping: recv() it first");
-  }
+  requireIdle(ids);
   for (uint32_t id : ids) {
     busy_[id] = true;
     jobs_.push_back(Job{id, true, {}});

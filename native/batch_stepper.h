@@ -66,6 +66,7 @@ class BatchStepper {
     bool reset;
     std::array<uint16_t, Emulator::kMaxPorts> masks;
   };
+  void requireIdle(const std::vector<uint32_t>& ids) const;
   void work();
   void runJob(const Job& job);
   void resetEnv(Env& env);

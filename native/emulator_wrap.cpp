@@ -314,11 +314,7 @@ Napi::Value EmulatorWrap::ReadAddress(const Napi::CallbackInfo& info) {
     Emulator& emu = open(info.Env());
     const uint32_t address = uintArg(info, 0, "address");
     const uint32_t length = uintArg(info, 1, "length");
-    const uint8_t* data = emu.addressSpace().resolve(address, length);
-    if (data == nullptr) {
-      throw EmulatorError("ADDRESS_UNMAPPED", "address " + std::to_string(address) + " (+" + std::to_string(length) +
-                                                  " bytes) is not mapped to any memory the core exposes");
-    }
+    const uint8_t* data = emu.addressSpace().require(address, length);
     return Napi::Buffer<uint8_t>::Copy(info.Env(), data, length);
   });
 }
@@ -328,12 +324,7 @@ Napi::Value EmulatorWrap::WriteAddress(const Napi::CallbackInfo& info) {
     Emulator& emu = open(info.Env());
     const uint32_t address = uintArg(info, 0, "address");
     Napi::Uint8Array bytes = bytesArg(info, 1, "bytes");
-    uint8_t* data = emu.addressSpace().resolve(address, bytes.ByteLength());
-    if (data == nullptr) {
-      throw EmulatorError("ADDRESS_UNMAPPED", "address " + std::to_string(address) + " (+" +
-                                                  std::to_string(bytes.ByteLength()) +
-                                                  " bytes) is not mapped to any memory the core exposes");
-    }
+    uint8_t* data = emu.addressSpace().require(address, bytes.ByteLength());
     std::copy(bytes.Data(), bytes.Data() + bytes.ByteLength(), data);
     return info.Env().Undefined();
   });

@@ -48,6 +48,17 @@ std::vector<Variable> parseVariables(const Napi::Array& list) {
   return variables;
 }
 
+// The fields reward and done terms share: which variable, measured how, through which operation.
+template <typename Term>
+Term parseMeasuredTerm(const Napi::Object& t, const std::vector<Variable>& variables, const char* defaultMeasurement) {
+  Term term;
+  term.variable = variableIndex(t, variables);
+  term.measurement = parseMeasurement(stringField(t, "measurement", defaultMeasurement));
+  term.op = parseOperation(stringField(t, "op"));
+  term.reference = static_cast<int64_t>(numberField(t, "reference"));
+  return term;
+}
+
 DoneNode parseDoneNode(const Napi::Object& o, const std::vector<Variable>& variables) {
   DoneNode node;
   node.all = stringField(o, "condition", "any") == "all";
@@ -55,13 +66,7 @@ DoneNode parseDoneNode(const Napi::Object& o, const std::vector<Variable>& varia
   if (terms.IsArray()) {
     const Napi::Array list = terms.As<Napi::Array>();
     for (uint32_t i = 0; i < list.Length(); ++i) {
-      const Napi::Object t = list.Get(i).As<Napi::Object>();
-      DoneTerm term;
-      term.variable = variableIndex(t, variables);
-      term.measurement = parseMeasurement(stringField(t, "measurement", "absolute"));
-      term.op = parseOperation(stringField(t, "op"));
-      term.reference = static_cast<int64_t>(numberField(t, "reference"));
-      node.terms.push_back(term);
+      node.terms.push_back(parseMeasuredTerm<DoneTerm>(list.Get(i).As<Napi::Object>(), variables, "absolute"));
     }
   }
   const Napi::Value nodes = o.Get("nodes");
@@ -82,11 +87,7 @@ ScenarioRules parseRules(const Napi::Object& config, const std::vector<Variable>
       std::vector<RewardTerm> parsed;
       for (uint32_t i = 0; i < terms.Length(); ++i) {
         const Napi::Object t = terms.Get(i).As<Napi::Object>();
-        RewardTerm term;
-        term.variable = variableIndex(t, variables);
-        term.measurement = parseMeasurement(stringField(t, "measurement", "delta"));
-        term.op = parseOperation(stringField(t, "op"));
-        term.reference = static_cast<int64_t>(numberField(t, "reference"));
+        auto term = parseMeasuredTerm<RewardTerm>(t, variables, "delta");
         term.reward = numberField(t, "reward");
         term.penalty = numberField(t, "penalty");
         parsed.push_back(term);
