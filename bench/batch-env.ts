@@ -9,8 +9,27 @@ import type { BenchRow } from './report.ts';
 
 /**
  * BatchEnv with N = 1, 2, 4, 8, 16 emulators on the NES and SNES fixture integrations (frameskip 4), against the
- * single-core raw rate of the same ROM measured in the same run. Also the memory each extra env costs.
+ * single-core raw rate of the same ROM and the rate of one env made with the same options, both measured in the
+ * same run. Also the memory each extra env costs.
  */
+const atariOptions = { maxPool: true, preprocess: { grayscale: true, width: 84, height: 84 } };
+
+function singleEnvFps(env: ReturnType<typeof make>, frames: number): number {
+  try {
+    env.reset();
+    const actions = Array.from({ length: 36 }, (_, i) => (i * 7) % 36);
+    let ran = 0;
+    const start = process.hrtime.bigint();
+    for (let i = 0; ran < frames; i++) {
+      if (env.step(actions[i % 36]).terminated) env.reset();
+      ran += 4;
+    }
+    return ran / (Number(process.hrtime.bigint() - start) / 1e9);
+  } finally {
+    env.close();
+  }
+}
+
 export function benchBatchEnv(seconds: number): BenchRow[] {
   const dataDir = mkdtempSync(join(tmpdir(), 'rgym-bench-'));
   const base = { integrationPaths: [join(packageRoot(), 'test', 'fixtures', 'integrations')], dataDir, frameskip: 4, useRestrictedActions: Actions.DISCRETE };
@@ -21,6 +40,11 @@ export function benchBatchEnv(seconds: number): BenchRow[] {
       probe.reset();
       const rawFps = probe.emulator.measureRawFps(Math.round(probe.emulator.measureRawFps(60) * seconds * 0.25));
       probe.close();
+      // One env stepped on the main thread with the same options: the "single-env rate" the batch is compared to.
+      const singleFps = {
+        rgb: singleEnvFps(make(game, base), rawFps * seconds * 0.25),
+        atari: singleEnvFps(make(game, { ...base, ...atariOptions }), rawFps * seconds * 0.25),
+      };
       const variants = [
         ...[1, 2, 4, 8, 16].map((numEnvs) => ({ numEnvs, atari: false })),
         // Atari-style observations made on the workers: skip 4 with max-pool, grey, 84×84.
@@ -31,7 +55,7 @@ export function benchBatchEnv(seconds: number): BenchRow[] {
         const batch = new BatchEnv(game, {
           ...base,
           numEnvs,
-          ...(atari ? { maxPool: true, preprocess: { grayscale: true, width: 84, height: 84 } } : {}),
+          ...(atari ? atariOptions : {}),
         });
         const perEnvMiB = (process.memoryUsage().rss - rssBefore) / numEnvs / 2 ** 20;
         try {
@@ -52,7 +76,9 @@ export function benchBatchEnv(seconds: number): BenchRow[] {
             num_envs: numEnvs,
             raw_fps: Math.round(rawFps),
             batch_fps: Math.round(fps),
+            single_env_fps: Math.round(singleFps[atari ? 'atari' : 'rgb']),
             ratio_to_raw: Math.round((fps / rawFps) * 1000) / 1000,
+            ratio_to_single_env: Math.round((fps / singleFps[atari ? 'atari' : 'rgb']) * 1000) / 1000,
             mib_per_env: Math.round(perEnvMiB * 10) / 10,
           });
         } finally {

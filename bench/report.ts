@@ -23,19 +23,32 @@ function format(v: string | number | undefined): string {
   return v ?? '';
 }
 
+/** Frames/s of two workloads measured in alternation, and their ratio b / a. */
+export interface Paired {
+  a: number;
+  b: number;
+  ratio: number;
+}
+
 /**
- * Alternates `chunks` rounds of the two workloads and returns their total frames/s. Each workload returns the
- * frames it ran and the seconds they took.
+ * Alternates `chunks` rounds of the two workloads; each returns the frames it ran and the seconds they took. Rates
+ * are the medians over the rounds and the ratio the median of each round's ratio, so a burst of load from elsewhere
+ * on the machine shifts one round, not the result.
  */
-export function interleave(chunks: number, a: () => [number, number], b: () => [number, number]): [number, number] {
-  let framesA = 0, secondsA = 0, framesB = 0, secondsB = 0;
+export function interleave(chunks: number, a: () => [number, number], b: () => [number, number]): Paired {
+  const ratesA: number[] = [], ratesB: number[] = [], ratios: number[] = [];
   for (let i = 0; i < chunks; i++) {
     const [fa, sa] = a();
     const [fb, sb] = b();
-    framesA += fa;
-    secondsA += sa;
-    framesB += fb;
-    secondsB += sb;
+    ratesA.push(fa / sa);
+    ratesB.push(fb / sb);
+    ratios.push(fb / sb / (fa / sa));
   }
-  return [framesA / secondsA, framesB / secondsB];
+  return { a: median(ratesA), b: median(ratesB), ratio: median(ratios) };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -15,11 +15,7 @@ BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned fra
       maxPool_(maxPool),
       autoreset_(autoreset) {
   for (Env& env : envs_) {
-    if (env.pipeline) {
-      env.emulator->setFrameTarget({env.frame.data(), env.frame.size()});
-    } else {
-      env.emulator->setFrameTarget({env.slot.observation, env.observationBytes});
-    }
+    if (!env.preprocessed) env.emulator->setFrameTarget({env.slot.observation, env.observationBytes});
   }
   const unsigned count = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(envs_.size())));
   for (unsigned i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
@@ -124,13 +120,6 @@ void BatchStepper::work() {
 void BatchStepper::resetEnv(Env& env) {
   env.session->restart(env.startState.data(), env.startState.size());
   episodeOver_[static_cast<size_t>(&env - envs_.data())] = 0;
-  observe(env);
-}
-
-void BatchStepper::observe(Env& env) {
-  if (env.pipeline) {
-    env.pipeline->apply(env.frame.data(), env.emulator->frameWidth(), env.emulator->frameHeight(), env.slot.observation);
-  }
 }
 
 // Copies the session's results into the env's slots. Touches only this env's memory, so no lock is needed.
@@ -154,7 +143,6 @@ void BatchStepper::runJob(const Job& job) {
   }
   for (unsigned p = 0; p < Emulator::kMaxPorts; ++p) env.emulator->setInput(p, job.masks[p]);
   env.session->step(frameskip_, maxPool_);
-  observe(env);
   publish(*env.session, slot);
   if (!env.session->done()) return;
   if (autoreset_ == Autoreset::NextStep) {

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "game_session.h"
-#include "observation_pipeline.h"
 
 namespace rgym {
 
@@ -39,9 +38,8 @@ class BatchStepper {
     std::vector<uint8_t> startState;
     BatchSlot slot;
     size_t observationBytes = 0;
-    // With preprocessing, the emulator renders into `frame` and the pipeline writes the observation slot.
-    std::unique_ptr<ObservationPipeline> pipeline;
-    std::vector<uint8_t> frame;
+    // The emulator's frame sink preprocesses into the observation slot; otherwise it renders RGB straight into it.
+    bool preprocessed = false;
   };
 
   BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset);
@@ -70,7 +68,6 @@ class BatchStepper {
   void work();
   void runJob(const Job& job);
   void resetEnv(Env& env);
-  void observe(Env& env);
 
   std::vector<Env> envs_;
   std::vector<bool> busy_;            // guarded by mutex_

@@ -7,6 +7,7 @@
 #include "emulator_wrap.h"
 #include "errors.h"
 #include "napi_guard.h"
+#include "observation_pipeline.h"
 #include "session_wrap.h"
 
 namespace rgym {
@@ -72,13 +73,15 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
           throw EmulatorError("INVALID_ARGUMENT", "batch output buffers are too small for " + std::to_string(n) + " envs");
         }
         Napi::Uint8Array state = states.Get(i).As<Napi::Uint8Array>();
-        BatchStepper::Env env{session, &session->emulator(), std::vector<uint8_t>(state.Data(), state.Data() + state.ByteLength()), {}, observationBytes, nullptr, {}};
-        if (preprocess.IsObject()) {
-          env.pipeline = std::make_unique<ObservationPipeline>(spec, frameWidth, frameHeight);
-          if (env.pipeline->outputBytes() != observationBytes) throw EmulatorError("INVALID_ARGUMENT", "observationBytes does not match preprocess");
-          env.frame.resize(static_cast<size_t>(frameWidth) * frameHeight * 3);
-        }
+        BatchStepper::Env env{session, &session->emulator(), std::vector<uint8_t>(state.Data(), state.Data() + state.ByteLength()), {}, observationBytes, preprocess.IsObject()};
         env.slot.observation = observations.Data() + i * observationBytes;
+        std::unique_ptr<ObservationPipeline> pipeline;
+        if (env.preprocessed) {
+          pipeline = std::make_unique<ObservationPipeline>(spec, frameWidth, frameHeight, env.slot.observation);
+          if (pipeline->outputBytes() != observationBytes) throw EmulatorError("INVALID_ARGUMENT", "observationBytes does not match preprocess");
+        }
+        // The sink (or none, for RGB straight into the slot) keeps the batch buffer alive as long as the emulator.
+        wrap->emulatorWrap()->setFrameSink(std::move(pipeline), observations);
         env.slot.values = values.Data() + i * vars;
         env.slot.rewards = rewards.Data() + i * players;
         env.slot.terminated = terminated.Data() + i;

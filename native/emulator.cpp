@@ -120,6 +120,8 @@ Emulator::Emulator(const std::string& corePath, const std::string& workDir) : wo
 
 Emulator::~Emulator() {
   CoreCallScope scope(this);
+  sink_.reset();
+  last_ = RawFrame{};
   if (gameLoaded_) core_->retro_unload_game();
   if (initialised_) core_->retro_deinit();
   core_.reset();
@@ -176,16 +178,44 @@ void Emulator::run(unsigned frames) {
   for (unsigned left = frames; left > 0; --left) runFrame(left == 1 ? FrameOutput::Show : FrameOutput::Skip);
 }
 
+void Emulator::runUnobserved(unsigned frames) {
+  for (unsigned i = 0; i < frames; ++i) runFrame(FrameOutput::Skip);
+}
+
 void Emulator::runFrame(FrameOutput output) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CoreCallScope scope(this);
-  frameOutput_ = output;
-  core_->retro_run();
-  frameOutput_ = FrameOutput::Show;
-  ++frameCount_;
+  {
+    CoreCallScope scope(this);
+    frameOutput_ = output;
+    core_->retro_run();
+    frameOutput_ = FrameOutput::Show;
+    ++frameCount_;
+  }
+  if (sink_) sink_->throwIfFailed();
+}
+
+void Emulator::setFrameSink(std::unique_ptr<FrameSink> sink) {
+  sink_ = std::move(sink);
+  targetStale_ = sink_ != nullptr;
+  held_.width = 0;  // what the RGB path held predates the switch
+}
+
+void Emulator::syncFrameTarget() {
+  if (!targetStale_ || last_.data == nullptr || frameTarget_.data == nullptr) return;
+  const size_t rowBytes = static_cast<size_t>(last_.width) * 3;
+  RawFrame visible = last_;
+  visible.height = static_cast<unsigned>(std::min<size_t>(last_.height, frameTarget_.capacity / rowBytes));
+  convertToRgb24(visible, frameTarget_.data);
+  frameWidth_ = visible.width;
+  frameHeight_ = visible.height;
+  targetStale_ = false;
 }
 
 void Emulator::showHeldFrame() {
+  if (sink_) {
+    sink_->showHeld();
+    return;
+  }
   if (frameTarget_.data == nullptr || held_.width == 0) return;
   const size_t rowBytes = static_cast<size_t>(held_.width) * 3;
   const unsigned rows = static_cast<unsigned>(std::min<size_t>(held_.height, frameTarget_.capacity / rowBytes));
@@ -202,7 +232,21 @@ void Emulator::reset() {
 
 void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t pitch) {
   // NULL means "same frame as before" (we told the core we can dupe): what we hold or show is still right.
-  if (data == nullptr || frameTarget_.data == nullptr || width == 0 || frameOutput_ == FrameOutput::Skip) return;
+  if (data == nullptr || width == 0) return;
+  if (sink_) {
+    // The RGB frame target is brought up to date only when asked for (syncFrameTarget), from this picture: cores
+    // keep their video buffer until the next retro_run, as frontends that redraw a paused game rely on.
+    last_ = RawFrame{data, width, height, pitch, pixelFormat_};
+    targetStale_ = true;
+    switch (frameOutput_) {
+      case FrameOutput::Hold: sink_->hold(last_); break;
+      case FrameOutput::Show: sink_->show(last_, false); break;
+      case FrameOutput::ShowPooled: sink_->show(last_, true); break;
+      case FrameOutput::Skip: break;
+    }
+    return;
+  }
+  if (frameTarget_.data == nullptr || frameOutput_ == FrameOutput::Skip) return;
   if (frameOutput_ == FrameOutput::Hold) {
     // A raw copy of the visible rows is a few microseconds; converting is only worth it for frames that are shown.
     // Rows are packed: a core's pitch can be far wider than the picture (Nestopia's leaves room for 602 pixels).

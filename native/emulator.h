@@ -18,6 +18,7 @@
 #include "address_space.h"
 #include "core_library.h"
 #include "frame.h"
+#include "frame_sink.h"
 
 namespace rgym {
 
@@ -74,6 +75,9 @@ class Emulator {
   // Runs `frames` frames with the current input. Only the last frame is converted into the frame target.
   void run(unsigned frames);
 
+  // Runs `frames` frames and looks at none of their pictures: the core's own speed, for benchmarks.
+  void runUnobserved(unsigned frames);
+
   // What happens to the picture of one frame run with runFrame().
   enum class FrameOutput {
     Hold,        // kept raw (a cheap copy), to be shown if the caller stops here, or pooled with the next frame
@@ -86,6 +90,13 @@ class Emulator {
   void showHeldFrame();
   void reset();
   uint64_t frameCount() const { return frameCount_; }
+
+  // Hands every shown picture to `sink` (native preprocessing) instead of converting it into the frame target;
+  // the target is then converted only on syncFrameTarget(). nullptr goes back to converting every shown frame.
+  void setFrameSink(std::unique_ptr<FrameSink> sink);
+  FrameSink* frameSink() const { return sink_.get(); }
+  // With a frame sink: converts the last picture into the frame target if it is not there yet. No-op otherwise.
+  void syncFrameTarget();
 
   void setFrameTarget(FrameTarget target) { frameTarget_ = target; }
   const FrameTarget& frameTarget() const { return frameTarget_; }
@@ -142,6 +153,9 @@ class Emulator {
     size_t pitch = 0;
   } held_;
   std::vector<uint8_t> pooled_;  // the held frame converted, for max-pooling
+  std::unique_ptr<FrameSink> sink_;
+  RawFrame last_;             // with a sink: the core's last picture, for syncFrameTarget()
+  bool targetStale_ = false;  // with a sink: the frame target is behind the last picture
   unsigned frameWidth_ = 0, frameHeight_ = 0;
 
   bool captureAudio_ = false;

@@ -20,6 +20,9 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
 
   // For the batch stepper: the emulator behind a JS object, or nullptr when closed.
   Emulator* emulator() { return emulator_.get(); }
+  // Gives the emulator a frame sink that writes into `out`, which then lives as long as the emulator (or until the
+  // next call), so a sink never writes into freed memory whoever goes first. An empty `sink` removes it.
+  void setFrameSink(std::unique_ptr<FrameSink> sink, Napi::Uint8Array out);
 
  private:
   Emulator& open(const Napi::Env& env);
@@ -54,6 +57,7 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
 
   std::unique_ptr<Emulator> emulator_;
   Napi::Reference<Napi::Uint8Array> frameBuffer_;
+  Napi::Reference<Napi::Uint8Array> sinkOutput_;  // what the frame sink writes into
   // Zero-copy views handed to JS; detached on close so a stale view reads as empty instead of freed memory.
   std::vector<Napi::Reference<Napi::ArrayBuffer>> externalViews_;
 };

@@ -1,6 +1,9 @@
 #include "frame_ops.h"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include "luma.h"
 
 // The hot loops run over fixed-size blocks with non-aliasing pointers: that is the shape GCC's -O2 vectoriser
 // (the "very cheap" cost model, which refuses remainder loops and run-time alias checks) turns into SIMD code.
@@ -22,15 +25,7 @@ namespace {
 
 constexpr size_t kBlock = 16;
 
-// BT.601 luma weights × 2^14, rounded; 4899 + 9617 + 1868 = 16384.
-constexpr uint32_t kLumaR = 4899;
-constexpr uint32_t kLumaG = 9617;
-constexpr uint32_t kLumaB = 1868;
-constexpr unsigned kLumaShift = 14;
-
-inline uint8_t luma(const uint8_t* __restrict p) {
-  return static_cast<uint8_t>((kLumaR * p[0] + kLumaG * p[1] + kLumaB * p[2] + (1u << (kLumaShift - 1))) >> kLumaShift);
-}
+inline uint8_t lumaOf(const uint8_t* __restrict p) { return luma(p[0], p[1], p[2]); }
 
 void maxInto(uint8_t* __restrict dst, const uint8_t* __restrict other, size_t n) {
   size_t i = 0;
@@ -65,14 +60,6 @@ void accumulateRow(uint32_t* __restrict acc, const uint8_t* __restrict row, uint
   for (; i < n; ++i) acc[i] += weight * row[i];
 }
 
-// round(sum / den), rounding halves up. Numerator and denominator stay below 2^42, so both are exact doubles, and
-// a non-integer quotient is at least 1/den away from the next integer, far more than the division's rounding
-// error: truncating the correctly rounded double quotient gives the exact integer one.
-inline uint8_t divideRounded(uint64_t sum, uint64_t den) {
-  const auto num = static_cast<int64_t>(sum + den / 2);
-  return static_cast<uint8_t>(static_cast<int64_t>(static_cast<double>(num) / static_cast<double>(static_cast<int64_t>(den))));
-}
-
 // Bilinear taps along one axis: source index i0 and i1 = min(i0 + 1, last), and the weight of i1 in 1/2048ths.
 constexpr int kCoefBits = 11;
 constexpr int kCoefOne = 1 << kCoefBits;
@@ -100,11 +87,6 @@ constexpr unsigned kTapTile = 512;
 // 1/dstLen source pixel: output d covers [d · srcLen, (d + 1) · srcLen) and source pixel s covers
 // [s · dstLen, (s + 1) · dstLen), so every overlap is an integer: `firstWeight` for pixel `first`, dstLen for the
 // pixels strictly between, `lastWeight` for pixel `last` (when it differs from `first`). The weights sum to srcLen.
-struct Span {
-  uint32_t first, last;
-  uint32_t firstWeight, lastWeight;
-};
-
 Span areaSpan(unsigned d, unsigned srcLen, unsigned dstLen) {
   const uint64_t lo = static_cast<uint64_t>(d) * srcLen;
   const uint64_t hi = lo + srcLen;
@@ -115,43 +97,146 @@ Span areaSpan(unsigned d, unsigned srcLen, unsigned dstLen) {
           static_cast<uint32_t>(hi - static_cast<uint64_t>(last) * dstLen)};
 }
 
+// round(sum / den), halves up, without a division per pixel: the quotient estimated from a reciprocal is off by at
+// most one (every operand below 2^52 is an exact double), and one comparison each way corrects it.
+class RoundedDivider {
+ public:
+  explicit RoundedDivider(uint64_t den) : den_(den), inverse_(1.0 / static_cast<double>(den)) {}
+  uint8_t operator()(uint64_t sum) const {
+    const uint64_t num = sum + den_ / 2;
+    auto q = static_cast<uint64_t>(static_cast<double>(num) * inverse_);
+    if (q * den_ > num) {
+      --q;
+    } else if ((q + 1) * den_ <= num) {
+      ++q;
+    }
+    return static_cast<uint8_t>(q);
+  }
+
+ private:
+  uint64_t den_;
+  double inverse_;
+};
+
+// The vertical pass of one output row of an area resize: the weighted sum of its source rows, for every source
+// column (vectorised).
+void sumRows(const uint8_t* src, size_t rowLen, const Span& rows, unsigned dstH, uint32_t* scratch) {
+  std::fill(scratch, scratch + rowLen, 0u);
+  accumulateRow(scratch, src + rows.first * rowLen, rows.firstWeight, rowLen);
+  for (uint32_t r = rows.first + 1; r < rows.last; ++r) accumulateRow(scratch, src + r * rowLen, dstH, rowLen);
+  if (rows.last != rows.first) accumulateRow(scratch, src + rows.last * rowLen, rows.lastWeight, rowLen);
+}
+
+// One output row of an area resize: sumRows(), then each of `count` output pixels from its column span
+// (horizontal pass). Inner columns all weigh dstW, so they are added first.
+void areaRow(const uint8_t* src, size_t rowLen, const Span& rows, unsigned dstH, const Span* columns, unsigned count,
+             unsigned channels, unsigned dstW, const RoundedDivider& divide, uint32_t* scratch, uint8_t* out) {
+  sumRows(src, rowLen, rows, dstH, scratch);
+  for (unsigned i = 0; i < count; ++i) {
+    const Span& span = columns[i];
+    for (unsigned c = 0; c < channels; ++c) {
+      uint64_t inner = 0;
+      for (uint32_t s = span.first + 1; s < span.last; ++s) inner += scratch[static_cast<size_t>(s) * channels + c];
+      uint64_t sum = inner * dstW + static_cast<uint64_t>(span.firstWeight) * scratch[static_cast<size_t>(span.first) * channels + c];
+      if (span.last != span.first) sum += static_cast<uint64_t>(span.lastWeight) * scratch[static_cast<size_t>(span.last) * channels + c];
+      out[static_cast<size_t>(i) * channels + c] = divide(sum);
+    }
+  }
+}
+
 }  // namespace
 
 RGYM_CLONES_SSSE3
 void rgbToGray(const uint8_t* __restrict src, uint8_t* __restrict dst, size_t pixels) {
   size_t i = 0;
   for (; i + kBlock <= pixels; i += kBlock) {
-    for (size_t k = 0; k < kBlock; ++k) dst[i + k] = luma(src + 3 * (i + k));
+    for (size_t k = 0; k < kBlock; ++k) dst[i + k] = lumaOf(src + 3 * (i + k));
   }
-  for (; i < pixels; ++i) dst[i] = luma(src + 3 * i);
+  for (; i < pixels; ++i) dst[i] = lumaOf(src + 3 * i);
 }
 
 void resizeArea(const uint8_t* src, unsigned srcW, unsigned srcH, unsigned channels, uint8_t* dst, unsigned dstW,
                 unsigned dstH, uint32_t* scratch) {
   const size_t rowLen = static_cast<size_t>(srcW) * channels;
-  const uint64_t area = static_cast<uint64_t>(srcW) * srcH;
+  const RoundedDivider divide(static_cast<uint64_t>(srcW) * srcH);
   Span columns[kTapTile];
   for (unsigned x0 = 0; x0 < dstW; x0 += kTapTile) {
     const unsigned tile = std::min(kTapTile, dstW - x0);
     for (unsigned i = 0; i < tile; ++i) columns[i] = areaSpan(x0 + i, srcW, dstW);
     for (unsigned y = 0; y < dstH; ++y) {
-      // Vertical pass: the weighted sum of this output row's source rows, for every source column.
-      const Span rows = areaSpan(y, srcH, dstH);
-      std::fill(scratch, scratch + rowLen, 0u);
-      accumulateRow(scratch, src + rows.first * rowLen, rows.firstWeight, rowLen);
-      for (uint32_t r = rows.first + 1; r < rows.last; ++r) accumulateRow(scratch, src + r * rowLen, dstH, rowLen);
-      if (rows.last != rows.first) accumulateRow(scratch, src + rows.last * rowLen, rows.lastWeight, rowLen);
-      // Horizontal pass over the column sums; inner columns all weigh dstW, so they are added first.
       uint8_t* out = dst + (static_cast<size_t>(y) * dstW + x0) * channels;
-      for (unsigned i = 0; i < tile; ++i) {
-        const Span& span = columns[i];
-        for (unsigned c = 0; c < channels; ++c) {
-          uint64_t inner = 0;
-          for (uint32_t s = span.first + 1; s < span.last; ++s) inner += scratch[static_cast<size_t>(s) * channels + c];
-          uint64_t sum = inner * dstW + static_cast<uint64_t>(span.firstWeight) * scratch[static_cast<size_t>(span.first) * channels + c];
-          if (span.last != span.first) sum += static_cast<uint64_t>(span.lastWeight) * scratch[static_cast<size_t>(span.last) * channels + c];
-          out[static_cast<size_t>(i) * channels + c] = divideRounded(sum, area);
-        }
+      areaRow(src, rowLen, areaSpan(y, srcH, dstH), dstH, columns, tile, channels, dstW, divide, scratch, out);
+    }
+  }
+}
+
+AreaResizer::AreaResizer(unsigned srcW, unsigned srcH, unsigned dstW, unsigned dstH, unsigned channels)
+    : srcW_(srcW), srcH_(srcH), dstW_(dstW), dstH_(dstH), channels_(channels), scratch_(resizeAreaScratchSize(srcW, channels)) {
+  if (static_cast<uint64_t>(srcW) * srcH > kMaxAreaResizerPixels) throw std::length_error("AreaResizer: source too large");
+  rows_.reserve(dstH);
+  for (unsigned y = 0; y < dstH; ++y) rows_.push_back(areaSpan(y, srcH, dstH));
+  // Every output column as the same number of taps, zero-padded: the horizontal pass then has no data-dependent
+  // branches. A span near the right edge starts early so its taps stay inside the row.
+  std::vector<Span> columns;
+  for (unsigned x = 0; x < dstW; ++x) {
+    columns.push_back(areaSpan(x, srcW, dstW));
+    taps_ = std::max(taps_, columns.back().last - columns.back().first + 1);
+  }
+  // round(sum / area) as one multiply: with m = ceil(2^56 / area), (sum + area / 2) · m / 2^56 exceeds the exact
+  // quotient by less than 2^32 / 2^56 <= 1 / area, too little to cross the next integer.
+  area_ = static_cast<uint64_t>(srcW) * srcH;
+  reciprocal_ = ((uint64_t{1} << 56) + area_ - 1) / area_;
+  tapStart_.resize(dstW);
+  tapWeights_.assign(static_cast<size_t>(dstW) * taps_, 0);
+  for (unsigned x = 0; x < dstW; ++x) {
+    const Span& span = columns[x];
+    const uint32_t start = std::min(span.first, srcW - taps_);
+    tapStart_[x] = start;
+    uint32_t* weights = &tapWeights_[static_cast<size_t>(x) * taps_];
+    for (uint32_t s = span.first; s <= span.last; ++s) {
+      weights[s - start] = s == span.first ? span.firstWeight : s == span.last ? span.lastWeight : dstW;
+    }
+  }
+}
+
+// The horizontal pass of a grey row with a tap count known at compile time: fully unrolled, no inner branches.
+template <uint32_t kTaps, typename Divide>
+void greyColumns(const uint32_t* sums, const uint32_t* starts, const uint32_t* weights, unsigned count, const Divide& divide, uint8_t* out) {
+  for (unsigned x = 0; x < count; ++x, weights += kTaps) {
+    const uint32_t* column = sums + starts[x];
+    uint32_t sum = 0;
+    for (uint32_t k = 0; k < kTaps; ++k) sum += weights[k] * column[k];
+    out[x] = divide(sum);
+  }
+}
+
+void AreaResizer::apply(const uint8_t* src, uint8_t* dst) {
+  const size_t rowLen = static_cast<size_t>(srcW_) * channels_;
+  const auto divide = [this](uint32_t sum) { return divideRounded(sum); };
+  for (unsigned y = 0; y < dstH_; ++y) {
+    sumRows(src, rowLen, rows_[y], dstH_, scratch_.data());
+    uint8_t* out = dst + static_cast<size_t>(y) * dstW_ * channels_;
+    if (channels_ == 1 && taps_ <= 6) {
+      // Downscales by up to 4× (every Atari-style 84 × 84 of a console screen) take this path.
+      const uint32_t *starts = tapStart_.data(), *weights = tapWeights_.data();
+      switch (taps_) {
+        case 1: greyColumns<1>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 2: greyColumns<2>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 3: greyColumns<3>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 4: greyColumns<4>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 5: greyColumns<5>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        default: greyColumns<6>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+      }
+      continue;
+    }
+    for (unsigned x = 0; x < dstW_; ++x) {
+      const uint32_t* weights = &tapWeights_[static_cast<size_t>(x) * taps_];
+      const uint32_t* column = scratch_.data() + static_cast<size_t>(tapStart_[x]) * channels_;
+      for (unsigned c = 0; c < channels_; ++c) {
+        // At most 255 × srcW × srcH (kMaxAreaResizerPixels keeps that in 32 bits).
+        uint32_t sum = 0;
+        for (uint32_t k = 0; k < taps_; ++k) sum += weights[k] * column[k * channels_ + c];
+        *out++ = divideRounded(sum);
       }
     }
   }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace rgym {
 
@@ -27,6 +28,38 @@ inline size_t resizeAreaScratchSize(unsigned srcW, unsigned channels) {
 // straddles. `scratch` holds resizeAreaScratchSize(srcW, channels) values. `src` and `dst` must not overlap.
 void resizeArea(const uint8_t* src, unsigned srcW, unsigned srcH, unsigned channels, uint8_t* dst, unsigned dstW,
                 unsigned dstH, uint32_t* scratch);
+
+// Where one output pixel of an area resize reads along one axis, in units of 1/dstLen source pixel: source pixels
+// `first` to `last`, the first weighing `firstWeight`, the last `lastWeight` (when it is another pixel), the ones
+// between dstLen each.
+struct Span {
+  uint32_t first, last;
+  uint32_t firstWeight, lastWeight;
+};
+
+// Largest source an AreaResizer takes (4096 × 4096): its sums then fit in 32 bits.
+constexpr uint64_t kMaxAreaResizerPixels = uint64_t{1} << 24;
+
+// resizeArea() for many frames of one size: the tap tables and scratch are made once, so apply() only computes.
+class AreaResizer {
+ public:
+  // Throws std::length_error for a source of more than kMaxAreaResizerPixels.
+  AreaResizer(unsigned srcW, unsigned srcH, unsigned dstW, unsigned dstH, unsigned channels);
+  // Same result as resizeArea(src, srcW, srcH, channels, dst, dstW, dstH, scratch).
+  void apply(const uint8_t* src, uint8_t* dst);
+
+ private:
+  unsigned srcW_, srcH_, dstW_, dstH_, channels_;
+  std::vector<Span> rows_;
+  uint32_t taps_ = 1;                  // source columns every output column reads
+  std::vector<uint32_t> tapStart_;     // per output column: its first source column
+  std::vector<uint32_t> tapWeights_;   // per output column: taps_ weights, zero-padded
+  std::vector<uint32_t> scratch_;
+  uint64_t area_ = 1, reciprocal_ = 1;
+  uint8_t divideRounded(uint32_t sum) const {
+    return static_cast<uint8_t>((static_cast<unsigned __int128>(uint64_t{sum} + area_ / 2) * reciprocal_) >> 56);
+  }
+};
 
 // Bilinear resampling with OpenCV's INTER_LINEAR conventions: pixel centres aligned (x_src = (x + 0.5) · srcW /
 // dstW − 0.5), edges clamped, 11-bit fixed-point weights, rounded to nearest. `src` and `dst` must not overlap.

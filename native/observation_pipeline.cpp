@@ -3,38 +3,73 @@
 #include <cstring>
 
 #include "errors.h"
-#include "frame_ops.h"
 
 namespace rgym {
 
-ObservationPipeline::ObservationPipeline(ObservationSpec spec, unsigned frameWidth, unsigned frameHeight)
+ObservationPipeline::ObservationPipeline(ObservationSpec spec, unsigned frameWidth, unsigned frameHeight, uint8_t* out)
     : spec_(spec),
       frameWidth_(frameWidth),
       frameHeight_(frameHeight),
       outWidth_(spec.width != 0 ? spec.width : frameWidth),
-      outHeight_(spec.height != 0 ? spec.height : frameHeight) {
-  if (frameWidth == 0 || frameHeight == 0 || outWidth_ > 4096 || outHeight_ > 4096) {
+      outHeight_(spec.height != 0 ? spec.height : frameHeight),
+      out_(out) {
+  if (frameWidth == 0 || frameHeight == 0 || frameWidth > 4096 || frameHeight > 4096 || outWidth_ > 4096 || outHeight_ > 4096) {
     throw EmulatorError("INVALID_ARGUMENT", "bad observation size");
   }
-  if (spec_.gray) gray_.resize(static_cast<size_t>(frameWidth) * frameHeight);
-  accumulators_.resize(resizeAreaScratchSize(frameWidth, channels()));
+  held_.resize(workingBytes());
+  current_.resize(workingBytes());
+  if (resizes()) resizer_.emplace(frameWidth_, frameHeight_, outWidth_, outHeight_, channels());
 }
 
-void ObservationPipeline::apply(const uint8_t* rgb, unsigned width, unsigned height, uint8_t* out) {
-  if (width != frameWidth_ || height != frameHeight_) {
-    throw EmulatorError("INVALID_ARGUMENT", "the core changed its picture size to " + std::to_string(width) + "x" +
-                                                std::to_string(height) + "; preprocessed observations need a fixed size");
+bool ObservationPipeline::convert(const RawFrame& frame, uint8_t* dst) noexcept {
+  if (frame.width != frameWidth_ || frame.height != frameHeight_) {
+    if (error_.empty()) {
+      error_ = "the core changed its picture size to " + std::to_string(frame.width) + "x" + std::to_string(frame.height) +
+               "; preprocessed observations need a fixed size (" + std::to_string(frameWidth_) + "x" +
+               std::to_string(frameHeight_) + ")";
+    }
+    return false;
   }
-  const uint8_t* source = rgb;
   if (spec_.gray) {
-    rgbToGray(rgb, gray_.data(), gray_.size());
-    source = gray_.data();
+    convertToGray(frame, dst);
+  } else {
+    convertToRgb24(frame, dst);
   }
-  if (outWidth_ == frameWidth_ && outHeight_ == frameHeight_) {
-    std::memcpy(out, source, outputBytes());
-    return;
+  return true;
+}
+
+void ObservationPipeline::hold(const RawFrame& frame) noexcept { haveHeld_ = convert(frame, held_.data()); }
+
+void ObservationPipeline::show(const RawFrame& frame, bool poolWithHeld) noexcept {
+  if (out_ == nullptr) return;
+  const bool pool = poolWithHeld && haveHeld_;
+  haveHeld_ = false;
+  // Without a resize the picture can be made in the output itself.
+  uint8_t* picture = resizes() ? current_.data() : out_;
+  if (!convert(frame, picture)) return;
+  if (pool) maxPool(picture, held_.data(), picture, workingBytes());
+  if (resizes()) emit(picture);
+}
+
+void ObservationPipeline::showHeld() noexcept {
+  if (out_ == nullptr || !haveHeld_) return;
+  haveHeld_ = false;
+  emit(held_.data());
+}
+
+void ObservationPipeline::emit(const uint8_t* picture) noexcept {
+  if (resizer_) {
+    resizer_->apply(picture, out_);
+  } else {
+    std::memcpy(out_, picture, workingBytes());
   }
-  resizeArea(source, frameWidth_, frameHeight_, channels(), out, outWidth_, outHeight_, accumulators_.data());
+}
+
+void ObservationPipeline::throwIfFailed() {
+  if (error_.empty()) return;
+  std::string message;
+  message.swap(error_);
+  throw EmulatorError("INVALID_ARGUMENT", message);
 }
 
 }  // namespace rgym

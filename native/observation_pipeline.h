@@ -1,10 +1,19 @@
-// Turns an emulator's RGB frame into the observation an agent sees — optionally grey, optionally area-resized —
-// natively, so batched envs preprocess on their worker threads. Scratch buffers are sized once.
+// Turns the pictures a core hands over into the observation an agent sees — optionally grey, optionally
+// area-resized, optionally the max of the step's last two frames — natively, straight from the core's buffer, so
+// batched envs preprocess on their worker threads and nothing is converted that is not observed.
+//
+// The order is Gymnasium's AtariPreprocessing: each frame is converted (grey or RGB) at full size, the last two of
+// a step are max-pooled, and the pooled picture is resized.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "frame_ops.h"
+#include "frame_sink.h"
 
 namespace rgym {
 
@@ -13,19 +22,35 @@ struct ObservationSpec {
   unsigned width = 0, height = 0;  // 0 = the frame's own size
 };
 
-class ObservationPipeline {
+class ObservationPipeline final : public FrameSink {
  public:
-  ObservationPipeline(ObservationSpec spec, unsigned frameWidth, unsigned frameHeight);
+  // Writes each shown observation into `out` (outputBytes() long, owned by the caller, may be set later).
+  ObservationPipeline(ObservationSpec spec, unsigned frameWidth, unsigned frameHeight, uint8_t* out = nullptr);
   size_t outputBytes() const { return static_cast<size_t>(outWidth_) * outHeight_ * channels(); }
   unsigned channels() const { return spec_.gray ? 1 : 3; }
-  // `rgb` is a packed width × height RGB24 frame; a frame of another size (a core switching resolution) is refused.
-  void apply(const uint8_t* rgb, unsigned width, unsigned height, uint8_t* out);
+  void setOutput(uint8_t* out) { out_ = out; }
+
+  void hold(const RawFrame& frame) noexcept override;
+  void show(const RawFrame& frame, bool poolWithHeld) noexcept override;
+  void showHeld() noexcept override;
+  // A frame of another size than the pipeline was made for (a core switching resolution) is refused here.
+  void throwIfFailed() override;
 
  private:
+  size_t workingBytes() const { return static_cast<size_t>(frameWidth_) * frameHeight_ * channels(); }
+  bool resizes() const { return outWidth_ != frameWidth_ || outHeight_ != frameHeight_; }
+  // Converts a frame to grey or RGB24 at full size; false (and a kept error) if its size is not the expected one.
+  bool convert(const RawFrame& frame, uint8_t* dst) noexcept;
+  // Writes a full-size converted picture into the output, resized if asked.
+  void emit(const uint8_t* picture) noexcept;
+
   ObservationSpec spec_;
   unsigned frameWidth_, frameHeight_, outWidth_, outHeight_;
-  std::vector<uint8_t> gray_;
-  std::vector<uint32_t> accumulators_;
+  uint8_t* out_;
+  std::vector<uint8_t> held_, current_;
+  bool haveHeld_ = false;
+  std::optional<AreaResizer> resizer_;
+  std::string error_;
 };
 
 }  // namespace rgym

@@ -132,7 +132,6 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
                          InstanceMethod("step", &SessionWrap::Step),
                          InstanceMethod("close", &SessionWrap::Close),
                          InstanceMethod("setObservation", &SessionWrap::SetObservation),
-                         InstanceMethod("observe", &SessionWrap::Observe),
                      });
 }
 
@@ -242,8 +241,8 @@ Napi::Value SessionWrap::Step(const Napi::CallbackInfo& info) {
   });
 }
 
-// setObservation({ gray, width, height, frameWidth, frameHeight }, out: Uint8Array): observe() then writes the
-// current frame, preprocessed, into `out`.
+// setObservation({ gray, width, height, frameWidth, frameHeight }, out: Uint8Array): from now on every shown frame
+// is preprocessed natively, straight from the core's picture, into `out`.
 Napi::Value SessionWrap::SetObservation(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     open();
@@ -255,30 +254,21 @@ Napi::Value SessionWrap::SetObservation(const Napi::CallbackInfo& info) {
     spec.gray = o.Get("gray").ToBoolean().Value();
     spec.width = o.Get("width").As<Napi::Number>().Uint32Value();
     spec.height = o.Get("height").As<Napi::Number>().Uint32Value();
-    auto pipeline = std::make_unique<ObservationPipeline>(spec, o.Get("frameWidth").As<Napi::Number>().Uint32Value(),
-                                                          o.Get("frameHeight").As<Napi::Number>().Uint32Value());
     Napi::Uint8Array out = info[1].As<Napi::Uint8Array>();
+    auto pipeline = std::make_unique<ObservationPipeline>(spec, o.Get("frameWidth").As<Napi::Number>().Uint32Value(),
+                                                          o.Get("frameHeight").As<Napi::Number>().Uint32Value(), out.Data());
     if (out.ByteLength() != pipeline->outputBytes()) throw EmulatorError("INVALID_ARGUMENT", "out has the wrong size");
-    pipeline_ = std::move(pipeline);
-    observation_ = Napi::Persistent(out);
-    return info.Env().Undefined();
-  });
-}
-
-Napi::Value SessionWrap::Observe(const Napi::CallbackInfo& info) {
-  return guarded(info.Env(), [&]() -> Napi::Value {
-    GameSession& s = open();
-    if (!pipeline_) throw EmulatorError("INVALID_ARGUMENT", "setObservation() first");
-    Emulator& emu = s.emulator();
-    pipeline_->apply(emu.frameTarget().data, emu.frameWidth(), emu.frameHeight(), observation_.Value().Data());
+    emulatorWrap_->setFrameSink(std::move(pipeline), out);
+    preprocessing_ = true;
     return info.Env().Undefined();
   });
 }
 
 Napi::Value SessionWrap::Close(const Napi::CallbackInfo& info) {
+  // An emulator that outlives its session goes back to plain RGB frames.
+  if (preprocessing_ && emulatorWrap_ != nullptr) emulatorWrap_->setFrameSink(nullptr, Napi::Uint8Array());
+  preprocessing_ = false;
   session_.reset();
-  pipeline_.reset();
-  observation_.Reset();
   values_.Reset();
   rewards_.Reset();
   done_.Reset();

@@ -18,6 +18,7 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   explicit SessionWrap(const Napi::CallbackInfo& info);
 
   GameSession* session() { return session_.get(); }
+  EmulatorWrap* emulatorWrap() { return emulatorWrap_; }
   // Copies the session's results into the bound output arrays.
   void publish();
 
@@ -30,13 +31,11 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   Napi::Value Step(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value SetObservation(const Napi::CallbackInfo& info);
-  Napi::Value Observe(const Napi::CallbackInfo& info);
 
   GameSession& open();
 
   std::unique_ptr<GameSession> session_;
-  std::unique_ptr<ObservationPipeline> pipeline_;  // optional native preprocessing of observations
-  Napi::Reference<Napi::Uint8Array> observation_;
+  bool preprocessing_ = false;  // the emulator preprocesses into an observation buffer for this session
   Napi::ObjectReference emulatorObject_;  // keeps the emulator alive as long as the session
   EmulatorWrap* emulatorWrap_ = nullptr;  // to notice when the emulator was closed under the session
   Napi::Reference<Napi::Float64Array> values_, rewards_;

@@ -9,6 +9,8 @@ import { Actions } from '../lib/env/action-codec.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { MaxAndSkip } from '../lib/wrappers/max-and-skip.ts';
 import { AtariPreprocessing } from '../lib/wrappers/atari-preprocessing.ts';
+import { GrayScale } from '../lib/wrappers/gray-scale.ts';
+import { Resize } from '../lib/wrappers/resize.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rgym-skip-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
@@ -86,4 +88,62 @@ test('native preprocessing in RetroEnv (grey 84×84) equals the GrayScale + Resi
     fast.close();
     slow.close();
   }
+});
+
+for (const game of ['TestRom-Nes', 'TestRom-Snes']) {
+  test(`${game}: with native preprocessing, render() still shows the RGB frame an env without it shows, step after step`, () => {
+    // The RGB frame is converted only when asked for, from the core's last picture: this checks that picture is
+    // still the right one after steps, early stops at an episode's end, and resets.
+    const preprocessed = make(game, options({ frameskip: 3, maxPool: true, preprocess: { grayscale: true, width: 84, height: 84 } }));
+    const plain = make(game, options({ frameskip: 3 }));
+    try {
+      preprocessed.reset();
+      plain.reset();
+      assert.deepEqual(preprocessed.render(), plain.render());
+      let ended = 0;
+      for (let t = 0; t < 60; t++) {
+        const action = [2, 2, 5, 18, 2, 0][t % 6];
+        const a = preprocessed.step(action);
+        const b = plain.step(action);
+        assert.equal(a.terminated, b.terminated);
+        if (t % 3 === 0 || a.terminated) assert.deepEqual(preprocessed.render(), plain.render(), `frame at step ${t}`);
+        if (a.terminated) {
+          ended++;
+          preprocessed.reset();
+          plain.reset();
+          assert.deepEqual(preprocessed.render(), plain.render(), `frame after reset at step ${t}`);
+        }
+      }
+      assert.ok(ended > 0, 'an episode ended along the way');
+    } finally {
+      preprocessed.close();
+      plain.close();
+    }
+  });
+}
+
+test('native preprocessing of any size, grey or RGB, equals the GrayScale and Resize wrappers (property)', () => {
+  // Sizes from 4× upscales to 64× downscales, so the native resizer's tap tables take every shape.
+  const spec = fc.record({
+    grayscale: fc.boolean(),
+    width: fc.integer({ min: 4, max: 1024 }),
+    height: fc.integer({ min: 4, max: 900 }),
+    game: fc.constantFrom('TestRom-Nes', 'TestRom-Snes'),
+  });
+  fc.assert(
+    fc.property(spec, ({ grayscale, width, height, game }) => {
+      const native = make(game, options({ frameskip: 2, preprocess: { grayscale, width, height } }));
+      let plain: GrayScale<ReturnType<typeof make>> | ReturnType<typeof make> = make(game, options({ frameskip: 2 }));
+      if (grayscale) plain = new GrayScale(plain);
+      const wrapped = new Resize(plain, { width, height, interpolation: 'area' });
+      try {
+        assert.deepEqual(native.reset().observation, wrapped.reset().observation);
+        for (const action of [5, 18, 2]) assert.deepEqual(native.step(action).observation, wrapped.step(action).observation);
+      } finally {
+        native.close();
+        wrapped.close();
+      }
+    }),
+    { numRuns: 12 },
+  );
 });

@@ -78,8 +78,10 @@ function assertWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, to
   }
 }
 
-/** The 84 × 84 grey picture AtariPreprocessing makes of one RGB frame. */
+/** The 84 × 84 grey picture AtariPreprocessing makes of one RGB frame... */
 const atariFrame = (rgb: Uint8Array) => resizeArea(rgbToGray(rgb), 256, 224, 1, new Uint8Array(84 * 84), 84, 84);
+/** ...and of the last two frames of a step: greyed, max-pooled, resized, in Gymnasium's order. */
+const atariPooled = (a: Uint8Array, b: Uint8Array) => resizeArea(maxPool(rgbToGray(a), rgbToGray(b)), 256, 224, 1, new Uint8Array(84 * 84), 84, 84);
 
 const invalidArgument = (e: unknown) => e instanceof ArgumentError && e.code === 'INVALID_ARGUMENT';
 
@@ -471,9 +473,24 @@ describe('AtariPreprocessing', () => {
         return { ...r, observation: r.observation.slice() };
       });
       const step = env.step(action);
-      assert.deepEqual(step.observation, atariFrame(maxPool(frames[2].observation, frames[3].observation)));
+      assert.deepEqual(step.observation, atariPooled(frames[2].observation, frames[3].observation));
       assert.equal(step.reward, frames.reduce((s, f) => s + f.reward, 0));
       assert.deepEqual(step.info, frames[3].info);
+    }
+  });
+
+  it('over a wrapped env (TS wrappers) and over a bare RetroEnv (all native) gives the same episode', () => {
+    const native = new AtariPreprocessing(makeEnv(), { noopMax: 0 });
+    // A pass-through wrapper hides the RetroEnv, so AtariPreprocessing composes GrayScale, MaxAndSkip and Resize.
+    const composed = new AtariPreprocessing(new Wrapper(makeEnv()), { noopMax: 0 });
+    assert.deepEqual(native.reset().observation, composed.reset().observation);
+    for (const action of [...ACTIONS, ...ACTIONS]) {
+      const a = native.step(action);
+      const b = composed.step(action);
+      assert.deepEqual(a.observation, b.observation);
+      assert.equal(a.reward, b.reward);
+      assert.equal(a.terminated, b.terminated);
+      assert.deepEqual(a.info, b.info);
     }
   });
 

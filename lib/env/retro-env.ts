@@ -62,11 +62,16 @@ export interface MakeOptions extends LookupOptions {
    * frame: rewards are summed, and the step stops early at the frame that ends the episode.
    */
   frameskip?: number;
-  /** With frameskip > 1: observe the max of the last two frames (removes sprite flicker, as Atari wrappers do). */
+  /**
+   * With frameskip > 1: observe the max of the last two frames (removes sprite flicker, as Atari wrappers do). With
+   * `preprocess`, the frames are pooled after greying and before resizing, in Gymnasium's order.
+   */
   maxPool?: boolean;
   /**
    * Native observation preprocessing: grey (one channel) and/or an area resize, e.g.
    * `{ grayscale: true, width: 84, height: 84 }` gives `Box [84, 84]`. Image observations only, without crop.
+   * The emulator preprocesses straight from the core's picture and converts nothing else; `render()` still gives
+   * the RGB frame (converted when asked for).
    */
   preprocess?: Preprocess;
   /** Core option overrides. */
@@ -130,7 +135,6 @@ export class RetroEnv {
     stepFrame(output: number): void;
     showHeldFrame(): void;
     setObservation(spec: object, out: Uint8Array): void;
-    observe(): void;
     close(): void;
   };
   private readonly variableNames: string[];
@@ -146,6 +150,7 @@ export class RetroEnv {
   private readonly lookup: LookupOptions;
   private cropBuffer: Uint8Array | undefined;
   private preprocessed: Uint8Array | undefined;
+  private attached = false;  // attachPreprocessing() was called
   private frame = 0;
   private needsReset = true;
   private isClosed = false;
@@ -260,22 +265,25 @@ export class RetroEnv {
       throw new ArgumentError('INVALID_ARGUMENT', 'preprocess works on image observations without a scenario crop');
     }
     const [frameHeight, frameWidth] = this.imageShape();
-    const shape = this.observationSpace.shape!;
+    const shape = this.preprocessedShape(p);
     const out = new Uint8Array(shape.reduce((a, b) => a * b, 1));
     this.session.setObservation({ gray: p.grayscale ?? false, width: shape[1], height: shape[0], frameWidth, frameHeight }, out);
     return out;
   }
 
-  private makeObservationSpace(): Box<readonly number[], 'uint8'> {
-    if (this.preprocess) {
-      const [frameHeight, frameWidth] = this.imageShape();
-      const width = this.preprocess.width ?? frameWidth;
-      const height = this.preprocess.height ?? frameHeight;
-      for (const [name, v] of [['width', width], ['height', height]] as const) {
-        if (!Number.isInteger(v) || v < 1 || v > 4096) throw new ArgumentError('INVALID_ARGUMENT', `preprocess.${name} must be an integer in [1, 4096], got ${v}`);
-      }
-      return new Box(0, 255, this.preprocess.grayscale ? [height, width] : [height, width, 3], 'uint8');
+  /** [height, width] grey or [height, width, 3] RGB, the frame's own size where `p` leaves one out. */
+  private preprocessedShape(p: Preprocess): number[] {
+    const [frameHeight, frameWidth] = this.imageShape();
+    const width = p.width ?? frameWidth;
+    const height = p.height ?? frameHeight;
+    for (const [name, v] of [['width', width], ['height', height]] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > 4096) throw new ArgumentError('INVALID_ARGUMENT', `preprocess.${name} must be an integer in [1, 4096], got ${v}`);
     }
+    return p.grayscale ? [height, width] : [height, width, 3];
+  }
+
+  private makeObservationSpace(): Box<readonly number[], 'uint8'> {
+    if (this.preprocess) return new Box(0, 255, this.preprocessedShape(this.preprocess), 'uint8');
     if (this.obsType === Observations.RAM) {
       const size = this.emulator.memory.systemRam?.length ?? 0;
       return new Box(0, 255, [size], 'uint8');
@@ -340,35 +348,67 @@ export class RetroEnv {
   }
 
   step(action: Action): StepResult {
+    const result = this.stepFrames(action, this.frameskip, this.maxPool);
+    return { observation: this.observe(), ...result };
+  }
+
+  /**
+   * A step of `frames` frames, optionally max-pooling the last two, without making an observation: for wrappers
+   * that take theirs from `attachPreprocessing()` (AtariPreprocessing does). Same per-frame semantics as step().
+   */
+  stepFrames(action: Action, frames: number, maxPool: boolean): Omit<StepResult, 'observation'> {
     this.check();
     if (this.needsReset) throw new LifecycleError('ENV_NOT_RESET', 'call reset() before step()');
     const masks = this.actionToMasks(action);
     masks.forEach((mask, port) => this.emulator.setButtons(port, mask));
     try {
       if (!this.ts) {
-        this.session.step(this.frameskip, this.maxPool);
-        this.frame += this.frameskip;
+        this.session.step(frames, maxPool);
+        this.frame += frames;
         const rewards = Array.from(this.rewardOut);
-        return { observation: this.observe(), reward: rewards[0], rewards, terminated: this.doneOut[0] === 1, truncated: false, info: this.info() };
+        return { reward: rewards[0], rewards, terminated: this.doneOut[0] === 1, truncated: false, info: this.info() };
       }
-      return this.stepWithTsScenario();
+      return this.stepWithTsScenario(frames, maxPool);
     } catch (e) {
       throw asTyped(e);
     }
   }
 
   /**
+   * Preprocesses every frame this env shows natively (grey and/or area resize; with `stepFrames(.., maxPool)` the
+   * last two frames pooled in between, in Gymnasium's order) into the returned buffer, which each step overwrites.
+   * The env's own observations are unchanged: its RGB frames are then converted only when read. For wrappers that
+   * preprocess (AtariPreprocessing); not for an env made with its own `preprocess`.
+   */
+  /**
+   * Whether attachPreprocessing() can work here: image observations without a crop, no own `preprocess`, and
+   * nothing attached yet (the emulator preprocesses into one buffer only).
+   */
+  get canAttachPreprocessing(): boolean {
+    return this.obsType === Observations.IMAGE && !this.crop && !this.preprocess && !this.attached;
+  }
+
+  attachPreprocessing(p: Preprocess): Uint8Array {
+    this.check();
+    if (this.preprocess) throw new ArgumentError('INVALID_ARGUMENT', 'this env was made with its own preprocess', { field: 'preprocess' });
+    if (this.attached) throw new ArgumentError('INVALID_ARGUMENT', 'this env already preprocesses for another wrapper');
+    const out = this.setUpPreprocessing(p);
+    this.attached = true;
+    return out;
+  }
+
+  /**
    * The frame loop of a step whose reward or done is a TypeScript function: the same per-frame semantics as the
    * native loop (evaluate after every frame, sum rewards, stop at the frame that ends the episode), driven from JS.
    */
-  private stepWithTsScenario(): StepResult {
+  private stepWithTsScenario(frames: number, maxPool: boolean): Omit<StepResult, 'observation'> {
     const ts = this.ts!;
     const rewards = new Array<number>(this.players).fill(0);
     let terminated = false;
     let info: Record<string, number> = {};
-    for (let i = 0; i < this.frameskip; i++) {
-      const last = i + 1 === this.frameskip;
-      this.session.stepFrame(!last ? FRAME_HOLD : this.maxPool && this.frameskip > 1 ? FRAME_SHOW_POOLED : FRAME_SHOW);
+    for (let i = 0; i < frames; i++) {
+      const last = i + 1 === frames;
+      this.session.stepFrame(!last ? FRAME_HOLD : maxPool && frames > 1 ? FRAME_SHOW_POOLED : FRAME_SHOW);
       this.frame++;
       info = this.info();
       const scenario = { frame: this.frame, timestep: Math.floor(this.frame / 4) };
@@ -382,7 +422,7 @@ export class RetroEnv {
         break;
       }
     }
-    return { observation: this.observe(), reward: rewards[0], rewards, terminated, truncated: false, info };
+    return { reward: rewards[0], rewards, terminated, truncated: false, info };
   }
 
   private callTs(fn: NonNullable<TsScenario['done']>, info: Record<string, number>, scenario: { frame: number; timestep: number }): number | boolean {
@@ -401,10 +441,8 @@ export class RetroEnv {
 
   private observe(): Uint8Array {
     if (this.obsType === Observations.RAM) return Uint8Array.from(this.emulator.memory.systemRam ?? []);
-    if (this.preprocessed) {
-      this.session.observe();
-      return this.preprocessed;
-    }
+    // The emulator preprocesses every shown frame into this buffer natively.
+    if (this.preprocessed) return this.preprocessed;
     return this.frameView();
   }
 

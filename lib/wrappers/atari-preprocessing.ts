@@ -1,4 +1,5 @@
 import type { Env, EnvStepResult, ResetResult } from '../env/env.ts';
+import { RetroEnv, type Action } from '../env/retro-env.ts';
 import { ArgumentError } from '../errors.ts';
 import type { Interpolation } from '../frame-ops.ts';
 import { Box } from '../spaces/box.ts';
@@ -35,17 +36,22 @@ type ScaledArray<Scale extends boolean> = Scale extends true ? Float32Array : Ui
 type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends true ? 'float32' : 'uint8'>;
 
 /**
- * The standard Atari preprocessing of DQN-style agents, with Gymnasium's `AtariPreprocessing` defaults, built from
- * the other wrappers: no-op starts (`NoopReset`, up to 30), frame skip 4 with the maximum of the last two frames
- * (`MaxAndSkip`), grayscale (`GrayScale`), resize to 84 × 84 by area averaging (`Resize`), and optionally scaling
- * to [0, 1] and ending episodes on a lost life. The base env must not skip frames itself (`frameskip: 1`), unless it
- * was made with `{ frameskip: frameSkip, maxPool: true }`: then the skipping and pooling run natively (fast), and the
- * no-op starts count agent steps of `frameSkip` frames. A base env made with a matching
- * `preprocess: { grayscale: true, width: 84, height: 84 }` also greys and resizes natively (fastest).
+ * The standard Atari preprocessing of DQN-style agents, with Gymnasium's `AtariPreprocessing` defaults: no-op
+ * starts (up to 30), frame skip 4 with the maximum of the last two frames, grayscale, resize to 84 × 84 by area
+ * averaging, and optionally scaling to [0, 1] and ending episodes on a lost life.
  *
- * Steps: reset → 1..noopMax no-op frames; step → `frameSkip` frames of the action, rewards summed, max of the last
- * two RGB frames → grey → resized. Gymnasium max-pools after converting to grey; pooling first costs one grey
- * conversion instead of two and differs only where the two frames' brightest pixels differ in colour.
+ * Over a bare `RetroEnv` (the usual `new AtariPreprocessing(make(game))`) the env does all of a step natively:
+ * it runs the frames, greys the last two straight from the core's picture, pools and resizes them into one buffer
+ * (`attachPreprocessing`, `stepFrames`). Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`,
+ * `MaxAndSkip` and `Resize`; both give the same observations. The base env must not skip frames itself
+ * (`frameskip: 1`), unless it was made with `{ frameskip: frameSkip, maxPool: true }`: then the no-op starts count
+ * agent steps of `frameSkip` frames. A base env made with a matching `preprocess: { grayscale: true, width: 84,
+ * height: 84 }` is used as it is.
+ *
+ * Steps: reset → 1..noopMax no-op frames; step → `frameSkip` frames of the action, rewards summed, the last two
+ * frames greyed and max-pooled → resized, in Gymnasium's order. (Only a base env that skips natively with
+ * `maxPool` but hidden behind another wrapper pools RGB frames before they are greyed, which differs only where the
+ * two frames' brightest pixels differ in colour.)
  *
  * Observation: `Box [84, 84]` uint8 by default; `[84, 84, 1]` with `grayscaleNewaxis`, `[84, 84, 3]` without
  * `grayscaleObs`, float32 in [0, 1] with `scaleObs`. The action space is the base env's.
@@ -74,6 +80,8 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   /** `env` inside the wrappers this composes: NoopReset, MaxAndSkip, GrayScale, Resize (innermost first). */
   private readonly pipeline: AnyEnv;
   private lives = 0;
+  /** Set when the base env is a bare RetroEnv: it then steps and preprocesses natively into `observation`. */
+  private readonly direct: { env: RetroEnv; observation: Uint8Array } | undefined;
 
   constructor(env: E, options: AtariPreprocessingOptions<Scale> = {}) {
     const noopMax = options.noopMax ?? 30;
@@ -95,9 +103,6 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
       });
     }
 
-    let pipeline: AnyEnv = env;
-    if (noopMax !== 0) pipeline = new NoopReset(pipeline, { noopMax, noopAction: options.noopAction });
-    if (frameSkip > 1 && !skipsNatively) pipeline = new MaxAndSkip(pipeline, { skip: frameSkip });
     // A RetroEnv made with a matching { preprocess } already observes grey width × height frames natively.
     const p = base.preprocess;
     const preprocessesNatively =
@@ -106,12 +111,21 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     if (p !== undefined && !preprocessesNatively) {
       throw new ArgumentError('INVALID_ARGUMENT', 'the base env preprocesses its observations differently; make it without preprocess', { field: 'preprocess' });
     }
-    if (!preprocessesNatively) {
-      if (grayscaleObs) pipeline = new GrayScale(pipeline, { keepDim: options.grayscaleNewaxis ?? false });
-      pipeline = new Resize(pipeline, { width, height, interpolation: options.interpolation ?? 'area' });
+    // A bare RetroEnv can do it all natively for this wrapper: skip, grey, pool and resize in one native step.
+    const direct =
+      env instanceof RetroEnv && env.canAttachPreprocessing && (env.frameskip === 1 || skipsNatively) &&
+      (options.interpolation ?? 'area') === 'area' && !(options.grayscaleNewaxis ?? false);
+    // Gymnasium's order: grey each frame, max-pool the last two, resize. No-ops go through the env itself.
+    let pipeline: AnyEnv = env;
+    if (noopMax !== 0) pipeline = new NoopReset(pipeline, { noopMax, noopAction: options.noopAction });
+    if (!direct) {
+      if (grayscaleObs && !preprocessesNatively) pipeline = new GrayScale(pipeline, { keepDim: options.grayscaleNewaxis ?? false });
+      if (frameSkip > 1 && !skipsNatively) pipeline = new MaxAndSkip(pipeline, { skip: frameSkip });
+      if (!preprocessesNatively) pipeline = new Resize(pipeline, { width, height, interpolation: options.interpolation ?? 'area' });
     }
-    const shape = pipeline.observationSpace.shape!;
-    super(env, { observationSpace: (scaleObs ? new Box(0, 1, shape, 'float32') : pipeline.observationSpace) as ScaledBox<Scale> });
+    const shape = direct ? (grayscaleObs ? [height, width] : [height, width, 3]) : pipeline.observationSpace.shape!;
+    super(env, { observationSpace: (scaleObs ? new Box(0, 1, shape, 'float32') : new Box(0, 255, shape, 'uint8')) as ScaledBox<Scale> });
+    if (direct) this.direct = { env, observation: env.attachPreprocessing({ grayscale: grayscaleObs, width, height }) };
 
     this.noopMax = noopMax;
     this.frameSkip = frameSkip;
@@ -123,7 +137,9 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   }
 
   override reset(args?: ResetArgs): ResetResult<ScaledArray<Scale>> {
-    const { observation, info } = this.pipeline.reset(args);
+    const reset = this.pipeline.reset(args);
+    const { info } = reset;
+    const observation = this.direct ? this.direct.observation : reset.observation;
     if (this.terminalOnLifeLoss) {
       if (typeof info.lives !== 'number') {
         throw new ArgumentError('INVALID_ARGUMENT', 'terminalOnLifeLoss needs a `lives` variable in the game\'s info (data.json)', { field: 'terminalOnLifeLoss' });
@@ -134,7 +150,9 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   }
 
   override step(action: StepActionOf<E>): EnvStepResult<ScaledArray<Scale>> {
-    const { observation, reward, terminated, truncated, info } = this.pipeline.step(action);
+    const { observation, reward, terminated, truncated, info } = this.direct
+      ? { ...this.direct.env.stepFrames(action as Action, this.frameSkip, this.frameSkip > 1), observation: this.direct.observation }
+      : this.pipeline.step(action);
     let lifeLost = false;
     if (this.terminalOnLifeLoss) {
       lifeLost = info.lives < this.lives;
