@@ -211,17 +211,14 @@ void Emulator::syncFrameTarget() {
   targetStale_ = false;
 }
 
-void Emulator::showHeldFrame() {
+void Emulator::showLastFrame() {
+  if (last_.data == nullptr) return;
   if (sink_) {
-    sink_->showHeld();
+    sink_->show(last_, false);
     return;
   }
-  if (frameTarget_.data == nullptr || held_.width == 0) return;
-  const size_t rowBytes = static_cast<size_t>(held_.width) * 3;
-  const unsigned rows = static_cast<unsigned>(std::min<size_t>(held_.height, frameTarget_.capacity / rowBytes));
-  convertToRgb24(held_.pixels.data(), held_.width, rows, held_.pitch, pixelFormat_, frameTarget_.data);
-  frameWidth_ = held_.width;
-  frameHeight_ = rows;
+  targetStale_ = true;
+  syncFrameTarget();
 }
 
 void Emulator::reset() {
@@ -233,10 +230,10 @@ void Emulator::reset() {
 void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t pitch) {
   // NULL means "same frame as before" (we told the core we can dupe): what we hold or show is still right.
   if (data == nullptr || width == 0) return;
+  // Cores keep their video buffer until the next retro_run (frontends that redraw a paused game rely on it), so
+  // this picture can still be shown or converted after the frame: showLastFrame(), syncFrameTarget().
+  last_ = RawFrame{data, width, height, pitch, pixelFormat_};
   if (sink_) {
-    // The RGB frame target is brought up to date only when asked for (syncFrameTarget), from this picture: cores
-    // keep their video buffer until the next retro_run, as frontends that redraw a paused game rely on.
-    last_ = RawFrame{data, width, height, pitch, pixelFormat_};
     targetStale_ = true;
     switch (frameOutput_) {
       case FrameOutput::Hold: sink_->hold(last_); break;

@@ -80,14 +80,15 @@ class Emulator {
 
   // What happens to the picture of one frame run with runFrame().
   enum class FrameOutput {
-    Hold,        // kept raw (a cheap copy), to be shown if the caller stops here, or pooled with the next frame
+    Hold,        // kept (raw, or preprocessed by the frame sink) to be pooled with the next frame
     Show,        // converted into the frame target
     ShowPooled,  // converted, then max-pooled with the held previous frame (Atari-style flicker removal)
-    Skip,        // not kept at all
+    Skip,        // not converted (showLastFrame() can still show it until the next frame runs)
   };
   void runFrame(FrameOutput output);
-  // Converts the held raw frame into the frame target (a step that stopped early shows its last frame).
-  void showHeldFrame();
+  // Shows the picture of the last frame run, whatever its output was (a step that stopped early shows its last
+  // frame): converted into the frame target, or handed to the frame sink.
+  void showLastFrame();
   void reset();
   uint64_t frameCount() const { return frameCount_; }
 

@@ -10,13 +10,11 @@ namespace rgym {
 class FrameSink {
  public:
   virtual ~FrameSink() = default;
-  // A frame that may be pooled with the next one, or shown if the step stops here. Must not throw: it runs inside
-  // the core; problems are kept for throwIfFailed().
+  // A frame to be pooled with the next one. Must not throw: it runs inside the core; problems are kept for
+  // throwIfFailed().
   virtual void hold(const RawFrame& frame) noexcept = 0;
   // A frame to show; with `poolWithHeld`, max-pooled with the frame held just before it.
   virtual void show(const RawFrame& frame, bool poolWithHeld) noexcept = 0;
-  // The step stopped early: show the held frame.
-  virtual void showHeld() noexcept = 0;
   // Throws (and forgets) the first problem since the last call; the emulator calls it after every frame.
   virtual void throwIfFailed() = 0;
 };

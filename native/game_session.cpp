@@ -50,11 +50,13 @@ void GameSession::step(unsigned frames, bool maxPool) {
   total.assign(rewards_.size(), 0.0);
   for (unsigned i = 0; i < frames; ++i) {
     const bool last = i + 1 == frames;
+    // Only the frame before the last is kept (for pooling); a step that stops early shows the frame it stopped at.
     using Out = Emulator::FrameOutput;
-    stepFrame(!last ? Out::Hold : maxPool && frames > 1 ? Out::ShowPooled : Out::Show);
+    const bool pooled = maxPool && frames > 1;
+    stepFrame(last ? (pooled ? Out::ShowPooled : Out::Show) : pooled && i + 2 == frames ? Out::Hold : Out::Skip);
     for (size_t p = 0; p < total.size(); ++p) total[p] += rewards_[p];
     if (done_ && !last) {
-      emulator_.showHeldFrame();
+      emulator_.showLastFrame();
       break;
     }
   }

@@ -36,7 +36,7 @@ class GameSession {
   void step(unsigned frames, bool maxPool = false);
   // One frame and its evaluation, for callers that run their own frame loop (scenarios with TypeScript scripts).
   void stepFrame(Emulator::FrameOutput output);
-  void showHeldFrame() { emulator_.showHeldFrame(); }
+  void showLastFrame() { emulator_.showLastFrame(); }
 
   size_t playerCount() const { return rules_.rewards.size(); }
   size_t variableCount() const { return variables_.size(); }

@@ -51,12 +51,6 @@ void ObservationPipeline::show(const RawFrame& frame, bool poolWithHeld) noexcep
   if (resizes()) emit(picture);
 }
 
-void ObservationPipeline::showHeld() noexcept {
-  if (out_ == nullptr || !haveHeld_) return;
-  haveHeld_ = false;
-  emit(held_.data());
-}
-
 void ObservationPipeline::emit(const uint8_t* picture) noexcept {
   if (resizer_) {
     resizer_->apply(picture, out_);

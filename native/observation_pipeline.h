@@ -32,7 +32,6 @@ class ObservationPipeline final : public FrameSink {
 
   void hold(const RawFrame& frame) noexcept override;
   void show(const RawFrame& frame, bool poolWithHeld) noexcept override;
-  void showHeld() noexcept override;
   // A frame of another size than the pipeline was made for (a core switching resolution) is refused here.
   void throwIfFailed() override;
 

@@ -128,7 +128,7 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
                          InstanceMethod("reset", &SessionWrap::Reset),
                          InstanceMethod("restart", &SessionWrap::Restart),
                          InstanceMethod("stepFrame", &SessionWrap::StepFrame),
-                         InstanceMethod("showHeldFrame", &SessionWrap::ShowHeldFrame),
+                         InstanceMethod("showLastFrame", &SessionWrap::ShowLastFrame),
                          InstanceMethod("step", &SessionWrap::Step),
                          InstanceMethod("close", &SessionWrap::Close),
                          InstanceMethod("setObservation", &SessionWrap::SetObservation),
@@ -209,21 +209,22 @@ Napi::Value SessionWrap::Restart(const Napi::CallbackInfo& info) {
   });
 }
 
-// stepFrame(output): 0 = hold the picture raw, 1 = show it, 2 = show it max-pooled with the held one.
+// stepFrame(output): 0 = hold the picture for pooling, 1 = show it, 2 = show it max-pooled with the held one,
+// 3 = skip it.
 Napi::Value SessionWrap::StepFrame(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     GameSession& s = open();
     const uint32_t output = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 1;
-    if (output > 2) throw EmulatorError("INVALID_ARGUMENT", "stepFrame(output): output is 0, 1 or 2");
+    if (output > 3) throw EmulatorError("INVALID_ARGUMENT", "stepFrame(output): output is 0, 1, 2 or 3");
     s.stepFrame(static_cast<Emulator::FrameOutput>(output));
     publish();
     return info.Env().Undefined();
   });
 }
 
-Napi::Value SessionWrap::ShowHeldFrame(const Napi::CallbackInfo& info) {
+Napi::Value SessionWrap::ShowLastFrame(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    open().showHeldFrame();
+    open().showLastFrame();
     return info.Env().Undefined();
   });
 }

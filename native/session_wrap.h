@@ -27,7 +27,7 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   Napi::Value Reset(const Napi::CallbackInfo& info);
   Napi::Value Restart(const Napi::CallbackInfo& info);
   Napi::Value StepFrame(const Napi::CallbackInfo& info);
-  Napi::Value ShowHeldFrame(const Napi::CallbackInfo& info);
+  Napi::Value ShowLastFrame(const Napi::CallbackInfo& info);
   Napi::Value Step(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value SetObservation(const Napi::CallbackInfo& info);

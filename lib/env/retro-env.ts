@@ -31,6 +31,7 @@ import { planScenario, type TsScenario } from './scenario-plan.ts';
 const FRAME_HOLD = 0;
 const FRAME_SHOW = 1;
 const FRAME_SHOW_POOLED = 2;
+const FRAME_SKIP = 3;
 
 /** Start-state choices besides a state's name, as stable-retro's `retro.State`. */
 export const State = {
@@ -133,7 +134,7 @@ export class RetroEnv {
     restart(state: Uint8Array): void;
     step(frames: number, maxPool?: boolean): void;
     stepFrame(output: number): void;
-    showHeldFrame(): void;
+    showLastFrame(): void;
     setObservation(spec: object, out: Uint8Array): void;
     close(): void;
   };
@@ -408,7 +409,9 @@ export class RetroEnv {
     let info: Record<string, number> = {};
     for (let i = 0; i < frames; i++) {
       const last = i + 1 === frames;
-      this.session.stepFrame(!last ? FRAME_HOLD : maxPool && frames > 1 ? FRAME_SHOW_POOLED : FRAME_SHOW);
+      // As the native loop: keep only the frame before the last (for pooling); an early stop shows its own frame.
+      const pooled = maxPool && frames > 1;
+      this.session.stepFrame(last ? (pooled ? FRAME_SHOW_POOLED : FRAME_SHOW) : pooled && i + 2 === frames ? FRAME_HOLD : FRAME_SKIP);
       this.frame++;
       info = this.info();
       const scenario = { frame: this.frame, timestep: Math.floor(this.frame / 4) };
@@ -418,7 +421,7 @@ export class RetroEnv {
         rewards[p] += fn ? Number(this.callTs(fn, info, scenario)) : this.rewardOut[p];
       }
       if (terminated && !last) {
-        this.session.showHeldFrame();
+        this.session.showLastFrame();
         break;
       }
     }
