@@ -27,6 +27,7 @@ interface NativeFrameOps {
   resizeArea: ResizeKernel;
   resizeBilinear: ResizeKernel;
   maxPool(a: Uint8Array, b: Uint8Array, dst: Uint8Array): void;
+  decodeFrame(src: Uint8Array, width: number, height: number, pitch: number, format: number, grey: boolean, dst: Uint8Array): void;
 }
 
 let ops: NativeFrameOps | undefined;
@@ -111,6 +112,34 @@ export function resize(
 export function maxPool(a: Uint8Array, b: Uint8Array, dst: Uint8Array = new Uint8Array(a.length)): Uint8Array {
   try {
     frameOps().maxPool(a, b, dst);
+  } catch (e) {
+    typed(e);
+  }
+  return dst;
+}
+
+/** The pixel formats a libretro core can hand over, by their RETRO_PIXEL_FORMAT numbers. */
+export const PixelFormats = { RGB1555: 0, XRGB8888: 1, RGB565: 2 } as const;
+export type PixelFormat = (typeof PixelFormats)[keyof typeof PixelFormats];
+
+/**
+ * Decodes a picture as a libretro core hands it to `video_refresh` — `height` rows of `width` pixels, `pitch` bytes
+ * apart, in `format` — into packed RGB24 (5- and 6-bit channels widened by bit replication), or into grey with
+ * `{ grey: true }` (exactly `rgbToGray` of the RGB24). The same kernels turn the emulator's frames into observations.
+ * @returns `dst` (default: a new array)
+ */
+export function decodeFrame(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  pitch: number,
+  format: PixelFormat,
+  options: { grey?: boolean; dst?: Uint8Array } = {},
+): Uint8Array {
+  const grey = options.grey ?? false;
+  const dst = options.dst ?? new Uint8Array(Math.max(0, width * height * (grey ? 1 : 3)));
+  try {
+    frameOps().decodeFrame(src, width, height, pitch, format, grey, dst);
   } catch (e) {
     typed(e);
   }

@@ -1,5 +1,8 @@
 #include "frame.h"
 
+#include <cstdlib>
+#include <string>
+
 #include "luma.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -105,7 +108,8 @@ __attribute__((target("avx2"))) unsigned grayXrgbAvx2(const uint32_t* row, uint8
   return x;
 }
 
-const bool kHasAvx2 = __builtin_cpu_supports("avx2");
+// RETRO_GYM_SIMD=sse2 forces the SSE2 path on AVX2 machines, so tests can check it too.
+const bool kHasAvx2 = __builtin_cpu_supports("avx2") && !(std::getenv("RETRO_GYM_SIMD") && std::string(std::getenv("RETRO_GYM_SIMD")) == "sse2");
 #endif
 
 void grayRowXrgb8888(const uint32_t* row, uint8_t* out, unsigned width) {

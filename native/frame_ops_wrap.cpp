@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "frame.h"
 #include "frame_ops.h"
 #include "napi_guard.h"
 
@@ -131,6 +132,36 @@ Napi::Value ResizeBilinear(const Napi::CallbackInfo& info) {
   });
 }
 
+// decodeFrame(src, width, height, pitch, format, grey, dst): a picture as a core hands it to video_refresh
+// (format 0 = 0RGB1555, 1 = XRGB8888, 2 = RGB565; rows `pitch` bytes apart) into packed RGB24 or grey.
+Napi::Value DecodeFrame(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const Napi::Env env = info.Env();
+    const Bytes src = bytesArg(info, 0, "src");
+    const unsigned width = sideArg(info, 1, "width");
+    const unsigned height = sideArg(info, 2, "height");
+    const auto pitch = static_cast<size_t>(numberArg(info, 3, "pitch", 1, 4294967295.0));
+    const auto format = static_cast<PixelFormat>(numberArg(info, 4, "format", 0, 2));
+    const bool grey = info.Length() > 5 && info[5].ToBoolean().Value();
+    const Bytes dst = bytesArg(info, 6, "dst");
+    const size_t bytesPerPixel = format == PixelFormat::XRGB8888 ? 4 : 2;
+    if (pitch < width * bytesPerPixel || pitch % bytesPerPixel != 0) {
+      throw invalid(env, "pitch must be a multiple of " + std::to_string(bytesPerPixel) + " and at least width × " +
+                             std::to_string(bytesPerPixel));
+    }
+    expectLength(env, src, pitch * (height - 1) + width * bytesPerPixel, "src", "height rows, pitch bytes apart");
+    expectLength(env, dst, static_cast<size_t>(width) * height * (grey ? 1 : 3), "dst", grey ? "1 byte per pixel" : "3 bytes per pixel");
+    expectDisjoint(env, dst, src, "dst", "src");
+    const RawFrame frame{src.data, width, height, pitch, format};
+    if (grey) {
+      convertToGray(frame, dst.data);
+    } else {
+      convertToRgb24(frame, dst.data);
+    }
+    return env.Undefined();
+  });
+}
+
 // maxPool(a, b, dst): dst may be a or b itself.
 Napi::Value MaxPool(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
@@ -155,6 +186,7 @@ void registerFrameOps(Napi::Env env, Napi::Object exports) {
   ops.Set("resizeArea", Napi::Function::New(env, ResizeArea, "resizeArea"));
   ops.Set("resizeBilinear", Napi::Function::New(env, ResizeBilinear, "resizeBilinear"));
   ops.Set("maxPool", Napi::Function::New(env, MaxPool, "maxPool"));
+  ops.Set("decodeFrame", Napi::Function::New(env, DecodeFrame, "decodeFrame"));
   exports.Set("frameOps", ops);
 }
 

@@ -1,9 +1,11 @@
 // The native pixel kernels (lib/frame-ops.ts) against plain TypeScript references written here.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
+import { packageRoot } from '../lib/package-root.ts';
 import { ArgumentError, RetroError } from '../lib/errors.ts';
-import { maxPool, resize, resizeArea, resizeBilinear, rgbToGray } from '../lib/frame-ops.ts';
+import { decodeFrame, maxPool, PixelFormats, resize, resizeArea, resizeBilinear, rgbToGray, type PixelFormat } from '../lib/frame-ops.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // References
@@ -116,6 +118,95 @@ const imageArb = (maxSide: number, channels = fc.integer({ min: 1, max: 4 })): f
 const sizeArb = (max: number) => fc.record({ width: fc.integer({ min: 1, max }), height: fc.integer({ min: 1, max }) });
 
 // ---------------------------------------------------------------------------------------------------------------
+
+const invalidArgument = (e: unknown) => e instanceof ArgumentError && e.code === 'INVALID_ARGUMENT';
+
+/** A core's picture decoded by hand: little-endian pixels, 5/6-bit channels widened by bit replication. */
+function refDecode(src: Uint8Array, width: number, height: number, pitch: number, format: PixelFormat): Uint8Array {
+  const out = new Uint8Array(width * height * 3);
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const widen = (v: number, bits: number) => (v << (8 - bits)) | (v >> (2 * bits - 8));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 3;
+      if (format === PixelFormats.XRGB8888) {
+        const p = view.getUint32(y * pitch + x * 4, true);
+        out.set([(p >>> 16) & 255, (p >>> 8) & 255, p & 255], o);
+      } else {
+        const p = view.getUint16(y * pitch + x * 2, true);
+        const [r, g, b] = format === PixelFormats.RGB565 ? [widen(p >> 11, 5), widen((p >> 5) & 63, 6), widen(p & 31, 5)] : [widen((p >> 10) & 31, 5), widen((p >> 5) & 31, 5), widen(p & 31, 5)];
+        out.set([r, g, b], o);
+      }
+    }
+  }
+  return out;
+}
+
+describe('decodeFrame', () => {
+  const picture = fc
+    .record({
+      format: fc.constantFrom(PixelFormats.RGB1555, PixelFormats.XRGB8888, PixelFormats.RGB565),
+      // Widths around the 16- and 32-pixel SIMD blocks, and pitches with padding (Nestopia's is far wider).
+      width: fc.integer({ min: 1, max: 100 }),
+      height: fc.integer({ min: 1, max: 4 }),
+      padding: fc.integer({ min: 0, max: 9 }),
+    })
+    .chain(({ format, width, height, padding }) => {
+      const bpp = format === PixelFormats.XRGB8888 ? 4 : 2;
+      const pitch = (width + padding) * bpp;
+      return fc.record({
+        format: fc.constant(format),
+        width: fc.constant(width),
+        height: fc.constant(height),
+        pitch: fc.constant(pitch),
+        src: fc.uint8Array({ minLength: pitch * (height - 1) + width * bpp, maxLength: pitch * (height - 1) + width * bpp }),
+      });
+    });
+
+  it('decodes every pixel format to RGB24 as the reference, and to grey exactly as rgbToGray of that (property)', () => {
+    fc.assert(
+      fc.property(picture, ({ src, width, height, pitch, format }) => {
+        const rgb = decodeFrame(src, width, height, pitch, format);
+        assert.deepEqual(rgb, refDecode(src, width, height, pitch, format));
+        assert.deepEqual(decodeFrame(src, width, height, pitch, format, { grey: true }), rgbToGray(rgb));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodes grey the same on the SSE2 path as on the AVX2 one (RETRO_GYM_SIMD=sse2 in a child process)', () => {
+    // A fixed pseudo-random XRGB8888 picture with widths that hit both SIMD block sizes and their remainders.
+    const script = `
+      import { decodeFrame } from './lib/frame-ops.ts';
+      let seed = 7;
+      const out = [];
+      for (const width of [1, 15, 16, 17, 31, 32, 33, 63, 64, 100, 256]) {
+        const src = new Uint8Array(width * 4 * 3);
+        for (let i = 0; i < src.length; i++) src[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+        out.push(...decodeFrame(src, width, 3, width * 4, 1, { grey: true }));
+      }
+      process.stdout.write(JSON.stringify(out));`;
+    const run = (simd: string | undefined) => {
+      const env = { ...process.env, RETRO_GYM_SIMD: simd };
+      if (simd === undefined) delete env.RETRO_GYM_SIMD;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: packageRoot(), env, encoding: 'utf8' });
+      assert.equal(child.status, 0, child.stderr);
+      return JSON.parse(child.stdout) as number[];
+    };
+    const sse2 = run('sse2');
+    assert.deepEqual(sse2, run(undefined));
+    assert.ok(sse2.length > 600 && new Set(sse2).size > 100, 'the picture is not trivial');
+  });
+
+  it('refuses short sources, bad pitches, formats and destinations', () => {
+    const src = new Uint8Array(64 * 4);
+    assert.throws(() => decodeFrame(src, 65, 1, 260, PixelFormats.XRGB8888), invalidArgument);
+    assert.throws(() => decodeFrame(src, 64, 1, 255, PixelFormats.XRGB8888), invalidArgument);
+    assert.throws(() => decodeFrame(src, 16, 1, 32, PixelFormats.RGB565, { dst: new Uint8Array(47) }), invalidArgument);
+    assert.throws(() => decodeFrame(src, 16, 1, 32, 7 as PixelFormat), invalidArgument);
+    assert.throws(() => decodeFrame(src, 16, 1, 64, PixelFormats.XRGB8888, { grey: true, dst: src.subarray(0, 16) }), invalidArgument);
+  });
+});
 
 describe('rgbToGray', () => {
   it('matches BT.601 luma within 1, on random images', () => {
