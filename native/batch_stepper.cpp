@@ -3,11 +3,17 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__linux__)
+#include <pthread.h>
+#include <sched.h>
+#endif
+
 #include "errors.h"
 
 namespace rgym {
 
-BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset)
+BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset,
+                           bool pinThreads)
     : envs_(std::move(envs)),
       busy_(envs_.size(), false),
       episodeOver_(envs_.size(), 0),
@@ -19,6 +25,31 @@ BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned fra
   }
   const unsigned count = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(envs_.size())));
   for (unsigned i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
+  if (pinThreads) pinWorkers();
+}
+
+// One worker per CPU, each kept on its own. Left alone, the scheduler wakes workers on the CPU of the thread that
+// woke them (the JS thread), so after the JS thread was busy they can share one CPU for many steps while another
+// idles; on a 2-CPU machine that cost a third of the throughput. Only done when there is exactly one worker per
+// CPU the process may use (fewer workers pinned to the first CPUs would crowd them when several batches run);
+// failures just leave the threads where the scheduler puts them.
+void BatchStepper::pinWorkers() {
+#if defined(__linux__)
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return;
+  std::vector<int> cpus;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &allowed)) cpus.push_back(cpu);
+  }
+  if (workers_.size() != cpus.size() || cpus.size() < 2) return;
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpus[i], &one);
+    pthread_setaffinity_np(workers_[i].native_handle(), sizeof(one), &one);
+  }
+#endif
 }
 
 BatchStepper::~BatchStepper() {

@@ -42,7 +42,8 @@ class BatchStepper {
     bool preprocessed = false;
   };
 
-  BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset);
+  // With `pinThreads` and exactly one worker per CPU the process may use, each worker stays on its own CPU.
+  BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset, bool pinThreads);
   ~BatchStepper();
   BatchStepper(const BatchStepper&) = delete;
   BatchStepper& operator=(const BatchStepper&) = delete;
@@ -65,6 +66,7 @@ class BatchStepper {
     std::array<uint16_t, Emulator::kMaxPorts> masks;
   };
   void requireIdle(const std::vector<uint32_t>& ids) const;
+  void pinWorkers();
   void work();
   void runJob(const Job& job);
   void resetEnv(Env& env);

@@ -31,6 +31,7 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
       const Napi::Object options = info[2].As<Napi::Object>();
       const Napi::Object outputs = info[3].As<Napi::Object>();
       const unsigned threads = options.Get("threads").As<Napi::Number>().Uint32Value();
+      const bool pinThreads = options.Get("pinThreads").ToBoolean().Value();
       const unsigned frameskip = options.Get("frameskip").As<Napi::Number>().Uint32Value();
       ports_ = options.Get("ports").As<Napi::Number>().Uint32Value();
       const size_t observationBytes = options.Get("observationBytes").As<Napi::Number>().Uint32Value();
@@ -93,7 +94,7 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
         envs.push_back(std::move(env));
         sessionRefs_.push_back(Napi::Persistent(sessionObject));
       }
-      stepper_ = std::make_unique<BatchStepper>(std::move(envs), threads, frameskip, maxPool, autoreset);
+      stepper_ = std::make_unique<BatchStepper>(std::move(envs), threads, frameskip, maxPool, autoreset, pinThreads);
       return info.Env().Undefined();
     });
   }

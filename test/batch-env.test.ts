@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { make, type MakeOptions } from '../lib/env/retro-env.ts';
@@ -183,4 +183,30 @@ test('native preprocessing on the workers equals AtariPreprocessing in TS on sin
   }
   assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, numEnvs: 1, preprocess: { width: 0 } }), { code: 'INVALID_ARGUMENT' });
   assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, scenario: 'scenario-ts', numEnvs: 1, preprocess: { grayscale: true } }), { code: 'INVALID_ARGUMENT' });
+});
+
+test('with one worker per CPU, each native worker is pinned to its own CPU; pinThreads: false leaves them free', { skip: cpus().length < 2 ? 'needs 2 CPUs' : false }, () => {
+  // Threads of this process allowed on exactly one CPU, read from /proc (each worker's own Cpus_allowed_list).
+  const pinnedCpus = () =>
+    readdirSync('/proc/self/task')
+      .map((tid) => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/self/task/${tid}/status`, 'utf8'))?.[1] ?? '')
+      .filter((list) => /^\d+$/.test(list));
+  const before = pinnedCpus().length;
+  const n = cpus().length;
+  const pinned = new BatchEnv('TestRom-Nes', { ...options, numEnvs: n });
+  try {
+    pinned.step(Array.from({ length: n }, () => 5));
+    const lists = pinnedCpus();
+    assert.equal(lists.length - before, n, 'one pinned thread per CPU');
+    assert.equal(new Set(lists).size, lists.length, 'each on a different CPU');
+  } finally {
+    pinned.close();
+  }
+  const free = new BatchEnv('TestRom-Nes', { ...options, numEnvs: n, pinThreads: false });
+  try {
+    free.step(Array.from({ length: n }, () => 5));
+    assert.equal(pinnedCpus().length, before);
+  } finally {
+    free.close();
+  }
 });
