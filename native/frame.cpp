@@ -16,47 +16,6 @@ namespace {
 inline uint8_t widen5(unsigned v) { return static_cast<uint8_t>((v << 3) | (v >> 2)); }
 inline uint8_t widen6(unsigned v) { return static_cast<uint8_t>((v << 2) | (v >> 4)); }
 
-void convertXrgb8888(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
-  for (unsigned y = 0; y < height; ++y) {
-    const uint32_t* row = reinterpret_cast<const uint32_t*>(src + y * pitch);
-    for (unsigned x = 0; x < width; ++x) {
-      const uint32_t p = row[x];
-      dst[0] = static_cast<uint8_t>(p >> 16);
-      dst[1] = static_cast<uint8_t>(p >> 8);
-      dst[2] = static_cast<uint8_t>(p);
-      dst += 3;
-    }
-  }
-}
-
-void convertRgb565(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
-  for (unsigned y = 0; y < height; ++y) {
-    const uint16_t* row = reinterpret_cast<const uint16_t*>(src + y * pitch);
-    for (unsigned x = 0; x < width; ++x) {
-      const unsigned p = row[x];
-      dst[0] = widen5((p >> 11) & 0x1f);
-      dst[1] = widen6((p >> 5) & 0x3f);
-      dst[2] = widen5(p & 0x1f);
-      dst += 3;
-    }
-  }
-}
-
-void convertRgb1555(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
-  for (unsigned y = 0; y < height; ++y) {
-    const uint16_t* row = reinterpret_cast<const uint16_t*>(src + y * pitch);
-    for (unsigned x = 0; x < width; ++x) {
-      const unsigned p = row[x];
-      dst[0] = widen5((p >> 10) & 0x1f);
-      dst[1] = widen5((p >> 5) & 0x1f);
-      dst[2] = widen5(p & 0x1f);
-      dst += 3;
-    }
-  }
-}
-
-inline uint8_t lumaXrgb(uint32_t p) { return luma((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff); }
-
 #if RGYM_X86_SIMD
 // Grey of XRGB8888 pixels in 32-bit lanes: pmaddwd multiplies the 16-bit halves of each pixel, B and R in one go
 // (B in the low half, R in the high), G in another, giving exactly luma()'s integer sum.
@@ -108,9 +67,70 @@ __attribute__((target("avx2"))) unsigned grayXrgbAvx2(const uint32_t* row, uint8
   return x;
 }
 
-// RETRO_GYM_SIMD=sse2 forces the SSE2 path on AVX2 machines, so tests can check it too.
-const bool kHasAvx2 = __builtin_cpu_supports("avx2") && !(std::getenv("RETRO_GYM_SIMD") && std::string(std::getenv("RETRO_GYM_SIMD")) == "sse2");
+// RGB24 of XRGB8888, 16 pixels per iteration: pshufb (SSSE3) picks R, G, B of four pixels into 12 bytes; each
+// 16-byte store's last 4 bytes are overwritten by the next one, so the loop stops 2 pixels early to stay in the row.
+__attribute__((target("ssse3"))) unsigned rgbXrgbSsse3(const uint32_t* row, uint8_t* out, unsigned width) {
+  const __m128i order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+  unsigned x = 0;
+  for (; x + 6 <= width; x += 4) {
+    const __m128i px = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + x));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * x), _mm_shuffle_epi8(px, order));
+  }
+  return x;
+}
+
+// RETRO_GYM_SIMD=sse2 keeps to baseline SSE2 on newer CPUs, so tests can check that path too.
+const bool kBaselineOnly = std::getenv("RETRO_GYM_SIMD") != nullptr && std::string(std::getenv("RETRO_GYM_SIMD")) == "sse2";
+const bool kHasAvx2 = __builtin_cpu_supports("avx2") && !kBaselineOnly;
+const bool kHasSsse3 = __builtin_cpu_supports("ssse3") && !kBaselineOnly;
 #endif
+
+void convertXrgb8888(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
+  for (unsigned y = 0; y < height; ++y) {
+    const uint32_t* row = reinterpret_cast<const uint32_t*>(src + y * pitch);
+    unsigned x = 0;
+#if RGYM_X86_SIMD
+    if (kHasSsse3) x = rgbXrgbSsse3(row, dst, width);
+#endif
+    dst += 3 * x;
+    for (; x < width; ++x) {
+      const uint32_t p = row[x];
+      dst[0] = static_cast<uint8_t>(p >> 16);
+      dst[1] = static_cast<uint8_t>(p >> 8);
+      dst[2] = static_cast<uint8_t>(p);
+      dst += 3;
+    }
+  }
+}
+
+void convertRgb565(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
+  for (unsigned y = 0; y < height; ++y) {
+    const uint16_t* row = reinterpret_cast<const uint16_t*>(src + y * pitch);
+    for (unsigned x = 0; x < width; ++x) {
+      const unsigned p = row[x];
+      dst[0] = widen5((p >> 11) & 0x1f);
+      dst[1] = widen6((p >> 5) & 0x3f);
+      dst[2] = widen5(p & 0x1f);
+      dst += 3;
+    }
+  }
+}
+
+void convertRgb1555(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
+  for (unsigned y = 0; y < height; ++y) {
+    const uint16_t* row = reinterpret_cast<const uint16_t*>(src + y * pitch);
+    for (unsigned x = 0; x < width; ++x) {
+      const unsigned p = row[x];
+      dst[0] = widen5((p >> 10) & 0x1f);
+      dst[1] = widen5((p >> 5) & 0x1f);
+      dst[2] = widen5(p & 0x1f);
+      dst += 3;
+    }
+  }
+}
+
+inline uint8_t lumaXrgb(uint32_t p) { return luma((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff); }
+
 
 void grayRowXrgb8888(const uint32_t* row, uint8_t* out, unsigned width) {
   unsigned x = 0;

@@ -174,7 +174,7 @@ describe('decodeFrame', () => {
     );
   });
 
-  it('decodes grey the same on the SSE2 path as on the AVX2 one (RETRO_GYM_SIMD=sse2 in a child process)', () => {
+  it('decodes the same on the baseline SSE2 path as on the SSSE3/AVX2 ones (RETRO_GYM_SIMD=sse2 in a child process)', () => {
     // A fixed pseudo-random XRGB8888 picture with widths that hit both SIMD block sizes and their remainders.
     const script = `
       import { decodeFrame } from './lib/frame-ops.ts';
@@ -183,7 +183,7 @@ describe('decodeFrame', () => {
       for (const width of [1, 15, 16, 17, 31, 32, 33, 63, 64, 100, 256]) {
         const src = new Uint8Array(width * 4 * 3);
         for (let i = 0; i < src.length; i++) src[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
-        out.push(...decodeFrame(src, width, 3, width * 4, 1, { grey: true }));
+        out.push(...decodeFrame(src, width, 3, width * 4, 1, { grey: true }), ...decodeFrame(src, width, 3, width * 4, 1));
       }
       process.stdout.write(JSON.stringify(out));`;
     const run = (simd: string | undefined) => {
