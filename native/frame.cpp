@@ -67,7 +67,7 @@ __attribute__((target("avx2"))) unsigned grayXrgbAvx2(const uint32_t* row, uint8
   return x;
 }
 
-// RGB24 of XRGB8888, 16 pixels per iteration: pshufb (SSSE3) picks R, G, B of four pixels into 12 bytes; each
+// RGB24 of XRGB8888, 4 pixels per iteration: pshufb (SSSE3) picks R, G, B of four pixels into 12 bytes; each
 // 16-byte store's last 4 bytes are overwritten by the next one, so the loop stops 2 pixels early to stay in the row.
 __attribute__((target("ssse3"))) unsigned rgbXrgbSsse3(const uint32_t* row, uint8_t* out, unsigned width) {
   const __m128i order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
@@ -79,10 +79,11 @@ __attribute__((target("ssse3"))) unsigned rgbXrgbSsse3(const uint32_t* row, uint
   return x;
 }
 
-// RETRO_GYM_SIMD=sse2 keeps to baseline SSE2 on newer CPUs, so tests can check that path too.
+// RETRO_GYM_SIMD=sse2 keeps to baseline SSE2 on newer CPUs, so tests can check that path too. These run as static
+// initialisers, so the CPU model is initialised explicitly first.
 const bool kBaselineOnly = std::getenv("RETRO_GYM_SIMD") != nullptr && std::string(std::getenv("RETRO_GYM_SIMD")) == "sse2";
-const bool kHasAvx2 = __builtin_cpu_supports("avx2") && !kBaselineOnly;
-const bool kHasSsse3 = __builtin_cpu_supports("ssse3") && !kBaselineOnly;
+const bool kHasAvx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2")) && !kBaselineOnly;
+const bool kHasSsse3 = (__builtin_cpu_init(), __builtin_cpu_supports("ssse3")) && !kBaselineOnly;
 #endif
 
 void convertXrgb8888(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {

@@ -17,8 +17,10 @@ ObservationPipeline::ObservationPipeline(ObservationSpec spec, unsigned frameWid
     throw EmulatorError("INVALID_ARGUMENT", "bad observation size");
   }
   held_.resize(workingBytes());
-  current_.resize(workingBytes());
-  if (resizes()) resizer_.emplace(frameWidth_, frameHeight_, outWidth_, outHeight_, channels());
+  if (resizes()) {
+    current_.resize(workingBytes());  // without a resize the picture is made in the output itself
+    resizer_.emplace(frameWidth_, frameHeight_, outWidth_, outHeight_, channels());
+  }
 }
 
 bool ObservationPipeline::convert(const RawFrame& frame, uint8_t* dst) noexcept {

@@ -515,6 +515,9 @@ describe('AtariPreprocessing', () => {
 
   it('refuses a base env that already skips frames, and life-loss ends without lives', () => {
     assert.throws(() => new AtariPreprocessing(makeEnv({ frameskip: 4 })), invalidArgument);
+    for (const screenSize of [0, 8.5, [84] as unknown as number]) {
+      assert.throws(() => new AtariPreprocessing(makeEnv(), { screenSize }), (e) => invalidArgument(e) && /screenSize/.test((e as Error).message));
+    }
     assert.doesNotThrow(() => new AtariPreprocessing(makeEnv({ frameskip: 4 }), { frameSkip: 1 }));
     const env = new AtariPreprocessing(makeEnv(), { terminalOnLifeLoss: true });
     assert.throws(() => env.reset(), (e: unknown) => invalidArgument(e) && /lives/.test((e as Error).message));

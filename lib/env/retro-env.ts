@@ -376,12 +376,6 @@ export class RetroEnv {
   }
 
   /**
-   * Preprocesses every frame this env shows natively (grey and/or area resize; with `stepFrames(.., maxPool)` the
-   * last two frames pooled in between, in Gymnasium's order) into the returned buffer, which each step overwrites.
-   * The env's own observations are unchanged: its RGB frames are then converted only when read. For wrappers that
-   * preprocess (AtariPreprocessing); not for an env made with its own `preprocess`.
-   */
-  /**
    * Whether attachPreprocessing() can work here: image observations without a crop, no own `preprocess`, and
    * nothing attached yet (the emulator preprocesses into one buffer only).
    */
@@ -389,6 +383,12 @@ export class RetroEnv {
     return this.obsType === Observations.IMAGE && !this.crop && !this.preprocess && !this.attached;
   }
 
+  /**
+   * Preprocesses every frame this env shows natively (grey and/or area resize; with `stepFrames(.., maxPool)` the
+   * last two frames pooled in between, in Gymnasium's order) into the returned buffer, which each step overwrites.
+   * The env's own observations are unchanged: its RGB frames are then converted only when read. For wrappers that
+   * preprocess (AtariPreprocessing); not for an env made with its own `preprocess`.
+   */
   attachPreprocessing(p: Preprocess): Uint8Array {
     this.check();
     if (this.preprocess) throw new ArgumentError('INVALID_ARGUMENT', 'this env was made with its own preprocess', { field: 'preprocess' });

@@ -77,7 +77,8 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   readonly terminalOnLifeLoss: boolean;
   readonly grayscaleObs: boolean;
   readonly scaleObs: Scale;
-  /** `env` inside the wrappers this composes: NoopReset, MaxAndSkip, GrayScale, Resize (innermost first). */
+  /** `env` inside the wrappers this composes: NoopReset, GrayScale, MaxAndSkip, Resize (innermost first); only
+   * NoopReset when the env works natively (`direct`). */
   private readonly pipeline: AnyEnv;
   private lives = 0;
   /** Set when the base env is a bare RetroEnv: it then steps and preprocesses natively into `observation`. */
@@ -87,7 +88,9 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     const noopMax = options.noopMax ?? 30;
     const frameSkip = checkPositiveInteger(options.frameSkip ?? 4, 'frameSkip');
     const size = options.screenSize ?? 84;
-    const [width, height] = typeof size === 'number' ? [size, size] : Array.isArray(size) && size.length === 2 ? size : [NaN, NaN];
+    const [width, height] = (typeof size === 'number' ? [size, size] : Array.isArray(size) && size.length === 2 ? size : [NaN, NaN]).map((side) =>
+      checkPositiveInteger(side, 'screenSize'),
+    );
     const grayscaleObs = options.grayscaleObs ?? true;
     const scaleObs = (options.scaleObs ?? false) as Scale;
     const base = ((env as { unwrapped?: unknown }).unwrapped ?? env) as {
@@ -113,7 +116,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     }
     // A bare RetroEnv can do it all natively for this wrapper: skip, grey, pool and resize in one native step.
     const direct =
-      env instanceof RetroEnv && env.canAttachPreprocessing && (env.frameskip === 1 || skipsNatively) &&
+      env instanceof RetroEnv && env.canAttachPreprocessing && (env.frameskip === 1 || skipsNatively) && Math.max(width, height) <= 4096 &&
       (options.interpolation ?? 'area') === 'area' && !(options.grayscaleNewaxis ?? false);
     // Gymnasium's order: grey each frame, max-pool the last two, resize. No-ops go through the env itself.
     let pipeline: AnyEnv = env;
