@@ -419,6 +419,19 @@ describe('Discretizer', () => {
     assert.throws(() => env.getActionMeaning(1.5), { code: 'INVALID_ACTION' });
   });
 
+  it('outside AtariPreprocessing (which then runs natively) gives what it gives inside (TS wrappers)', () => {
+    const outside = new Discretizer(new AtariPreprocessing(makeEnv({ useRestrictedActions: Actions.ALL }), { noopMax: 0 }), combos);
+    const inside = new AtariPreprocessing(new Discretizer(makeEnv({ useRestrictedActions: Actions.ALL }), combos), { noopMax: 0 });
+    assert.equal(outside.actionSpace.toString(), 'Discrete(7)');
+    assert.deepEqual(outside.reset().observation, inside.reset().observation);
+    for (const action of [1, 1, 2, 6, 6, 3, 0, 5, 1, 2]) {
+      const a = outside.step(action);
+      const b = inside.step(action);
+      assert.deepEqual(a.observation, b.observation);
+      assert.deepEqual([a.reward, a.terminated, a.info], [b.reward, b.terminated, b.info]);
+    }
+  });
+
   it('needs Actions.ALL and known button names', () => {
     assert.throws(() => new Discretizer(makeEnv(), combos), (e: unknown) => invalidArgument(e) && /Actions\.ALL/.test((e as Error).message));
     assert.throws(() => new Discretizer(makeEnv({ useRestrictedActions: Actions.DISCRETE }), combos), invalidArgument);

@@ -43,7 +43,8 @@ type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends tru
  * Over a bare `RetroEnv` (the usual `new AtariPreprocessing(make(game))`) the env does all of a step natively:
  * it runs the frames, greys the last two straight from the core's picture, pools and resizes them into one buffer
  * (`attachPreprocessing`, `stepFrames`). Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`,
- * `MaxAndSkip` and `Resize`; both give the same observations. The base env must not skip frames itself
+ * `MaxAndSkip` and `Resize`; both give the same observations. So put action wrappers (`Discretizer`,
+ * `StickyActions`) outside it. The base env must not skip frames itself
  * (`frameskip: 1`), unless it was made with `{ frameskip: frameSkip, maxPool: true }`: then the no-op starts count
  * agent steps of `frameSkip` frames. A base env made with a matching `preprocess: { grayscale: true, width: 84,
  * height: 84 }` is used as it is.
