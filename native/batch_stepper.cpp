@@ -11,6 +11,28 @@
 #include "errors.h"
 
 namespace rgym {
+namespace {
+
+// The CPUs this process may run on (Linux); empty where that cannot be asked.
+std::vector<int> allowedCpuList() {
+  std::vector<int> cpus;
+#if defined(__linux__)
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return cpus;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &allowed)) cpus.push_back(cpu);
+  }
+#endif
+  return cpus;
+}
+
+size_t allowedCpus() {
+  const size_t listed = allowedCpuList().size();
+  return listed != 0 ? listed : std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
 
 BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset,
                            bool pinThreads)
@@ -26,6 +48,7 @@ BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned fra
   const unsigned count = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(envs_.size())));
   for (unsigned i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
   if (pinThreads) pinWorkers();
+  callerHelps_ = workers_.size() < allowedCpus();
 }
 
 // One worker per CPU, each kept on its own. Left alone, the scheduler wakes workers on the CPU of the thread that
@@ -35,13 +58,7 @@ BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned fra
 // failures just leave the threads where the scheduler puts them.
 void BatchStepper::pinWorkers() {
 #if defined(__linux__)
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return;
-  std::vector<int> cpus;
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(cpu, &allowed)) cpus.push_back(cpu);
-  }
+  const std::vector<int> cpus = allowedCpuList();
   if (workers_.size() != cpus.size() || cpus.size() < 2) return;
   for (size_t i = 0; i < workers_.size(); ++i) {
     cpu_set_t one;
@@ -106,7 +123,15 @@ std::vector<uint32_t> BatchStepper::recv(size_t batchSize) {
                                                 std::to_string(finished_.size() + pending_) + " envs were sent");
   }
   wanted_ = batchSize;
-  jobDone_.wait(lock, [&] { return finished_.size() >= batchSize; });
+  while (finished_.size() < batchSize) {
+    // With a CPU no worker has, the calling thread runs queued jobs itself instead of waiting for a worker to
+    // wake up and take them (a batch of one env then costs no thread hand-off at all).
+    if (callerHelps_ && !jobs_.empty()) {
+      runNext(lock);
+      continue;
+    }
+    jobDone_.wait(lock, [&] { return finished_.size() >= batchSize; });
+  }
   wanted_ = 0;
   std::vector<uint32_t> ready(finished_.begin(), finished_.begin() + static_cast<std::ptrdiff_t>(batchSize));
   finished_.erase(finished_.begin(), finished_.begin() + static_cast<std::ptrdiff_t>(batchSize));
@@ -120,32 +145,31 @@ std::vector<uint32_t> BatchStepper::recv(size_t batchSize) {
 }
 
 void BatchStepper::work() {
+  std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    Job job;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      jobReady_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-      if (stopping_) return;
-      job = jobs_.front();
-      jobs_.pop_front();
-    }
-    std::string error;
-    try {
-      runJob(job);
-    } catch (const std::exception& e) {
-      error = "env " + std::to_string(job.id) + ": " + e.what();
-    }
-    bool wake;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!error.empty()) errors_.push_back(error);
-      finished_.push_back(job.id);
-      --pending_;
-      // Wake recv() once, when its batch is complete, not at every env.
-      wake = wanted_ != 0 && finished_.size() >= wanted_;
-    }
-    if (wake) jobDone_.notify_one();
+    jobReady_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+    if (stopping_) return;
+    runNext(lock);
+    // Wake recv() once, when its batch is complete, not at every env.
+    if (wanted_ != 0 && finished_.size() >= wanted_) jobDone_.notify_one();
   }
+}
+
+// Call with the lock held and a job queued; returns with the lock held again, the job finished.
+void BatchStepper::runNext(std::unique_lock<std::mutex>& lock) {
+  const Job job = jobs_.front();
+  jobs_.pop_front();
+  lock.unlock();
+  std::string error;
+  try {
+    runJob(job);
+  } catch (const std::exception& e) {
+    error = "env " + std::to_string(job.id) + ": " + e.what();
+  }
+  lock.lock();
+  if (!error.empty()) errors_.push_back(error);
+  finished_.push_back(job.id);
+  --pending_;
 }
 
 void BatchStepper::resetEnv(Env& env) {

@@ -68,6 +68,7 @@ class BatchStepper {
   void requireIdle(const std::vector<uint32_t>& ids) const;
   void pinWorkers();
   void work();
+  void runNext(std::unique_lock<std::mutex>& lock);
   void runJob(const Job& job);
   void resetEnv(Env& env);
 
@@ -86,6 +87,7 @@ class BatchStepper {
   size_t pending_ = 0;
   size_t wanted_ = 0;  // the batch size recv() is waiting for, 0 when nobody waits
   bool stopping_ = false;
+  bool callerHelps_ = false;  // fewer workers than CPUs: recv() runs queued jobs on the calling thread too
   std::vector<std::thread> workers_;
 };
 
