@@ -40,9 +40,15 @@ function frameOps(): NativeFrameOps {
   return ops;
 }
 
-function typed(e: unknown): never {
-  if (isNativeError(e) && e.code === 'INVALID_ARGUMENT') throw new ArgumentError('INVALID_ARGUMENT', e.message, {}, { cause: e });
-  throw e;
+/** Runs a kernel that writes into `dst`, turning the addon's argument errors into `ArgumentError`s; returns `dst`. */
+function run(dst: Uint8Array, kernel: (ops: NativeFrameOps) => void): Uint8Array {
+  try {
+    kernel(frameOps());
+  } catch (e) {
+    if (isNativeError(e) && e.code === 'INVALID_ARGUMENT') throw new ArgumentError('INVALID_ARGUMENT', e.message, {}, { cause: e });
+    throw e;
+  }
+  return dst;
 }
 
 /**
@@ -51,12 +57,7 @@ function typed(e: unknown): never {
  * @returns `dst`
  */
 export function rgbToGray(src: Uint8Array, dst: Uint8Array = new Uint8Array(Math.floor(src.length / 3))): Uint8Array {
-  try {
-    frameOps().rgbToGray(src, dst, dst.length);
-  } catch (e) {
-    typed(e);
-  }
-  return dst;
+  return run(dst, (ops) => ops.rgbToGray(src, dst, dst.length));
 }
 
 /**
@@ -66,12 +67,7 @@ export function rgbToGray(src: Uint8Array, dst: Uint8Array = new Uint8Array(Math
  * @returns `dst`
  */
 export function resizeArea(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dst: Uint8Array, dstWidth: number, dstHeight: number): Uint8Array {
-  try {
-    frameOps().resizeArea(src, srcWidth, srcHeight, channels, dst, dstWidth, dstHeight);
-  } catch (e) {
-    typed(e);
-  }
-  return dst;
+  return run(dst, (ops) => ops.resizeArea(src, srcWidth, srcHeight, channels, dst, dstWidth, dstHeight));
 }
 
 /**
@@ -80,12 +76,7 @@ export function resizeArea(src: Uint8Array, srcWidth: number, srcHeight: number,
  * @returns `dst`
  */
 export function resizeBilinear(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dst: Uint8Array, dstWidth: number, dstHeight: number): Uint8Array {
-  try {
-    frameOps().resizeBilinear(src, srcWidth, srcHeight, channels, dst, dstWidth, dstHeight);
-  } catch (e) {
-    typed(e);
-  }
-  return dst;
+  return run(dst, (ops) => ops.resizeBilinear(src, srcWidth, srcHeight, channels, dst, dstWidth, dstHeight));
 }
 
 /** {@link resizeArea} or {@link resizeBilinear}, by name. */
@@ -110,12 +101,7 @@ export function resize(
  * @returns `dst`
  */
 export function maxPool(a: Uint8Array, b: Uint8Array, dst: Uint8Array = new Uint8Array(a.length)): Uint8Array {
-  try {
-    frameOps().maxPool(a, b, dst);
-  } catch (e) {
-    typed(e);
-  }
-  return dst;
+  return run(dst, (ops) => ops.maxPool(a, b, dst));
 }
 
 /** The pixel formats a libretro core can hand over, by their RETRO_PIXEL_FORMAT numbers. */
@@ -138,10 +124,5 @@ export function decodeFrame(
 ): Uint8Array {
   const grey = options.grey ?? false;
   const dst = options.dst ?? new Uint8Array(Math.max(0, width * height * (grey ? 1 : 3)));
-  try {
-    frameOps().decodeFrame(src, width, height, pitch, format, grey, dst);
-  } catch (e) {
-    typed(e);
-  }
-  return dst;
+  return run(dst, (ops) => ops.decodeFrame(src, width, height, pitch, format, grey, dst));
 }

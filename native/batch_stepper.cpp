@@ -27,11 +27,6 @@ std::vector<int> allowedCpuList() {
   return cpus;
 }
 
-size_t allowedCpus() {
-  const size_t listed = allowedCpuList().size();
-  return listed != 0 ? listed : std::max(1u, std::thread::hardware_concurrency());
-}
-
 }  // namespace
 
 BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset,
@@ -47,8 +42,9 @@ BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned fra
   }
   const unsigned count = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(envs_.size())));
   for (unsigned i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
-  if (pinThreads) pinWorkers();
-  callerHelps_ = workers_.size() < allowedCpus();
+  const std::vector<int> cpus = allowedCpuList();
+  if (pinThreads) pinWorkers(cpus);
+  callerHelps_ = workers_.size() < (cpus.empty() ? std::max(1u, std::thread::hardware_concurrency()) : cpus.size());
 }
 
 // One worker per CPU, each kept on its own. Left alone, the scheduler wakes workers on the CPU of the thread that
@@ -56,9 +52,8 @@ BatchStepper::BatchStepper(std::vector<Env> envs, unsigned threads, unsigned fra
 // idles; on a 2-CPU machine that cost a third of the throughput. Only done when there is exactly one worker per
 // CPU the process may use (fewer workers pinned to the first CPUs would crowd them when several batches run);
 // failures just leave the threads where the scheduler puts them.
-void BatchStepper::pinWorkers() {
+void BatchStepper::pinWorkers(const std::vector<int>& cpus) {
 #if defined(__linux__)
-  const std::vector<int> cpus = allowedCpuList();
   if (workers_.size() != cpus.size() || cpus.size() < 2) return;
   for (size_t i = 0; i < workers_.size(); ++i) {
     cpu_set_t one;

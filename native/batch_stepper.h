@@ -66,7 +66,7 @@ class BatchStepper {
     std::array<uint16_t, Emulator::kMaxPorts> masks;
   };
   void requireIdle(const std::vector<uint32_t>& ids) const;
-  void pinWorkers();
+  void pinWorkers(const std::vector<int>& cpus);
   void work();
   void runNext(std::unique_lock<std::mutex>& lock);
   void runJob(const Job& job);

@@ -201,24 +201,26 @@ void Emulator::setFrameSink(std::unique_ptr<FrameSink> sink) {
 }
 
 void Emulator::syncFrameTarget() {
-  if (!targetStale_ || last_.data == nullptr || frameTarget_.data == nullptr) return;
-  const size_t rowBytes = static_cast<size_t>(last_.width) * 3;
+  if (targetStale_) convertLastFrame();
+}
+
+void Emulator::showLastFrame() {
+  if (sink_ && last_.data != nullptr) {
+    sink_->show(last_, false);
+  } else {
+    convertLastFrame();
+  }
+}
+
+// The rows of the last picture that fit, converted into the frame target.
+void Emulator::convertLastFrame() {
+  if (last_.data == nullptr || frameTarget_.data == nullptr) return;
   RawFrame visible = last_;
-  visible.height = static_cast<unsigned>(std::min<size_t>(last_.height, frameTarget_.capacity / rowBytes));
+  visible.height = static_cast<unsigned>(std::min<size_t>(last_.height, frameTarget_.capacity / (size_t{last_.width} * 3)));
   convertToRgb24(visible, frameTarget_.data);
   frameWidth_ = visible.width;
   frameHeight_ = visible.height;
   targetStale_ = false;
-}
-
-void Emulator::showLastFrame() {
-  if (last_.data == nullptr) return;
-  if (sink_) {
-    sink_->show(last_, false);
-    return;
-  }
-  targetStale_ = true;
-  syncFrameTarget();
 }
 
 void Emulator::reset() {
@@ -258,10 +260,14 @@ void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t
   }
   const size_t rowBytes = static_cast<size_t>(width) * 3;
   const unsigned rows = static_cast<unsigned>(std::min<size_t>(height, frameTarget_.capacity / rowBytes));
+  const bool pool = frameOutput_ == FrameOutput::ShowPooled && held_.width == width && held_.height >= rows;
+  if (!pool) {
+    convertLastFrame();
+    return;
+  }
   frameWidth_ = width;
   frameHeight_ = rows;
-  const bool pool = frameOutput_ == FrameOutput::ShowPooled && held_.width == width && held_.height >= rows;
-  if (pool && pixelFormat_ == PixelFormat::XRGB8888) {
+  if (pixelFormat_ == PixelFormat::XRGB8888) {
     // In XRGB8888 every byte is one channel, so pooling the raw frames first and converting once is exact and
     // saves a conversion.
     const size_t rawRow = static_cast<size_t>(width) * 4;
@@ -273,14 +279,12 @@ void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t
     convertToRgb24(pooled_.data(), width, rows, rawRow, pixelFormat_, frameTarget_.data);
     return;
   }
+  // 16-bit formats pack channels across bytes: pool after converting.
   convertToRgb24(data, width, rows, pitch, pixelFormat_, frameTarget_.data);
-  if (pool) {
-    // 16-bit formats pack channels across bytes: pool after converting.
-    const size_t n = rowBytes * rows;
-    pooled_.resize(n);
-    convertToRgb24(held_.pixels.data(), width, rows, held_.pitch, pixelFormat_, pooled_.data());
-    maxPool(frameTarget_.data, pooled_.data(), frameTarget_.data, n);
-  }
+  const size_t n = rowBytes * rows;
+  pooled_.resize(n);
+  convertToRgb24(held_.pixels.data(), width, rows, held_.pitch, pixelFormat_, pooled_.data());
+  maxPool(frameTarget_.data, pooled_.data(), frameTarget_.data, n);
 }
 
 void Emulator::setAudioCapture(bool enabled) {

@@ -132,6 +132,7 @@ class Emulator {
  private:
   friend class CoreCallScope;
   void refreshAvInfo();
+  void convertLastFrame();
   void declareVariables(const retro_variable* variables);
 
   std::string workDir_;

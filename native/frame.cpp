@@ -104,34 +104,35 @@ void convertXrgb8888(const uint8_t* src, unsigned width, unsigned height, size_t
   }
 }
 
-void convertRgb565(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
+// The two 16-bit formats differ only in where their channels sit: one decoder each, one row loop for both.
+struct Rgb {
+  uint8_t r, g, b;
+};
+inline Rgb decodeRgb565(unsigned p) { return {widen5((p >> 11) & 0x1f), widen6((p >> 5) & 0x3f), widen5(p & 0x1f)}; }
+inline Rgb decodeRgb1555(unsigned p) { return {widen5((p >> 10) & 0x1f), widen5((p >> 5) & 0x1f), widen5(p & 0x1f)}; }
+
+template <Rgb (*Decode)(unsigned)>
+void convert16(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
   for (unsigned y = 0; y < height; ++y) {
     const uint16_t* row = reinterpret_cast<const uint16_t*>(src + y * pitch);
-    for (unsigned x = 0; x < width; ++x) {
-      const unsigned p = row[x];
-      dst[0] = widen5((p >> 11) & 0x1f);
-      dst[1] = widen6((p >> 5) & 0x3f);
-      dst[2] = widen5(p & 0x1f);
-      dst += 3;
+    for (unsigned x = 0; x < width; ++x, dst += 3) {
+      const Rgb c = Decode(row[x]);
+      dst[0] = c.r;
+      dst[1] = c.g;
+      dst[2] = c.b;
     }
   }
 }
 
-void convertRgb1555(const uint8_t* src, unsigned width, unsigned height, size_t pitch, uint8_t* dst) {
-  for (unsigned y = 0; y < height; ++y) {
-    const uint16_t* row = reinterpret_cast<const uint16_t*>(src + y * pitch);
-    for (unsigned x = 0; x < width; ++x) {
-      const unsigned p = row[x];
-      dst[0] = widen5((p >> 10) & 0x1f);
-      dst[1] = widen5((p >> 5) & 0x1f);
-      dst[2] = widen5(p & 0x1f);
-      dst += 3;
-    }
+template <Rgb (*Decode)(unsigned)>
+void grayRow16(const uint16_t* __restrict row, uint8_t* __restrict out, unsigned width) {
+  for (unsigned x = 0; x < width; ++x) {
+    const Rgb c = Decode(row[x]);
+    out[x] = luma(c.r, c.g, c.b);
   }
 }
 
 inline uint8_t lumaXrgb(uint32_t p) { return luma((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff); }
-
 
 void grayRowXrgb8888(const uint32_t* row, uint8_t* out, unsigned width) {
   unsigned x = 0;
@@ -141,28 +142,14 @@ void grayRowXrgb8888(const uint32_t* row, uint8_t* out, unsigned width) {
   for (; x < width; ++x) out[x] = lumaXrgb(row[x]);
 }
 
-void grayRowRgb565(const uint16_t* __restrict row, uint8_t* __restrict out, unsigned width) {
-  for (unsigned x = 0; x < width; ++x) {
-    const unsigned p = row[x];
-    out[x] = luma(widen5((p >> 11) & 0x1f), widen6((p >> 5) & 0x3f), widen5(p & 0x1f));
-  }
-}
-
-void grayRowRgb1555(const uint16_t* __restrict row, uint8_t* __restrict out, unsigned width) {
-  for (unsigned x = 0; x < width; ++x) {
-    const unsigned p = row[x];
-    out[x] = luma(widen5((p >> 10) & 0x1f), widen5((p >> 5) & 0x1f), widen5(p & 0x1f));
-  }
-}
-
 }  // namespace
 
 void convertToRgb24(const void* src, unsigned width, unsigned height, size_t pitch, PixelFormat format, uint8_t* dst) {
   const auto* bytes = static_cast<const uint8_t*>(src);
   switch (format) {
     case PixelFormat::XRGB8888: convertXrgb8888(bytes, width, height, pitch, dst); break;
-    case PixelFormat::RGB565: convertRgb565(bytes, width, height, pitch, dst); break;
-    case PixelFormat::RGB1555: convertRgb1555(bytes, width, height, pitch, dst); break;
+    case PixelFormat::RGB565: convert16<decodeRgb565>(bytes, width, height, pitch, dst); break;
+    case PixelFormat::RGB1555: convert16<decodeRgb1555>(bytes, width, height, pitch, dst); break;
   }
 }
 
@@ -172,8 +159,8 @@ void convertToGray(const RawFrame& frame, uint8_t* dst) {
     const uint8_t* row = bytes + y * frame.pitch;
     switch (frame.format) {
       case PixelFormat::XRGB8888: grayRowXrgb8888(reinterpret_cast<const uint32_t*>(row), dst, frame.width); break;
-      case PixelFormat::RGB565: grayRowRgb565(reinterpret_cast<const uint16_t*>(row), dst, frame.width); break;
-      case PixelFormat::RGB1555: grayRowRgb1555(reinterpret_cast<const uint16_t*>(row), dst, frame.width); break;
+      case PixelFormat::RGB565: grayRow16<decodeRgb565>(reinterpret_cast<const uint16_t*>(row), dst, frame.width); break;
+      case PixelFormat::RGB1555: grayRow16<decodeRgb1555>(reinterpret_cast<const uint16_t*>(row), dst, frame.width); break;
     }
   }
 }

@@ -1,7 +1,6 @@
 #include "frame_ops.h"
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "luma.h"
 
@@ -97,6 +96,9 @@ Span areaSpan(unsigned d, unsigned srcLen, unsigned dstLen) {
           static_cast<uint32_t>(hi - static_cast<uint64_t>(last) * dstLen)};
 }
 
+// Sources up to this many pixels (4096 × 4096) keep area sums within 32 bits and divide by one multiply.
+constexpr uint64_t kNarrowArea = uint64_t{1} << 24;
+
 // round(sum / den), halves up, without a division per pixel: the quotient estimated from a reciprocal is off by at
 // most one (every operand below 2^52 is an exact double), and one comparison each way corrects it.
 class RoundedDivider {
@@ -127,23 +129,6 @@ void sumRows(const uint8_t* src, size_t rowLen, const Span& rows, unsigned dstH,
   if (rows.last != rows.first) accumulateRow(scratch, src + rows.last * rowLen, rows.lastWeight, rowLen);
 }
 
-// One output row of an area resize: sumRows(), then each of `count` output pixels from its column span
-// (horizontal pass). Inner columns all weigh dstW, so they are added first.
-void areaRow(const uint8_t* src, size_t rowLen, const Span& rows, unsigned dstH, const Span* columns, unsigned count,
-             unsigned channels, unsigned dstW, const RoundedDivider& divide, uint32_t* scratch, uint8_t* out) {
-  sumRows(src, rowLen, rows, dstH, scratch);
-  for (unsigned i = 0; i < count; ++i) {
-    const Span& span = columns[i];
-    for (unsigned c = 0; c < channels; ++c) {
-      uint64_t inner = 0;
-      for (uint32_t s = span.first + 1; s < span.last; ++s) inner += scratch[static_cast<size_t>(s) * channels + c];
-      uint64_t sum = inner * dstW + static_cast<uint64_t>(span.firstWeight) * scratch[static_cast<size_t>(span.first) * channels + c];
-      if (span.last != span.first) sum += static_cast<uint64_t>(span.lastWeight) * scratch[static_cast<size_t>(span.last) * channels + c];
-      out[static_cast<size_t>(i) * channels + c] = divide(sum);
-    }
-  }
-}
-
 }  // namespace
 
 RGYM_CLONES_SSSE3
@@ -155,24 +140,8 @@ void rgbToGray(const uint8_t* __restrict src, uint8_t* __restrict dst, size_t pi
   for (; i < pixels; ++i) dst[i] = lumaOf(src + 3 * i);
 }
 
-void resizeArea(const uint8_t* src, unsigned srcW, unsigned srcH, unsigned channels, uint8_t* dst, unsigned dstW,
-                unsigned dstH, uint32_t* scratch) {
-  const size_t rowLen = static_cast<size_t>(srcW) * channels;
-  const RoundedDivider divide(static_cast<uint64_t>(srcW) * srcH);
-  Span columns[kTapTile];
-  for (unsigned x0 = 0; x0 < dstW; x0 += kTapTile) {
-    const unsigned tile = std::min(kTapTile, dstW - x0);
-    for (unsigned i = 0; i < tile; ++i) columns[i] = areaSpan(x0 + i, srcW, dstW);
-    for (unsigned y = 0; y < dstH; ++y) {
-      uint8_t* out = dst + (static_cast<size_t>(y) * dstW + x0) * channels;
-      areaRow(src, rowLen, areaSpan(y, srcH, dstH), dstH, columns, tile, channels, dstW, divide, scratch, out);
-    }
-  }
-}
-
 AreaResizer::AreaResizer(unsigned srcW, unsigned srcH, unsigned dstW, unsigned dstH, unsigned channels)
-    : srcW_(srcW), srcH_(srcH), dstW_(dstW), dstH_(dstH), channels_(channels), scratch_(resizeAreaScratchSize(srcW, channels)) {
-  if (static_cast<uint64_t>(srcW) * srcH > kMaxAreaResizerPixels) throw std::length_error("AreaResizer: source too large");
+    : srcW_(srcW), srcH_(srcH), dstW_(dstW), dstH_(dstH), channels_(channels), scratch_(static_cast<size_t>(srcW) * channels) {
   rows_.reserve(dstH);
   for (unsigned y = 0; y < dstH; ++y) rows_.push_back(areaSpan(y, srcH, dstH));
   // Every output column as the same number of taps, zero-padded: the horizontal pass then has no data-dependent
@@ -183,7 +152,8 @@ AreaResizer::AreaResizer(unsigned srcW, unsigned srcH, unsigned dstW, unsigned d
     taps_ = std::max(taps_, columns.back().last - columns.back().first + 1);
   }
   // round(sum / area) as one multiply: with m = ceil(2^56 / area), (sum + area / 2) · m / 2^56 exceeds the exact
-  // quotient by less than 2^32 / 2^56 <= 1 / area, too little to cross the next integer.
+  // quotient by less than 2^32 / 2^56 <= 1 / area, too little to cross the next integer, as long as the sums (at
+  // most 255 · area) stay below 2^32: area <= 2^24, every console screen. Larger sources divide the wide way.
   area_ = static_cast<uint64_t>(srcW) * srcH;
   reciprocal_ = ((uint64_t{1} << 56) + area_ - 1) / area_;
   tapStart_.resize(dstW);
@@ -200,6 +170,7 @@ AreaResizer::AreaResizer(unsigned srcW, unsigned srcH, unsigned dstW, unsigned d
 }
 
 // The horizontal pass of a grey row with a tap count known at compile time: fully unrolled, no inner branches.
+// Only for sources of at most 2^24 pixels, whose sums fit in 32 bits.
 template <uint32_t kTaps, typename Divide>
 void greyColumns(const uint32_t* sums, const uint32_t* starts, const uint32_t* weights, unsigned count, const Divide& divide, uint8_t* out) {
   for (unsigned x = 0; x < count; ++x, weights += kTaps) {
@@ -212,11 +183,13 @@ void greyColumns(const uint32_t* sums, const uint32_t* starts, const uint32_t* w
 
 void AreaResizer::apply(const uint8_t* src, uint8_t* dst) {
   const size_t rowLen = static_cast<size_t>(srcW_) * channels_;
-  const auto divide = [this](uint32_t sum) { return divideRounded(sum); };
+  const bool narrow = area_ <= kNarrowArea;
+  const RoundedDivider wide(area_);
+  const auto divide = [this](uint32_t sum) { return divideByReciprocal(sum); };
   for (unsigned y = 0; y < dstH_; ++y) {
     sumRows(src, rowLen, rows_[y], dstH_, scratch_.data());
     uint8_t* out = dst + static_cast<size_t>(y) * dstW_ * channels_;
-    if (channels_ == 1 && taps_ <= 6) {
+    if (narrow && channels_ == 1 && taps_ <= 6) {
       // Downscales by up to 4× (every Atari-style 84 × 84 of a console screen) take this path.
       const uint32_t *starts = tapStart_.data(), *weights = tapWeights_.data();
       switch (taps_) {
@@ -233,10 +206,9 @@ void AreaResizer::apply(const uint8_t* src, uint8_t* dst) {
       const uint32_t* weights = &tapWeights_[static_cast<size_t>(x) * taps_];
       const uint32_t* column = scratch_.data() + static_cast<size_t>(tapStart_[x]) * channels_;
       for (unsigned c = 0; c < channels_; ++c) {
-        // At most 255 × srcW × srcH (kMaxAreaResizerPixels keeps that in 32 bits).
-        uint32_t sum = 0;
-        for (uint32_t k = 0; k < taps_; ++k) sum += weights[k] * column[k * channels_ + c];
-        *out++ = divideRounded(sum);
+        uint64_t sum = 0;  // at most 255 × srcW × srcH
+        for (uint32_t k = 0; k < taps_; ++k) sum += uint64_t{weights[k]} * column[k * channels_ + c];
+        *out++ = narrow ? divideByReciprocal(sum) : wide(sum);
       }
     }
   }

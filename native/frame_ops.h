@@ -1,6 +1,6 @@
-// Pixel kernels for observation preprocessing: grayscale, resize, max-pool. Pure functions over packed,
-// row-major uint8 images (H × W × C, channels interleaved); they write into memory the caller owns and never
-// allocate. The N-API face is frame_ops_wrap.cpp.
+// Pixel kernels for observation preprocessing: grayscale, resize, max-pool, over packed, row-major uint8 images
+// (H × W × C, channels interleaved). They write into memory the caller owns; only AreaResizer allocates (its
+// tables, once). The N-API face is frame_ops_wrap.cpp.
 #pragma once
 
 #include <cstddef>
@@ -17,18 +17,6 @@ constexpr unsigned kMaxChannels = 4;
 // `src` and `dst` must not overlap.
 void rgbToGray(const uint8_t* src, uint8_t* dst, size_t pixels);
 
-// Number of uint32_t a resizeArea call needs as scratch: one source row's worth of accumulators.
-inline size_t resizeAreaScratchSize(unsigned srcW, unsigned channels) {
-  return static_cast<size_t>(srcW) * channels;
-}
-
-// Area resampling (OpenCV's INTER_AREA): every output pixel is the mean of the source rectangle it covers, each
-// source pixel weighted by the fraction of it inside that rectangle. Exact in integers, rounded half up. Downscaling
-// by an integer factor is a plain box average; upscaling blends the (at most two) source pixels an output pixel
-// straddles. `scratch` holds resizeAreaScratchSize(srcW, channels) values. `src` and `dst` must not overlap.
-void resizeArea(const uint8_t* src, unsigned srcW, unsigned srcH, unsigned channels, uint8_t* dst, unsigned dstW,
-                unsigned dstH, uint32_t* scratch);
-
 // Where one output pixel of an area resize reads along one axis, in units of 1/dstLen source pixel: source pixels
 // `first` to `last`, the first weighing `firstWeight`, the last `lastWeight` (when it is another pixel), the ones
 // between dstLen each.
@@ -37,15 +25,14 @@ struct Span {
   uint32_t firstWeight, lastWeight;
 };
 
-// Largest source an AreaResizer takes (4096 × 4096): its sums then fit in 32 bits.
-constexpr uint64_t kMaxAreaResizerPixels = uint64_t{1} << 24;
-
-// resizeArea() for many frames of one size: the tap tables and scratch are made once, so apply() only computes.
+// Area resampling (OpenCV's INTER_AREA): every output pixel is the mean of the source rectangle it covers, each
+// source pixel weighted by the fraction of it inside that rectangle. Exact in integers, rounded half up. Downscaling
+// by an integer factor is a plain box average; upscaling blends the (at most two) source pixels an output pixel
+// straddles. The tap tables and scratch are made once, so apply() only computes: make one per frame size.
 class AreaResizer {
  public:
-  // Throws std::length_error for a source of more than kMaxAreaResizerPixels.
   AreaResizer(unsigned srcW, unsigned srcH, unsigned dstW, unsigned dstH, unsigned channels);
-  // Same result as resizeArea(src, srcW, srcH, channels, dst, dstW, dstH, scratch).
+  // `src` is srcH × srcW × channels, `dst` dstH × dstW × channels; they must not overlap.
   void apply(const uint8_t* src, uint8_t* dst);
 
  private:
@@ -56,8 +43,9 @@ class AreaResizer {
   std::vector<uint32_t> tapWeights_;   // per output column: taps_ weights, zero-padded
   std::vector<uint32_t> scratch_;
   uint64_t area_ = 1, reciprocal_ = 1;
-  uint8_t divideRounded(uint32_t sum) const {
-    return static_cast<uint8_t>((static_cast<unsigned __int128>(uint64_t{sum} + area_ / 2) * reciprocal_) >> 56);
+  // round(sum / area_) by one multiply; exact while area_ <= 2^24 (see the constructor).
+  uint8_t divideByReciprocal(uint64_t sum) const {
+    return static_cast<uint8_t>((static_cast<unsigned __int128>(sum + area_ / 2) * reciprocal_) >> 56);
   }
 };
 

@@ -15,8 +15,6 @@ namespace {
 
 // Larger than any console's screen side, small enough that no size product overflows the kernels' arithmetic.
 constexpr double kMaxSide = 65535;
-// Scratch for resizeArea lives on the stack up to this many accumulators (a 1365-pixel-wide RGB row).
-constexpr size_t kStackScratch = 4096;
 
 struct Bytes {
   uint8_t* data;
@@ -111,15 +109,7 @@ ResizeArgs resizeArgs(const Napi::CallbackInfo& info) {
 Napi::Value ResizeArea(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const ResizeArgs a = resizeArgs(info);
-    const size_t need = resizeAreaScratchSize(a.srcW, a.channels);
-    uint32_t onStack[kStackScratch];
-    std::vector<uint32_t> onHeap;
-    uint32_t* scratch = onStack;
-    if (need > kStackScratch) {
-      onHeap.resize(need);
-      scratch = onHeap.data();
-    }
-    resizeArea(a.src.data, a.srcW, a.srcH, a.channels, a.dst.data, a.dstW, a.dstH, scratch);
+    AreaResizer(a.srcW, a.srcH, a.dstW, a.dstH, a.channels).apply(a.src.data, a.dst.data);
     return info.Env().Undefined();
   });
 }

@@ -1,7 +1,5 @@
 #include "observation_pipeline.h"
 
-#include <cstring>
-
 #include "errors.h"
 
 namespace rgym {
@@ -17,7 +15,7 @@ ObservationPipeline::ObservationPipeline(ObservationSpec spec, unsigned frameWid
     throw EmulatorError("INVALID_ARGUMENT", "bad observation size");
   }
   held_.resize(workingBytes());
-  if (resizes()) {
+  if (outWidth_ != frameWidth_ || outHeight_ != frameHeight_) {
     current_.resize(workingBytes());  // without a resize the picture is made in the output itself
     resizer_.emplace(frameWidth_, frameHeight_, outWidth_, outHeight_, channels());
   }
@@ -43,22 +41,13 @@ bool ObservationPipeline::convert(const RawFrame& frame, uint8_t* dst) noexcept 
 void ObservationPipeline::hold(const RawFrame& frame) noexcept { haveHeld_ = convert(frame, held_.data()); }
 
 void ObservationPipeline::show(const RawFrame& frame, bool poolWithHeld) noexcept {
-  if (out_ == nullptr) return;
   const bool pool = poolWithHeld && haveHeld_;
   haveHeld_ = false;
   // Without a resize the picture can be made in the output itself.
-  uint8_t* picture = resizes() ? current_.data() : out_;
+  uint8_t* picture = resizer_ ? current_.data() : out_;
   if (!convert(frame, picture)) return;
   if (pool) maxPool(picture, held_.data(), picture, workingBytes());
-  if (resizes()) emit(picture);
-}
-
-void ObservationPipeline::emit(const uint8_t* picture) noexcept {
-  if (resizer_) {
-    resizer_->apply(picture, out_);
-  } else {
-    std::memcpy(out_, picture, workingBytes());
-  }
+  if (resizer_) resizer_->apply(picture, out_);
 }
 
 void ObservationPipeline::throwIfFailed() {

@@ -24,11 +24,10 @@ struct ObservationSpec {
 
 class ObservationPipeline final : public FrameSink {
  public:
-  // Writes each shown observation into `out` (outputBytes() long, owned by the caller, may be set later).
-  ObservationPipeline(ObservationSpec spec, unsigned frameWidth, unsigned frameHeight, uint8_t* out = nullptr);
+  // Writes each shown observation into `out` (outputBytes() long, owned by the caller).
+  ObservationPipeline(ObservationSpec spec, unsigned frameWidth, unsigned frameHeight, uint8_t* out);
   size_t outputBytes() const { return static_cast<size_t>(outWidth_) * outHeight_ * channels(); }
   unsigned channels() const { return spec_.gray ? 1 : 3; }
-  void setOutput(uint8_t* out) { out_ = out; }
 
   void hold(const RawFrame& frame) noexcept override;
   void show(const RawFrame& frame, bool poolWithHeld) noexcept override;
@@ -37,18 +36,15 @@ class ObservationPipeline final : public FrameSink {
 
  private:
   size_t workingBytes() const { return static_cast<size_t>(frameWidth_) * frameHeight_ * channels(); }
-  bool resizes() const { return outWidth_ != frameWidth_ || outHeight_ != frameHeight_; }
   // Converts a frame to grey or RGB24 at full size; false (and a kept error) if its size is not the expected one.
   bool convert(const RawFrame& frame, uint8_t* dst) noexcept;
-  // Writes a full-size converted picture into the output, resized if asked.
-  void emit(const uint8_t* picture) noexcept;
 
   ObservationSpec spec_;
   unsigned frameWidth_, frameHeight_, outWidth_, outHeight_;
   uint8_t* out_;
   std::vector<uint8_t> held_, current_;
   bool haveHeld_ = false;
-  std::optional<AreaResizer> resizer_;
+  std::optional<AreaResizer> resizer_;  // set when the output size differs from the frame's
   std::string error_;
 };
 

@@ -265,6 +265,19 @@ describe('resizeArea', () => {
     assertWithin(resizeArea(src, w, h, 1, new Uint8Array(84 * 84), 84, 84), refArea(src, w, h, 1, 84, 84), 1, 'frame');
   });
 
+  it('is exact on either side of 2^24 source pixels, where sums outgrow 32 bits and division changes method', () => {
+    // Rows of one value each: every output pixel is then the exact mean of its rows, as for a one-column image.
+    const w = 65535;
+    for (const h of [256, 258]) {
+      const column = Uint8Array.from({ length: h }, (_, y) => (y * 37 + 11) & 0xff);
+      const src = new Uint8Array(w * h);
+      for (let y = 0; y < h; y++) src.fill(column[y], y * w, (y + 1) * w);
+      const [dw, dh] = [5, 3];
+      const expected = [...refAreaExact(column, 1, h, 1, 1, dh)].flatMap((v) => new Array<number>(dw).fill(v));
+      assert.deepEqual([...resizeArea(src, w, h, 1, new Uint8Array(dw * dh), dw, dh)], expected, `${w} × ${h}`);
+    }
+  });
+
   it('handles rows wider than its stack scratch (heap fallback)', () => {
     const [w, h] = [1500, 3]; // 1500 × 3 channels = 4500 accumulators
     const src = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 31) & 0xff);
