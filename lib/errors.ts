@@ -32,7 +32,10 @@ export type RetroErrorCode =
   // env
   | 'ENV_CLOSED'
   | 'ENV_NOT_RESET'
-  | 'INVALID_ACTION';
+  | 'INVALID_ACTION'
+  // tools
+  | 'DEPENDENCY_MISSING'
+  | 'CHECKPOINT_INVALID';
 
 export interface RetroErrorDetails {
   /** File involved, when there is one. */

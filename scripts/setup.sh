@@ -10,6 +10,7 @@ required=(
   libretro-nestopia libretro-bsnes-mercury-performance libretro-gambatte libretro-mgba
   retroarch-dev liblua5.4-dev cc65
   g++ make cmake pkg-config python3
+  fonts-dejavu-core
 )
 
 missing=()

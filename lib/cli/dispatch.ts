@@ -8,6 +8,7 @@ import { runImport } from './import.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, processIO, type CliIO } from './io.ts';
 import { runList } from './list.ts';
 import { runStates } from './states.ts';
+import { runEval, runTrain } from './train.ts';
 import { runValidate } from './validate.ts';
 
 interface Command {
@@ -20,6 +21,8 @@ const COMMANDS: Record<string, Command> = {
   list: { summary: 'List games, whether their ROM is available, and their states', run: runList },
   validate: { summary: 'Check integration folders against the schemas', run: runValidate },
   states: { summary: 'Build start states from boot recipes (retro states build <game>)', run: runStates },
+  train: { summary: 'Train a PPO agent on a game (needs @tensorflow/tfjs)', run: runTrain },
+  eval: { summary: 'Play a trained policy from a run dir or checkpoint, optionally to a GIF', run: runEval },
 };
 
 export const MAIN_HELP = `Usage: retro <command> [options]

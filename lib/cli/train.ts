@@ -1,0 +1,137 @@
+/**
+ * `retro train [game] [flags]`: PPO on a game's integration, everything written to a run dir, ending with a plot
+ * of episode return and a GIF of the trained policy. TensorFlow.js is loaded only here, and only if installed.
+ */
+import { resolve } from 'node:path';
+import { ArgumentError, RetroError } from '../errors.ts';
+import { displayPath, EXIT_OK, EXIT_USAGE, type CliIO } from './io.ts';
+
+export const DEFAULT_GAME = 'TinyKart-Nes';
+
+export async function runTrain(args: string[], io: CliIO): Promise<number> {
+  const { parseTrainFlags, resolveConfig, trainHelp } = await import('../train/config.ts');
+  let parsed: ReturnType<typeof parseTrainFlags>;
+  try {
+    parsed = parseTrainFlags(args);
+  } catch (error) {
+    if (!(error instanceof ArgumentError)) throw error;
+    io.stderr.write(`retro train: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (parsed.help) {
+    io.stdout.write(trainHelp());
+    return EXIT_OK;
+  }
+  const { resolveCheckpoint, defaultRunDir } = await import('../train/run-dir.ts');
+  const { readCheckpoint } = await import('../train/checkpoint.ts');
+  let config;
+  let runDir: string;
+  try {
+    if (parsed.flags.resume) {
+      const { checkpoint, runDir: dir } = resolveCheckpoint(resolvePath(parsed.flags.resume, io));
+      const saved = readCheckpoint<{ config: import('../train/config.ts').TrainConfig }>(checkpoint).meta.config;
+      if (parsed.game && parsed.game !== saved.game) throw new ArgumentError('INVALID_ARGUMENT', `the checkpoint is of ${saved.game}, not ${parsed.game}`);
+      config = { ...saved, ...parsed.flags, resume: checkpoint };
+      runDir = dir;
+    } else {
+      config = resolveConfig(parsed.game ?? DEFAULT_GAME, parsed.flags);
+      runDir = config.runDir ? resolvePath(config.runDir, io) : defaultRunDir(io.cwd, config.game);
+    }
+  } catch (error) {
+    if (!(error instanceof ArgumentError)) throw error;
+    io.stderr.write(`retro train: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const { checkTrainerDependencies, loadTensorFlow } = await import('../train/backend.ts');
+  await checkTrainerDependencies();
+  const runtime = await loadTensorFlow(config.backend);
+  const { runTraining } = await import('../train/session.ts');
+  return runTraining(config, runDir, runtime, io);
+}
+
+export async function runEval(args: string[], io: CliIO): Promise<number> {
+  const { parseArgs } = await import('node:util');
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        episodes: { type: 'string' },
+        gif: { type: 'string' },
+        stochastic: { type: 'boolean' },
+        seed: { type: 'string' },
+        'max-steps': { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    io.stderr.write(`retro eval: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  if (values.help) {
+    io.stdout.write(`Usage: retro eval <run-dir | checkpoint.ckpt> [--episodes N] [--gif out.gif] [--stochastic] [--seed N] [--max-steps N]
+
+Plays a trained policy (its newest checkpoint for a run dir), deterministic unless --stochastic, and prints each
+episode's return, length and final RAM variables.
+`);
+    return EXIT_OK;
+  }
+  const integer = (name: string, fallback: number, min: number) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min) throw new ArgumentError('INVALID_ARGUMENT', `--${name} must be an integer ≥ ${min}, got '${String(raw)}'`);
+    return n;
+  };
+  if (positionals.length !== 1) {
+    io.stderr.write('retro eval: give one run dir or checkpoint file (see retro eval --help)\n');
+    return EXIT_USAGE;
+  }
+  let episodes: number;
+  let seed: number | undefined;
+  let maxSteps: number | undefined;
+  try {
+    episodes = integer('episodes', 1, 1);
+    seed = values.seed === undefined ? undefined : integer('seed', 0, 0);
+    maxSteps = values['max-steps'] === undefined ? undefined : integer('max-steps', 1, 1);
+    const backend = values.backend;
+    if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(String(backend))) {
+      throw new ArgumentError('INVALID_ARGUMENT', `--backend must be auto, tensorflow, wasm or cpu, got '${String(backend)}'`);
+    }
+  } catch (error) {
+    if (!(error instanceof RetroError)) throw error;
+    io.stderr.write(`retro eval: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const { checkTrainerDependencies } = await import('../train/backend.ts');
+  await checkTrainerDependencies();
+  const { resolveCheckpoint } = await import('../train/run-dir.ts');
+  const { evaluate } = await import('../train/evaluate.ts');
+  const { checkpoint } = resolveCheckpoint(resolvePath(positionals[0], io));
+  const gif = typeof values.gif === 'string' ? resolvePath(values.gif, io) : undefined;
+  io.stdout.write(`eval: ${displayPath(checkpoint, io)} (${values.stochastic ? 'stochastic' : 'deterministic'} policy)\n`);
+  const result = await evaluate(checkpoint, {
+    episodes,
+    gif,
+    seed,
+    maxSteps,
+    stochastic: values.stochastic === true,
+    backend: values.backend as 'auto' | undefined,
+    onEpisode: (e, i) => io.stdout.write(`episode ${i + 1}: return ${e.return.toFixed(2)}, ${e.length} steps, ${describeInfo(e.info)}\n`),
+  });
+  io.stdout.write(`mean return ${result.meanReturn.toFixed(2)} over ${result.episodes.length} episode${result.episodes.length === 1 ? '' : 's'}\n`);
+  if (gif) io.stdout.write(`gif: ${displayPath(gif, io)} (${result.gifFrames} frames)\n`);
+  return EXIT_OK;
+}
+
+export function describeInfo(info: Record<string, number>): string {
+  const keys = ['lap', 'progress', 'finished', 'race_timer', 'collision', 'score', 'level'].filter((k) => k in info);
+  return (keys.length > 0 ? keys : Object.keys(info).slice(0, 6)).map((k) => `${k} ${info[k]}`).join(', ');
+}
+
+function resolvePath(path: string, io: CliIO): string {
+  return resolve(io.cwd, path);
+}

@@ -1,0 +1,82 @@
+/**
+ * Plays a checkpoint's policy: deterministic by default (each action dimension takes its most likely value), on the
+ * same observations it was trained on, optionally recorded to a GIF. `retro eval` and the end of `retro train`.
+ */
+import { GifRecorder } from '../media/gif.ts';
+import { Rng } from '../rng.ts';
+import { toEnvAction } from './action-head.ts';
+import { loadTensorFlow, type BackendChoice } from './backend.ts';
+import { readCheckpoint } from './checkpoint.ts';
+import type { Episode } from './episodes.ts';
+import { headOf, makeAgent, makeEnvs, ObservationReader } from './setup.ts';
+import type { CheckpointMeta } from './trainer.ts';
+
+export interface EvalOptions {
+  episodes: number;
+  /** Write the episodes, one after the other, to this GIF. */
+  gif?: string;
+  /** Sample from the policy instead of taking its most likely action (seeded). */
+  stochastic?: boolean;
+  seed?: number;
+  /** Give up on an episode after this many steps (default: the run's limit, else 20,000). */
+  maxSteps?: number;
+  backend?: BackendChoice;
+  /** Keep every n-th step in the GIF (default 1); the GIF still plays at game speed. */
+  gifEvery?: number;
+  onEpisode?: (episode: Episode, index: number) => void;
+}
+
+export interface EvalResult {
+  episodes: Episode[];
+  meanReturn: number;
+  gifFrames: number;
+  meta: CheckpointMeta;
+}
+
+export async function evaluate(checkpointPath: string, options: EvalOptions): Promise<EvalResult> {
+  const { meta, arrays } = readCheckpoint<CheckpointMeta>(checkpointPath);
+  const { tf } = await loadTensorFlow(options.backend ?? 'auto');
+  const config = { ...meta.config, obsVariables: meta.obsVariables ?? meta.config.obsVariables };
+  // next-step autoreset: the env stays on an episode's last frame and values until we reset it ourselves.
+  const envs = makeEnvs(config, 1, 'next-step');
+  const reader = new ObservationReader(config, envs);
+  const agent = makeAgent(tf, config, reader, headOf(envs));
+  try {
+    agent.policy.setWeights(arrays.filter((a) => !a.name.startsWith('adam/')));
+    if (meta.obsStats) reader.normalizer?.stats.setState(meta.obsStats);
+    const rng = Rng.fromSeed(options.seed ?? config.seed);
+    const gif = options.gif ? new GifRecorder({ fps: Math.round(60 / config.frameskip / (options.gifEvery ?? 1)) }) : undefined;
+    const every = options.gifEvery ?? 1;
+    const maxSteps = options.maxSteps ?? (config.maxEpisodeSteps || 20_000);
+    const space = envs.singleActionSpace as Parameters<typeof toEnvAction>[1];
+    const [height, width] = envs.envs[0].observationSpace.shape!;
+    const addFrame = () => gif?.addFrame({ data: envs.envs[0].render(), width, height });
+    const episodes: Episode[] = [];
+    for (let i = 0; i < options.episodes; i++) {
+      envs.reset();
+      reader.read([1], false);
+      addFrame();
+      let total = 0;
+      let length = 0;
+      let terminated = false;
+      while (!terminated && length < maxSteps) {
+        const act = agent.act(reader.current, 1, rng, !options.stochastic);
+        const result = envs.step([toEnvAction(agent.head, space, act.actions)]);
+        total += result.rewards[0];
+        length++;
+        terminated = result.terminated[0] === 1;
+        reader.read([0], false);
+        if (length % every === 0 || terminated) addFrame();
+      }
+      const info = Object.fromEntries(envs.variableNames.map((name, v) => [name, envs.values[v]]));
+      const episode = { return: total, length, info };
+      episodes.push(episode);
+      options.onEpisode?.(episode, i);
+    }
+    if (gif && options.gif) gif.save(options.gif);
+    return { episodes, meanReturn: episodes.reduce((s, e) => s + e.return, 0) / Math.max(1, episodes.length), gifFrames: gif?.frameCount ?? 0, meta };
+  } finally {
+    agent.dispose();
+    envs.close();
+  }
+}
