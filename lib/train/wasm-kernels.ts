@@ -20,9 +20,10 @@ const WASM = 'wasm';
 const OURS = Symbol.for('libretro-gym.wasmTrainingKernel');
 
 /**
- * Registers the training kernels for the `wasm` backend, replacing the stock ones where they exist. Idempotent; does
- * nothing when the wasm backend is not registered (import `@tensorflow/tfjs-backend-wasm` first). Call it before or
- * after `tf.setBackend('wasm')`.
+ * Registers the training kernels for the `wasm` backend: `Conv2DBackpropFilter` and `Conv2DBackpropInput` of our
+ * own, `BatchMatMul` and the four forward convolutions wrapping the stock ones. Idempotent; does nothing when the
+ * wasm backend is not registered (import `@tensorflow/tfjs-backend-wasm` first). Call it before or after
+ * `tf.setBackend('wasm')`.
  *
  * @example
  * ```ts
@@ -30,7 +31,9 @@ const OURS = Symbol.for('libretro-gym.wasmTrainingKernel');
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
  * registerWasmTrainingKernels(tf);
- * const [dw] = tf.grads((w: TF.Tensor) => tf.sum(tf.conv2d(x, w as TF.Tensor4D, 2, 'same')))([w]);
+ * const x = tf.randomNormal([8, 84, 84, 4]) as tf.Tensor4D;
+ * const w = tf.randomNormal([8, 8, 4, 16]);
+ * const [dw] = tf.grads((f) => tf.sum(tf.conv2d(x, f as tf.Tensor4D, 4, 'valid')))([w]); // [8, 8, 4, 16]
  * ```
  */
 export function registerWasmTrainingKernels(tf: Tf): void {
@@ -161,7 +164,7 @@ function interleavePhases(tf: Tf, phases: TF.Tensor4D, sh: number, sw: number, c
  */
 function batchMatMulKernel(tf: Tf, stock: TF.KernelFunc): TF.KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    const { transposeA, transposeB } = attrs as unknown as TF.BatchMatMulAttrs;
+    const { transposeA, transposeB } = (attrs ?? {}) as unknown as TF.BatchMatMulAttrs;
     if (!transposeA && !transposeB) return stock({ inputs, backend, attrs });
     const made: TF.Tensor[] = [];
     const upright = (info: TF.TensorInfo, transpose: boolean): TF.TensorInfo => {
@@ -183,15 +186,15 @@ function batchMatMulKernel(tf: Tf, stock: TF.KernelFunc): TF.KernelFunc {
 /**
  * The stock forward convolutions with padding 'same' handed on as the explicit padding it stands for. Measured: with
  * 'same' and a stride larger than the filter in either direction (a 1×1 stride-2 shortcut, a 2×2 filter at stride
- * 3), the stock kernels return all zeros (XNNPACK's own 'same' mode apparently refuses such shapes, unreported),
- * while the same convolution with explicit padding is right.
+ * 3), the stock kernels silently return all zeros, while the same convolution with explicit padding is right (and
+ * 'valid' always was).
  */
 function samePaddingAsExplicit(tf: Tf, stock: TF.KernelFunc): TF.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { strides, pad, dataFormat, dilations, dimRoundingMode } = (attrs ?? {}) as unknown as TF.Conv2DAttrs;
     if (pad !== 'same' || dataFormat === 'NCHW') return stock({ inputs, backend, attrs });
-    const x = required(inputs, 'x', 'Conv2D');
-    const filter = required(inputs, 'filter', 'Conv2D');
+    const x = required(inputs, 'x', 'forward convolution');
+    const filter = required(inputs, 'filter', 'forward convolution');
     const { padInfo } = tf.backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       // Only the filter's spatial size matters to the padding; depthwise filters share that layout.
