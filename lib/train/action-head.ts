@@ -24,11 +24,42 @@ export function actionHeadFor(space: Space<unknown, unknown>): ActionHead {
   throw new ArgumentError('INVALID_ARGUMENT', `PPO here trains Discrete, MultiDiscrete and MultiBinary action spaces, not ${space.constructor.name}`);
 }
 
-/** What the env takes for one sampled row: a number for Discrete, an Int32Array / Uint8Array otherwise. */
-export function toEnvAction(head: ActionHead, space: Space<unknown, unknown>, row: Int32Array): number | Int32Array | Uint8Array {
-  if (space instanceof Discrete) return row[0];
-  if (head.kind === 'bernoulli') return Uint8Array.from(row);
-  return Int32Array.from(row);
+/** The policy's action head and how one sampled row becomes the env's action. */
+export interface ActionCodec {
+  head: ActionHead;
+  encode(row: Int32Array): number | Int32Array | Uint8Array;
+  /** What each discrete choice means, for printing (combos only). */
+  names?: string[];
+}
+
+/** The codec for an env's own action space: Discrete → number, MultiDiscrete → Int32Array, MultiBinary → Uint8Array. */
+export function spaceCodec(space: Space<unknown, unknown>): ActionCodec {
+  const head = actionHeadFor(space);
+  if (space instanceof Discrete) return { head, encode: (row) => row[0] };
+  if (head.kind === 'bernoulli') return { head, encode: (row) => Uint8Array.from(row) };
+  return { head, encode: (row) => Int32Array.from(row) };
+}
+
+/**
+ * A Discrete head over named button combos (like the `Discretizer` wrapper) for an env made with `Actions.ALL`:
+ * `combos` such as `[['A'], ['A', 'LEFT'], ['A', 'RIGHT']]`, player 1's buttons; `[]` is "no button".
+ */
+export function comboCodec(buttons: readonly (string | null)[], players: number, combos: readonly (readonly string[])[]): ActionCodec {
+  if (combos.length === 0) throw new ArgumentError('INVALID_ARGUMENT', '--combos needs at least one combo');
+  const arrays = combos.map((combo) => {
+    const pressed = new Uint8Array(buttons.length * players);
+    for (const name of combo) {
+      const index = buttons.indexOf(name);
+      if (index < 0) throw new ArgumentError('INVALID_ARGUMENT', `--combos: no button '${name}' (buttons: ${buttons.filter((b) => b !== null).join(', ')})`);
+      pressed[index] = 1;
+    }
+    return pressed;
+  });
+  return {
+    head: { kind: 'categorical', sizes: [combos.length], logits: combos.length, dims: 1 },
+    encode: (row) => arrays[row[0]],
+    names: combos.map((c) => (c.length === 0 ? 'NOOP' : c.join('+'))),
+  };
 }
 
 const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));

@@ -40,9 +40,9 @@ export function loadTensorFlow(choice: BackendChoice = 'auto'): Promise<TfRuntim
  * Checks that TensorFlow.js and the plotting packages are installed, naming every missing one and the command that
  * installs them (they are optional peer dependencies of libretro-gym).
  */
-export async function checkTrainerDependencies(): Promise<void> {
+export async function checkTrainerDependencies(importer: (name: string) => Promise<unknown> = importOptional): Promise<void> {
   const missing: string[] = [];
-  for (const name of ['@tensorflow/tfjs', ...PLOT_PACKAGES]) if (!(await importOptional(name))) missing.push(name);
+  for (const name of ['@tensorflow/tfjs', ...PLOT_PACKAGES]) if (!(await importer(name))) missing.push(name);
   if (missing.length === 0) return;
   const install = missing.map((name) => (name === '@tensorflow/tfjs' ? '@tensorflow/tfjs@4 @tensorflow/tfjs-backend-wasm@4' : name)).join(' ');
   throw new RetroError('DEPENDENCY_MISSING', `training needs packages that are not installed: ${missing.join(', ')}. Install them with: npm install ${install}`);

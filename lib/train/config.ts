@@ -7,13 +7,15 @@ import { ArgumentError } from '../errors.ts';
 import type { BackendChoice } from './backend.ts';
 import type { CnnKind, PolicyKind } from './policy.ts';
 
-export type ActionsChoice = 'discrete' | 'multi-discrete' | 'filtered' | 'all';
+export type ActionsChoice = 'discrete' | 'multi-discrete' | 'filtered' | 'all' | 'combos';
 
 export interface TrainConfig {
   game: string;
   state?: string;
   scenario?: string;
   actions: ActionsChoice;
+  /** With `actions: 'combos'`: the Discrete actions, each a list of player 1's buttons held together. */
+  combos?: string[][];
   frameskip: number;
   /** 0: episodes end only when the scenario says so. */
   maxEpisodeSteps: number;
@@ -91,7 +93,7 @@ export const CNN_OVERRIDES = { learningRate: 2.5e-4, normObs: false, numEnvs: 8,
 
 interface FlagSpec {
   key: keyof TrainConfig;
-  type: 'int' | 'number' | 'boolean' | 'string' | 'list';
+  type: 'int' | 'number' | 'boolean' | 'string' | 'list' | 'combos';
   help: string;
   choices?: readonly string[];
   min?: number;
@@ -101,7 +103,8 @@ interface FlagSpec {
 const FLAGS: Record<string, FlagSpec> = {
   state: { key: 'state', type: 'string', help: 'start state (default: the integration\'s default)' },
   scenario: { key: 'scenario', type: 'string', help: 'scenario name (default: scenario.json)' },
-  actions: { key: 'actions', type: 'string', choices: ['discrete', 'multi-discrete', 'filtered', 'all'], help: 'action space: Discrete combos, MultiDiscrete groups, MultiBinary filtered or all buttons' },
+  actions: { key: 'actions', type: 'string', choices: ['discrete', 'multi-discrete', 'filtered', 'all', 'combos'], help: 'action space: Discrete over all valid combos, MultiDiscrete groups, MultiBinary filtered or all buttons, or --combos' },
+  combos: { key: 'combos', type: 'combos', help: 'Discrete actions as button combos, e.g. A,A+LEFT,A+RIGHT,NOOP (implies --actions combos)' },
   frameskip: { key: 'frameskip', type: 'int', min: 1, max: 64, help: 'frames per agent step' },
   'max-episode-steps': { key: 'maxEpisodeSteps', type: 'int', min: 0, help: 'truncate episodes after this many steps (0: never)' },
   policy: { key: 'policy', type: 'string', choices: ['mlp', 'cnn'], help: 'mlp over RAM variables, or cnn over 84×84 grey frames' },
@@ -139,7 +142,7 @@ const FLAGS: Record<string, FlagSpec> = {
 
 export function trainHelp(): string {
   const lines = Object.entries(FLAGS).map(([flag, spec]) => {
-    const name = spec.type === 'boolean' ? `--[no-]${flag}` : `--${flag} ${spec.choices ? spec.choices.join('|') : spec.type === 'list' ? 'a,b' : spec.type === 'int' ? 'N' : spec.type === 'number' ? 'X' : 'S'}`;
+    const name = spec.type === 'boolean' ? `--[no-]${flag}` : `--${flag} ${spec.choices ? spec.choices.join('|') : spec.type === 'list' ? 'a,b' : spec.type === 'combos' ? 'A+B,C' : spec.type === 'int' ? 'N' : spec.type === 'number' ? 'X' : 'S'}`;
     const fallback = (MLP_DEFAULTS as Partial<Record<keyof TrainConfig, unknown>>)[spec.key];
     return `  ${name.padEnd(34)}${spec.help}${fallback !== undefined ? ` [${fallback}]` : ''}`;
   });
@@ -163,6 +166,11 @@ function parseValue(flag: string, spec: FlagSpec, raw: string): unknown {
     if (spec.choices && !spec.choices.includes(raw)) fail(`--${flag} must be one of ${spec.choices.join(', ')}, got '${raw}'`);
     if (raw === '') fail(`--${flag} must not be empty`);
     return raw;
+  }
+  if (spec.type === 'combos') {
+    const combos = raw.split(',').map((combo) => combo.trim());
+    if (combos.some((c) => c === '')) fail(`--${flag} has an empty combo in '${raw}' (write NOOP for no button)`);
+    return combos.map((combo) => (combo.toUpperCase() === 'NOOP' ? [] : combo.split('+').map((b) => b.trim().toUpperCase())));
   }
   if (spec.type === 'list') {
     const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -208,6 +216,9 @@ export function parseTrainFlags(argv: string[]): { game?: string; flags: Partial
 export function resolveConfig(game: string, flags: Partial<TrainConfig>): TrainConfig {
   const policyDefaults = flags.policy === 'cnn' ? CNN_OVERRIDES : {};
   const config: TrainConfig = { ...MLP_DEFAULTS, ...policyDefaults, ...flags, game };
+  if (flags.combos && flags.actions === undefined) config.actions = 'combos';
+  if (config.actions === 'combos' && !config.combos) fail('--actions combos needs --combos, e.g. --combos A,A+LEFT,A+RIGHT');
+  if (config.combos && config.actions !== 'combos') fail(`--combos goes with --actions combos, not --actions ${config.actions}`);
   const batch = config.numEnvs * config.numSteps;
   if (batch % config.numMinibatches !== 0) fail(`--num-minibatches (${config.numMinibatches}) must divide num-envs × num-steps (${batch})`);
   if (config.totalTimesteps < batch) fail(`--total-timesteps (${config.totalTimesteps}) is less than one rollout (num-envs × num-steps = ${batch})`);

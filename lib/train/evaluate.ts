@@ -4,11 +4,10 @@
  */
 import { GifRecorder } from '../media/gif.ts';
 import { Rng } from '../rng.ts';
-import { toEnvAction } from './action-head.ts';
 import { loadTensorFlow, type BackendChoice } from './backend.ts';
 import { readCheckpoint } from './checkpoint.ts';
 import type { Episode } from './episodes.ts';
-import { headOf, makeAgent, makeEnvs, ObservationReader } from './setup.ts';
+import { actionCodecFor, makeAgent, makeEnvs, ObservationReader } from './setup.ts';
 import type { CheckpointMeta } from './trainer.ts';
 
 export interface EvalOptions {
@@ -40,7 +39,8 @@ export async function evaluate(checkpointPath: string, options: EvalOptions): Pr
   // next-step autoreset: the env stays on an episode's last frame and values until we reset it ourselves.
   const envs = makeEnvs(config, 1, 'next-step');
   const reader = new ObservationReader(config, envs);
-  const agent = makeAgent(tf, config, reader, headOf(envs));
+  const codec = actionCodecFor(config, envs);
+  const agent = makeAgent(tf, config, reader, codec.head);
   try {
     agent.policy.setWeights(arrays.filter((a) => !a.name.startsWith('adam/')));
     if (meta.obsStats) reader.normalizer?.stats.setState(meta.obsStats);
@@ -48,7 +48,6 @@ export async function evaluate(checkpointPath: string, options: EvalOptions): Pr
     const gif = options.gif ? new GifRecorder({ fps: Math.round(60 / config.frameskip / (options.gifEvery ?? 1)) }) : undefined;
     const every = options.gifEvery ?? 1;
     const maxSteps = options.maxSteps ?? (config.maxEpisodeSteps || 20_000);
-    const space = envs.singleActionSpace as Parameters<typeof toEnvAction>[1];
     const [height, width] = envs.envs[0].observationSpace.shape!;
     const addFrame = () => gif?.addFrame({ data: envs.envs[0].render(), width, height });
     const episodes: Episode[] = [];
@@ -61,7 +60,7 @@ export async function evaluate(checkpointPath: string, options: EvalOptions): Pr
       let terminated = false;
       while (!terminated && length < maxSteps) {
         const act = agent.act(reader.current, 1, rng, !options.stochastic);
-        const result = envs.step([toEnvAction(agent.head, space, act.actions)]);
+        const result = envs.step([codec.encode(act.actions)]);
         total += result.rewards[0];
         length++;
         terminated = result.terminated[0] === 1;

@@ -5,14 +5,14 @@
 import type * as TF from '@tensorflow/tfjs';
 import { Actions } from '../env/action-codec.ts';
 import { BatchEnv, type BatchEnvOptions } from '../vector/batch-env.ts';
-import { actionHeadFor, type ActionHead } from './action-head.ts';
+import { comboCodec, spaceCodec, type ActionCodec, type ActionHead } from './action-head.ts';
 import { Agent } from './agent.ts';
 import type { TrainConfig } from './config.ts';
 import { FrameStacker, RamFeatures } from './observations.ts';
 import { ObservationNormalizer } from './running-stats.ts';
 import type { PolicySpec } from './policy.ts';
 
-const ACTIONS = { discrete: Actions.DISCRETE, 'multi-discrete': Actions.MULTI_DISCRETE, filtered: Actions.FILTERED, all: Actions.ALL } as const;
+const ACTIONS = { discrete: Actions.DISCRETE, 'multi-discrete': Actions.MULTI_DISCRETE, filtered: Actions.FILTERED, all: Actions.ALL, combos: Actions.ALL } as const;
 const FRAME_SIZE = 84;
 
 /** The envs of a run (`render()` of `envs[e]` still gives each one's RGB picture). */
@@ -85,6 +85,8 @@ export function makeAgent(tf: typeof TF, config: TrainConfig, reader: Observatio
   return new Agent(tf, spec, head, config.seed);
 }
 
-export function headOf(envs: BatchEnv): ActionHead {
-  return actionHeadFor(envs.singleActionSpace as Parameters<typeof actionHeadFor>[0]);
+/** How the policy's sampled rows become the envs' actions. */
+export function actionCodecFor(config: TrainConfig, envs: BatchEnv): ActionCodec {
+  if (config.actions === 'combos') return comboCodec(envs.envs[0].buttons, envs.envs[0].players, config.combos ?? []);
+  return spaceCodec(envs.singleActionSpace as Parameters<typeof spaceCodec>[0]);
 }

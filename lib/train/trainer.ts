@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { Rng, type RngState } from '../rng.ts';
 import type { BatchEnv } from '../vector/batch-env.ts';
-import { toEnvAction, type ActionHead } from './action-head.ts';
+import type { ActionCodec, ActionHead } from './action-head.ts';
 import { Adam } from './adam.ts';
 import type { Agent } from './agent.ts';
 import { loadTensorFlow, type TfRuntime } from './backend.ts';
@@ -18,7 +18,7 @@ import type { PolicySpec } from './policy.ts';
 import { RolloutBuffer } from './rollout-buffer.ts';
 import { RewardNormalizer, type RunningMeanStdState } from './running-stats.ts';
 import { RunDir } from './run-dir.ts';
-import { headOf, makeAgent, makeEnvs, ObservationReader } from './setup.ts';
+import { actionCodecFor, makeAgent, makeEnvs, ObservationReader } from './setup.ts';
 import { ppoUpdate, type UpdateSettings, type UpdateStats } from './update.ts';
 
 /** RAM variables reported per episode when the game has them. */
@@ -99,6 +99,7 @@ class Trainer {
   private readonly envs: BatchEnv;
   private readonly reader: ObservationReader;
   private readonly agent: Agent;
+  private readonly codec: ActionCodec;
   private readonly optimizer: Adam;
   private readonly buffer: RolloutBuffer;
   private readonly rewardNormalizer?: RewardNormalizer;
@@ -124,8 +125,8 @@ class Trainer {
     this.envs = makeEnvs(config, config.numEnvs);
     try {
       this.reader = new ObservationReader(config, this.envs);
-      const head = headOf(this.envs);
-      this.agent = makeAgent(this.tf, config, this.reader, head);
+      this.codec = actionCodecFor(config, this.envs);
+      this.agent = makeAgent(this.tf, config, this.reader, this.codec.head);
     } catch (error) {
       this.envs.close();
       throw error;
@@ -228,8 +229,8 @@ class Trainer {
     let clock = performance.now();
     const act = agent.act(this.reader.current, n, this.sampling);
     this.buffer.record(t, { observations: this.reader.current, episodeStarts: restarted, actions: act.actions, logProbs: act.logProbs, values: act.values });
-    const space = envs.singleActionSpace as Parameters<typeof toEnvAction>[1];
-    const actions = Array.from({ length: n }, (_, e) => toEnvAction(agent.head, space, act.actions.subarray(e * agent.head.dims, (e + 1) * agent.head.dims)));
+    const dims = agent.head.dims;
+    const actions = Array.from({ length: n }, (_, e) => this.codec.encode(act.actions.subarray(e * dims, (e + 1) * dims)));
     this.seconds.inference += (performance.now() - clock) / 1000;
 
     clock = performance.now();
