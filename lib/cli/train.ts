@@ -9,7 +9,7 @@ import { displayPath, EXIT_OK, EXIT_USAGE, type CliIO } from './io.ts';
 export const DEFAULT_GAME = 'TinyKart-Nes';
 
 export async function runTrain(args: string[], io: CliIO): Promise<number> {
-  const { parseTrainFlags, resolveConfig, trainHelp } = await import('../train/config.ts');
+  const { parseTrainFlags, readGameTrainDefaults, resolveConfig, trainHelp } = await import('../train/config.ts');
   let parsed: ReturnType<typeof parseTrainFlags>;
   try {
     parsed = parseTrainFlags(args);
@@ -34,7 +34,8 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
       config = { ...saved, ...parsed.flags, resume: checkpoint };
       runDir = dir;
     } else {
-      config = resolveConfig(parsed.game ?? DEFAULT_GAME, parsed.flags);
+      const game = parsed.game ?? DEFAULT_GAME;
+      config = resolveConfig(game, parsed.flags, readGameTrainDefaults(game, { env: io.env }));
       runDir = config.runDir ? resolvePath(config.runDir, io) : defaultRunDir(io.cwd, config.game);
     }
   } catch (error) {

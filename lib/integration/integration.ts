@@ -29,8 +29,11 @@ const METADATA_FILE = 'metadata.json';
 
 /** Whether a file name in an integration folder is a scenario. */
 export function isScenarioFile(name: string): boolean {
-  return name.endsWith('.json') && name !== DATA_FILE && name !== METADATA_FILE;
+  return name.endsWith('.json') && name !== DATA_FILE && name !== METADATA_FILE && name !== TRAIN_FILE;
 }
+
+/** `retro train`'s defaults for the game (lib/train/config.ts reads it): not a scenario, although it is JSON. */
+export const TRAIN_FILE = 'train.json';
 
 /** Reads a JSON file and checks it against its schema; problems go to `problems`. */
 function loadDocument<K extends SchemaKind>(kind: K, file: string, problems: Problem[]): SchemaDocuments[K] | undefined {

@@ -2,8 +2,13 @@
  * The trainer's settings: every hyperparameter with its default (tuned for TinyKart's MLP policy; CNN defaults
  * follow CleanRL's `ppo_atari.py`), and the `retro train` flag parser that fills them in with clear errors.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ArgumentError } from '../errors.ts';
+import { ArgumentError, IntegrationError } from '../errors.ts';
+import { locateGame } from '../integration/game-index.ts';
+import { TRAIN_FILE } from '../integration/integration.ts';
+import type { LookupOptions } from '../integration/paths.ts';
 import type { BackendChoice } from './backend.ts';
 import type { CnnKind, PolicyKind } from './policy.ts';
 
@@ -49,6 +54,8 @@ export interface TrainConfig {
   threads?: number;
   runDir?: string;
   checkpointEvery: number;
+  /** Updates between deterministic evaluation episodes logged to the metrics (0: never). */
+  evalEvery: number;
   keepCheckpoints: number;
   /** Deterministic evaluation episodes after training (0: none), saved as `eval.gif`. */
   evalEpisodes: number;
@@ -84,6 +91,7 @@ export const MLP_DEFAULTS = {
   seed: 1,
   backend: 'auto',
   checkpointEvery: 10,
+  evalEvery: 5,
   keepCheckpoints: 3,
   evalEpisodes: 1,
 } as const satisfies Partial<TrainConfig>;
@@ -135,6 +143,7 @@ const FLAGS: Record<string, FlagSpec> = {
   threads: { key: 'threads', type: 'int', min: 1, max: 256, help: 'native emulator threads (default: one per CPU)' },
   'run-dir': { key: 'runDir', type: 'string', help: 'where the run goes (default runs/<game>-<time>)' },
   'checkpoint-every': { key: 'checkpointEvery', type: 'int', min: 1, help: 'updates between checkpoints' },
+  'eval-every': { key: 'evalEvery', type: 'int', min: 0, help: 'updates between deterministic evaluation episodes in the metrics (0: never)' },
   'keep-checkpoints': { key: 'keepCheckpoints', type: 'int', min: 1, help: 'checkpoints kept' },
   'eval-episodes': { key: 'evalEpisodes', type: 'int', min: 0, help: 'deterministic episodes after training, recorded to eval.gif' },
   resume: { key: 'resume', type: 'string', help: 'continue a run dir or checkpoint file' },
@@ -212,11 +221,46 @@ export function parseTrainFlags(argv: string[]): { game?: string; flags: Partial
   return { game: parsed.positionals[0], flags, help: parsed.values.help === true };
 }
 
-/** A complete config: defaults, then the policy's overrides, then what the user gave. */
-export function resolveConfig(game: string, flags: Partial<TrainConfig>): TrainConfig {
-  const policyDefaults = flags.policy === 'cnn' ? CNN_OVERRIDES : {};
-  const config: TrainConfig = { ...MLP_DEFAULTS, ...policyDefaults, ...flags, game };
-  if (flags.combos && flags.actions === undefined) config.actions = 'combos';
+/**
+ * A game's training defaults from `<integration>/train.json`: an object of `retro train` flags (names without
+ * `--`) to values, e.g. `{ "scenario": "scenario-race", "combos": "A,A+LEFT,A+RIGHT" }`, checked like the flags.
+ * What is game-specific (its scenario, its buttons) lives with the game; hyperparameters stay flags.
+ */
+export function readGameTrainDefaults(game: string, lookup: LookupOptions = {}): Partial<TrainConfig> {
+  const { dir } = locateGame(game, lookup);
+  const file = join(dir, TRAIN_FILE);
+  if (!existsSync(file)) return {};
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new IntegrationError('JSON_INVALID', `${file}: ${(error as Error).message}`, { file });
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new IntegrationError('SCHEMA_INVALID', `${file}: must be an object of retro train flags`, { file });
+  const defaults: Partial<TrainConfig> = {};
+  for (const [flag, value] of Object.entries(doc)) {
+    if (flag.startsWith('$')) continue; // $comment, $schema
+    const spec = Object.hasOwn(FLAGS, flag) ? FLAGS[flag] : undefined;
+    if (!spec || ['resume', 'run-dir', 'backend', 'threads'].includes(flag)) throw new IntegrationError('SCHEMA_INVALID', `${file}#/${flag}: not a training default a game can set`, { file, field: flag });
+    try {
+      const parsed = spec.type === 'boolean' ? value : parseValue(flag, spec, String(value));
+      if (typeof parsed === 'boolean' && spec.type !== 'boolean') throw new ArgumentError('INVALID_ARGUMENT', `--${flag} is not a yes/no flag`);
+      if (spec.type === 'boolean' && typeof value !== 'boolean') throw new ArgumentError('INVALID_ARGUMENT', `--${flag} must be true or false`);
+      (defaults as Record<string, unknown>)[spec.key] = parsed;
+    } catch (error) {
+      throw new IntegrationError('SCHEMA_INVALID', `${file}#/${flag}: ${(error as Error).message}`, { file, field: flag });
+    }
+  }
+  return defaults;
+}
+
+/** A complete config: defaults, the policy's overrides, the game's train.json, then what the user gave. */
+export function resolveConfig(game: string, flags: Partial<TrainConfig>, gameDefaults: Partial<TrainConfig> = {}): TrainConfig {
+  const policy = flags.policy ?? gameDefaults.policy;
+  const policyDefaults = policy === 'cnn' ? CNN_OVERRIDES : {};
+  const config: TrainConfig = { ...MLP_DEFAULTS, ...policyDefaults, ...gameDefaults, ...flags, game };
+  if (flags.actions !== undefined && flags.actions !== 'combos' && !flags.combos) delete config.combos; // the user's choice wins over the game's combos
+  if (config.combos && (flags.actions ?? gameDefaults.actions) === undefined) config.actions = 'combos';
   if (config.actions === 'combos' && !config.combos) fail('--actions combos needs --combos, e.g. --combos A,A+LEFT,A+RIGHT');
   if (config.combos && config.actions !== 'combos') fail(`--combos goes with --actions combos, not --actions ${config.actions}`);
   const batch = config.numEnvs * config.numSteps;

@@ -6,6 +6,9 @@ import { GifRecorder } from '../media/gif.ts';
 import { Rng } from '../rng.ts';
 import { loadTensorFlow, type BackendChoice } from './backend.ts';
 import { readCheckpoint } from './checkpoint.ts';
+import type { BatchEnv } from '../vector/batch-env.ts';
+import type { ActionCodec } from './action-head.ts';
+import type { Agent } from './agent.ts';
 import type { Episode } from './episodes.ts';
 import { actionCodecFor, makeAgent, makeEnvs, ObservationReader } from './setup.ts';
 import type { CheckpointMeta } from './trainer.ts';
@@ -32,6 +35,41 @@ export interface EvalResult {
   meta: CheckpointMeta;
 }
 
+/** What playing an episode needs: a policy, a one-env batch (next-step autoreset) and how to read and act on it. */
+export interface Player {
+  agent: Agent;
+  envs: BatchEnv;
+  reader: ObservationReader;
+  codec: ActionCodec;
+}
+
+/**
+ * Plays one episode from the start state with env 0 of `envs`: to its end or `maxSteps`. `onStep(length, last)`
+ * runs after the reset (length 0) and after every step, e.g. to grab a frame.
+ */
+export function playEpisode(
+  { agent, envs, reader, codec }: Player,
+  options: { deterministic: boolean; rng: Rng; maxSteps: number; onStep?: (length: number, last: boolean) => void },
+): Episode {
+  envs.reset();
+  reader.read([1], false);
+  options.onStep?.(0, false);
+  let total = 0;
+  let length = 0;
+  let terminated = false;
+  while (!terminated && length < options.maxSteps) {
+    const act = agent.act(reader.current, 1, options.rng, options.deterministic);
+    const result = envs.step([codec.encode(act.actions)]);
+    total += result.rewards[0];
+    length++;
+    terminated = result.terminated[0] === 1;
+    reader.read([0], false);
+    options.onStep?.(length, terminated || length === options.maxSteps);
+  }
+  const info = Object.fromEntries(envs.variableNames.map((name, v) => [name, envs.values[v]]));
+  return { return: total, length, info };
+}
+
 export async function evaluate(checkpointPath: string, options: EvalOptions): Promise<EvalResult> {
   const { meta, arrays } = readCheckpoint<CheckpointMeta>(checkpointPath);
   const { tf } = await loadTensorFlow(options.backend ?? 'auto');
@@ -52,23 +90,7 @@ export async function evaluate(checkpointPath: string, options: EvalOptions): Pr
     const addFrame = () => gif?.addFrame({ data: envs.envs[0].render(), width, height });
     const episodes: Episode[] = [];
     for (let i = 0; i < options.episodes; i++) {
-      envs.reset();
-      reader.read([1], false);
-      addFrame();
-      let total = 0;
-      let length = 0;
-      let terminated = false;
-      while (!terminated && length < maxSteps) {
-        const act = agent.act(reader.current, 1, rng, !options.stochastic);
-        const result = envs.step([codec.encode(act.actions)]);
-        total += result.rewards[0];
-        length++;
-        terminated = result.terminated[0] === 1;
-        reader.read([0], false);
-        if (length % every === 0 || terminated) addFrame();
-      }
-      const info = Object.fromEntries(envs.variableNames.map((name, v) => [name, envs.values[v]]));
-      const episode = { return: total, length, info };
+      const episode = playEpisode({ agent, envs, reader, codec }, { deterministic: !options.stochastic, rng, maxSteps, onStep: (length, last) => (length % every === 0 || last) && addFrame() });
       episodes.push(episode);
       options.onEpisode?.(episode, i);
     }

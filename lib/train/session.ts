@@ -18,6 +18,8 @@ const TENSORBOARD_TAGS: Record<string, string> = {
   episode_return_mean: 'charts/episodic_return',
   episode_length_mean: 'charts/episodic_length',
   episode_lap_mean: 'charts/episodic_lap',
+  eval_return: 'eval/return',
+  eval_lap: 'eval/lap',
   learning_rate: 'charts/learning_rate',
   sps: 'charts/SPS',
   policy_loss: 'losses/policy_loss',
@@ -123,13 +125,15 @@ function pct(part: number, whole: number): string {
 
 /** returns.png from every metrics record of the run (resumed runs included). */
 export async function writeReturnPlot(runDir: RunDir, config: TrainConfig, path: string): Promise<void> {
-  const points = runDir.readMetrics().map((r) => ({ step: Number(r.global_step), value: (r.episode_return_mean as number | null) ?? null }));
+  const metrics = runDir.readMetrics();
+  const series = (field: string) => metrics.filter((r) => field in r).map((r) => ({ step: Number(r.global_step), value: (r[field] as number | null) ?? null }));
+  const evaluations = series('eval_return');
   await writeLineChart(path, {
     title: `PPO on ${config.game}: episode return`,
     subtitle: `${config.policy} policy, ${config.numEnvs} envs, seed ${config.seed}`,
     xTitle: 'agent steps',
     yTitle: 'mean episode return',
-    series: [{ name: 'return', points }],
+    series: [{ name: 'training episodes (mean)', points: series('episode_return_mean') }, ...(evaluations.length > 0 ? [{ name: 'deterministic evaluation', points: evaluations }] : [])],
     smoothing: 0.6,
   });
 }

@@ -16,6 +16,10 @@ export function formatStatus(s: TrainStatus): string {
     `update ${s.update}/${s.updates}  ${s.globalStep.toLocaleString('en-US')} steps  ${Math.round(s.sps)} sps`,
     [`${s.episodes} ep`, `return ${num(s.recentReturn)}`, `len ${num(s.recentLength, 0)}`, ...Object.entries(s.recentInfo).map(([k, v]) => `${k} ${num(v)}`)].join('  '),
   ];
+  if (s.evaluation) {
+    const extra = Object.entries(s.evaluation).filter(([k]) => k !== 'eval_return' && k !== 'eval_length' && k !== 'eval_progress');
+    parts.push([`eval ${num(s.evaluation.eval_return)}`, ...extra.map(([k, v]) => `${k.slice(5)} ${v}`)].join('  '));
+  }
   if (s.stats) {
     const t = s.stats;
     parts.push(`pg ${t.policyLoss.toFixed(3)}  v ${t.valueLoss.toFixed(3)}  ent ${t.entropy.toFixed(2)}  kl ${t.approxKl.toFixed(4)}`);

@@ -19,6 +19,7 @@ import { RolloutBuffer } from './rollout-buffer.ts';
 import { RewardNormalizer, type RunningMeanStdState } from './running-stats.ts';
 import { RunDir } from './run-dir.ts';
 import { actionCodecFor, makeAgent, makeEnvs, ObservationReader } from './setup.ts';
+import { playEpisode, type Player } from './evaluate.ts';
 import { ppoUpdate, type UpdateSettings, type UpdateStats } from './update.ts';
 
 /** RAM variables reported per episode when the game has them. */
@@ -61,6 +62,8 @@ export interface TrainStatus {
   recentLength: number | null;
   recentInfo: Record<string, number | null>;
   stats?: UpdateStats;
+  /** The latest deterministic evaluation episode (`eval_return`, `eval_length`, `eval_lap`, ...). */
+  evaluation?: Record<string, number>;
   secondsLeft: number;
 }
 
@@ -73,7 +76,7 @@ export interface TrainResult {
   stopped: boolean;
   backend: string;
   /** Time spent in each phase, over the whole run (this process). */
-  seconds: { env: number; inference: number; learning: number; total: number };
+  seconds: { env: number; inference: number; learning: number; evaluation: number; total: number };
 }
 
 export interface TrainOptions {
@@ -112,8 +115,11 @@ class Trainer {
   private update = 0;
   private globalStep = 0;
   private elapsedBefore = 0;
-  private readonly seconds = { env: 0, inference: 0, learning: 0, total: 0 };
+  private readonly seconds = { env: 0, inference: 0, learning: 0, evaluation: 0, total: 0 };
   private lastCheckpoint = '';
+  private lastEvaluation?: Record<string, number>;
+  /** A one-env batch for the periodic deterministic episodes (`evalEvery`). */
+  private readonly evaluator?: Player;
 
   constructor(
     private readonly config: TrainConfig,
@@ -141,6 +147,23 @@ class Trainer {
     this.shuffling = seeds.fork();
     this.numUpdates = Math.floor(config.totalTimesteps / (config.numEnvs * config.numSteps));
     if (config.resume) this.restore(config.resume);
+    if (config.evalEvery > 0) {
+      const envs = makeEnvs(config, 1, 'next-step');
+      this.evaluator = { agent: this.agent, envs, reader: new ObservationReader(config, envs), codec: actionCodecFor(config, envs) };
+    }
+  }
+
+  /** One deterministic episode with the current policy, seen through the training observation statistics. */
+  private evaluateNow(): Record<string, number> {
+    const player = this.evaluator!;
+    const stats = this.reader.normalizer?.stats.state;
+    if (stats) player.reader.normalizer!.stats.setState(stats);
+    const clock = performance.now();
+    const episode = playEpisode(player, { deterministic: true, rng: this.sampling.clone(), maxSteps: this.config.maxEpisodeSteps || 20_000 });
+    this.seconds.evaluation += (performance.now() - clock) / 1000;
+    const record: Record<string, number> = { eval_return: round(episode.return, 4), eval_length: episode.length };
+    for (const name of this.episodeVariables) record[`eval_${name}`] = episode.info[name];
+    return record;
   }
 
   private restore(path: string): void {
@@ -203,7 +226,8 @@ class Trainer {
       this.seconds.learning += (performance.now() - learnStarted) / 1000;
       this.update++;
       const updateSeconds = (performance.now() - updateStarted) / 1000;
-      this.report(stats, (this.globalStep - stepsBefore) / updateSeconds, started);
+      const evaluation = this.evaluator && this.update % config.evalEvery === 0 ? this.evaluateNow() : {};
+      this.report(stats, (this.globalStep - stepsBefore) / updateSeconds, started, evaluation);
       if (this.update % config.checkpointEvery === 0 || this.update === this.numUpdates) this.saveCheckpoint(started);
       await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C and other events through
       if (shouldStop()) stopped = true;
@@ -266,7 +290,7 @@ class Trainer {
     return ended;
   }
 
-  private report(stats: UpdateStats, sps: number, started: number): void {
+  private report(stats: UpdateStats, sps: number, started: number, evaluation: Record<string, number>): void {
     const finished: Episode[] = this.tracker.drain();
     const elapsed = this.elapsedBefore + (performance.now() - started) / 1000;
     const record: Record<string, number | null> = {
@@ -292,7 +316,10 @@ class Trainer {
       env_s: round(this.seconds.env, 3),
       inference_s: round(this.seconds.inference, 3),
       learn_s: round(this.seconds.learning, 3),
+      eval_s: round(this.seconds.evaluation, 3),
+      ...evaluation,
     });
+    if (Object.keys(evaluation).length > 0) this.lastEvaluation = evaluation;
     this.runDir.appendMetrics(record);
     this.options.events.metrics?.(record);
     const recent = this.tracker.recent;
@@ -310,6 +337,7 @@ class Trainer {
       recentLength: meanOf(recent, (e) => e.length),
       recentInfo,
       stats,
+      evaluation: this.lastEvaluation,
       secondsLeft: sps > 0 ? stepsLeft / sps : 0,
     });
   }
@@ -346,6 +374,7 @@ class Trainer {
     this.optimizer.dispose();
     this.agent.dispose();
     this.envs.close();
+    this.evaluator?.envs.close();
   }
 }
 
