@@ -72,15 +72,15 @@ export const MLP_DEFAULTS = {
   frameStack: 4,
   normObs: true,
   normReward: true,
-  totalTimesteps: 400_000,
+  totalTimesteps: 200_000,
   numEnvs: 16,
   numSteps: 128,
-  learningRate: 3e-4,
+  learningRate: 1e-3,
   annealLr: true,
   gamma: 0.99,
   gaeLambda: 0.95,
-  numMinibatches: 4,
-  updateEpochs: 4,
+  numMinibatches: 8,
+  updateEpochs: 10,
   normAdv: true,
   clipCoef: 0.2,
   clipVloss: true,
@@ -96,8 +96,13 @@ export const MLP_DEFAULTS = {
   evalEpisodes: 1,
 } as const satisfies Partial<TrainConfig>;
 
-/** What `--policy cnn` changes unless given: CleanRL's Atari settings (pixels need no reward or obs scaling). */
-export const CNN_OVERRIDES = { learningRate: 2.5e-4, normObs: false, numEnvs: 8, totalTimesteps: 1_000_000 } as const satisfies Partial<TrainConfig>;
+/**
+ * What `--policy cnn` changes unless given: CleanRL's Atari settings (8 envs, lr 2.5e-4, 4 epochs of 4
+ * minibatches; frames are not normalised). The mlp defaults above learn TinyKart's race in ~100k steps: a larger
+ * learning rate and more epochs per rollout than CleanRL's MuJoCo settings, since the learner costs a fifth of
+ * the time and the emulator the rest.
+ */
+export const CNN_OVERRIDES = { learningRate: 2.5e-4, normObs: false, numEnvs: 8, numMinibatches: 4, updateEpochs: 4, totalTimesteps: 1_000_000 } as const satisfies Partial<TrainConfig>;
 
 interface FlagSpec {
   key: keyof TrainConfig;
@@ -159,7 +164,7 @@ export function trainHelp(): string {
 
 Trains a PPO agent on a game's integration (default TinyKart-Nes) and writes everything to the run dir: the
 flags (config.json), metrics.jsonl, a TensorBoard event file, returns.png, checkpoints/ and eval.gif.
---policy cnn switches to pixels with CleanRL's Atari defaults (lr 2.5e-4, 8 envs, no obs normalisation).
+--policy cnn switches to pixels with CleanRL's Atari defaults (lr 2.5e-4, 8 envs, 4 epochs × 4 minibatches).
 
 Options:
 ${lines.join('\n')}
