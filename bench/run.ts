@@ -9,6 +9,7 @@ import { benchEmulatorVsRaw } from './emulator-vs-raw.ts';
 import { benchWrappers } from './wrappers.ts';
 import { benchEnvVsRaw } from './env-vs-raw.ts';
 import { benchBatchEnv } from './batch-env.ts';
+import { benchTraining } from './train.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
 
@@ -21,14 +22,16 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 
-const suites: Record<string, () => BenchRow[]> = {
+const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   'emulator-vs-raw': () => benchEmulatorVsRaw(seconds),
   'env-vs-raw': () => benchEnvVsRaw(seconds),
   'batch-env': () => benchBatchEnv(seconds),
   wrappers: () => benchWrappers(seconds),
+  // PPO end to end vs the bare BatchEnv; needs the trainer's optional packages.
+  train: () => benchTraining(seconds),
 };
 
 for (const [name, run] of Object.entries(suites)) {
   if (values.only && values.only !== name) continue;
-  printRows(run(), values.json);
+  printRows(await run(), values.json);
 }
