@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Emulator } from '../emulator.ts';
-import { IntegrationError, StateError } from '../errors.ts';
+import { ArgumentError, IntegrationError, StateError } from '../errors.ts';
+import { MAX_RECIPE_FRAMES } from '../integration/cross-checks.ts';
+import { isSafeStateName, STATE_NAME_RULE } from '../integration/safe-names.ts';
 import { getIntegration, getRomPath } from '../integration/data-api.ts';
 import { dataDir, type LookupOptions } from '../integration/paths.ts';
 import type { Integration, StateInfo } from '../integration/types.ts';
@@ -14,6 +16,7 @@ import { writeStateFile } from '../state-file.ts';
  * recipe on the user's ROM yields the state; a failed check writes nothing.
  */
 export function builtStatePath(game: string, name: string, options: LookupOptions = {}): string {
+  if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `state "${name}": ${STATE_NAME_RULE}`, { field: 'state' });
   return join(dataDir(options), 'states', game, `${name}.state`);
 }
 
@@ -24,6 +27,13 @@ export function runBootRecipe(integration: Integration, name: string, romPath: s
     throw new StateError('STATE_NOT_FOUND', `${integration.name}: metadata.json declares no boot recipe for state "${name}"`, {
       file: join(integration.dir, 'metadata.json'),
       field: `/states/${name}`,
+    });
+  }
+  const total = info.recipe.reduce((sum, step) => sum + step.frames, 0);
+  if (total > MAX_RECIPE_FRAMES) {
+    throw new IntegrationError('METADATA_INVALID', `${integration.name}: the recipe of state "${name}" runs ${total} frames, more than the cap of ${MAX_RECIPE_FRAMES}`, {
+      file: join(integration.dir, 'metadata.json'),
+      field: `/states/${name}/recipe`,
     });
   }
   const emu = new Emulator({ rom: romPath, system: integration.system });

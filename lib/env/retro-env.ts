@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Emulator } from '../emulator.ts';
 import { ArgumentError, IntegrationError, LifecycleError, RetroError, StateError } from '../errors.ts';
+import { isSafeStateName, STATE_NAME_RULE } from '../integration/safe-names.ts';
 import { getIntegration, getRomPath } from '../integration/data-api.ts';
 import type { LookupOptions } from '../integration/paths.ts';
 import type { Integration, Scenario } from '../integration/types.ts';
@@ -235,6 +236,7 @@ export class RetroEnv {
    * `retro states build`); a missing state that has a recipe is built now, once.
    */
   private statePath(name: string, options: LookupOptions): string {
+    if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `${this.game}: state "${name}" refused: ${STATE_NAME_RULE}`, { field: 'state' });
     const candidates = [join(this.integration.dir, `${name}.state`), builtStatePath(this.game, name, options)];
     let found = candidates.find((p) => existsSync(p));
     if (!found && this.integration.metadata.states?.[name]?.recipe) {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { IntegrationError, ScriptError } from '../errors.ts';
-import { parseScriptRef } from '../integration/cross-checks.ts';
+import { parseScriptEntry, parseScriptRef } from '../integration/cross-checks.ts';
+import { pathInside } from '../integration/safe-names.ts';
 import type { DoneNode, GameData, RewardSpec, RewardVariable, Scenario } from '../integration/types.ts';
 
 /** The native session's configuration (native/session_wrap.cpp parses exactly this shape). */
@@ -82,12 +82,17 @@ function doneNode(node: DoneNode | undefined): NativeDoneNode {
 export function planScenario(data: GameData, scenario: Scenario, scenarioFile: string, dir: string, players: number): ScenarioPlan {
   const specs: (RewardSpec | undefined)[] = scenario.rewards ?? [scenario.reward];
   const perPlayer = Array.from({ length: players }, (_, p) => specs[p] ?? specs[0]);
-  const scripts = (scenario.scripts ?? []).map((file) => join(dir, file));
-  for (const file of scripts) {
-    if (!existsSync(file)) throw new IntegrationError('SCENARIO_INVALID', `${scenarioFile}: script ${file} does not exist`, { file: scenarioFile, field: '/scripts' });
-  }
-  const luaFiles = scripts.filter((f) => f.endsWith('.lua'));
-  const tsFiles = scripts.filter((f) => /\.(ts|mts|js|mjs|cjs)$/.test(f));
+  const scripts = (scenario.scripts ?? []).map((entry, i) => {
+    const { language, path } = parseScriptEntry(entry);
+    const field = `/scripts/${i}`;
+    // Integration folders come from anywhere: a script may not be loaded from outside its folder.
+    const file = pathInside(dir, path);
+    if (!file) throw new IntegrationError('SCENARIO_INVALID', `${scenarioFile}: script '${path}' is outside the integration folder ${dir}`, { file: scenarioFile, field });
+    if (!existsSync(file)) throw new IntegrationError('SCENARIO_INVALID', `${scenarioFile}: script ${file} does not exist`, { file: scenarioFile, field });
+    return { file, language: language ?? (/\.(js|mjs|cjs)$/.test(path) ? 'ts' : undefined) };
+  });
+  const luaFiles = scripts.filter((s) => s.language === 'lua').map((s) => s.file);
+  const tsFiles = scripts.filter((s) => s.language === 'ts').map((s) => s.file);
 
   const luaRewards: (string | null)[] = [];
   const tsRewards: (TsScenarioFunction | null)[] = [];

@@ -5,8 +5,9 @@
  */
 
 import { readFileSync, statSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname } from 'node:path';
 import { pointerOf, type Problem } from './problems.ts';
+import { pathInside } from './safe-names.ts';
 import { closestNames } from './suggest.ts';
 import type { SystemInfo } from './systems.ts';
 import type { DoneNode, GameData, Metadata, RewardSpec, Scenario } from './types.ts';
@@ -98,7 +99,11 @@ export function checkScenarioReferences(file: string, scenario: Scenario, ctx: C
   (scenario.scripts ?? []).forEach((entry, i) => {
     const { language, path } = parseScriptEntry(entry);
     const pointer = pointerOf('scripts', i);
-    const full = resolve(ctx.dir, path);
+    const full = pathInside(ctx.dir, path);
+    if (!full) {
+      problems.push({ code: 'SCENARIO_INVALID', file, pointer, message: `script '${path}' is outside the integration folder: scripts must live in it` });
+      return;
+    }
     if (!isFile(full)) {
       problems.push({ code: 'SCENARIO_INVALID', file, pointer, message: `script file '${path}' not found in ${ctx.dir}` });
       return;
@@ -170,6 +175,9 @@ export function checkScenarioReferences(file: string, scenario: Scenario, ctx: C
   return problems;
 }
 
+/** The most frames a boot recipe may run in all (each step is capped by the schema too). */
+export const MAX_RECIPE_FRAMES = 216_000;
+
 /** Problems in the names metadata.json refers to (states, variables, buttons). */
 export function checkMetadataReferences(file: string, metadata: Metadata, ctx: CrossCheckContext): Problem[] {
   const problems: Problem[] = [];
@@ -201,6 +209,15 @@ export function checkMetadataReferences(file: string, metadata: Metadata, ctx: C
           problems.push({ ...problem, code: 'METADATA_INVALID' });
         }
       }
+    }
+    const recipeFrames = (info.recipe ?? []).reduce((sum, step) => sum + step.frames, 0);
+    if (recipeFrames > MAX_RECIPE_FRAMES) {
+      problems.push({
+        code: 'METADATA_INVALID',
+        file,
+        pointer: pointerOf('states', stateName, 'recipe'),
+        message: `the recipe runs ${recipeFrames} frames in all, more than the cap of ${MAX_RECIPE_FRAMES} (an hour at 60 Hz)`,
+      });
     }
     if (ctx.system) {
       const system = ctx.system;
