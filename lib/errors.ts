@@ -32,6 +32,7 @@ export type RetroErrorCode =
   // env
   | 'ENV_CLOSED'
   | 'ENV_NOT_RESET'
+  | 'ENV_OWNED'
   | 'INVALID_ACTION'
   // tools
   | 'DEPENDENCY_MISSING'

@@ -150,6 +150,8 @@ export class RetroEnv {
   private readonly powerOnState: Buffer;
   private readonly crop: [number, number, number, number] | undefined;
   private readonly lookup: LookupOptions;
+  /** The batch that steps this env, when one does (see adopt()). */
+  private owner: string | undefined;
   private cropBuffer: Uint8Array | undefined;
   private preprocessed: Uint8Array | undefined;
   private attached = false;  // attachPreprocessing() was called
@@ -306,6 +308,12 @@ export class RetroEnv {
     if (this.isClosed) throw new LifecycleError('ENV_CLOSED', `the ${this.game} env is closed`);
   }
 
+  /** Like check(), and refuses what would race with (or free the emulator under) a batch stepping this env. */
+  private checkNotOwned(action: string): void {
+    this.check();
+    if (this.owner) throw new LifecycleError('ENV_OWNED', `cannot ${action} this ${this.game} env: it belongs to a ${this.owner}; use the ${this.owner}'s own methods`);
+  }
+
   /** Buttons of one player, by bit. */
   get buttons(): readonly (string | null)[] {
     return this.emulator.buttons;
@@ -313,7 +321,7 @@ export class RetroEnv {
 
   /** Starts an episode from the start state. `seed` seeds `env.rng` (the game itself is deterministic). */
   reset(args: { seed?: number; options?: { state?: string } } = {}): { observation: Uint8Array; info: Record<string, number> } {
-    this.check();
+    this.checkNotOwned('reset');
     if (args.seed !== undefined) this.rng = Rng.fromSeed(args.seed);
     const state = args.options?.state;
     const name = state === undefined ? undefined : this.resolveStateName(state);
@@ -360,7 +368,7 @@ export class RetroEnv {
    * that take theirs from `attachPreprocessing()` (AtariPreprocessing does). Same per-frame semantics as step().
    */
   stepFrames(action: Action, frames: number, maxPool: boolean): Omit<StepResult, 'observation'> {
-    this.check();
+    this.checkNotOwned('step');
     if (this.needsReset) throw new LifecycleError('ENV_NOT_RESET', 'call reset() before step()');
     const masks = this.actionToMasks(action);
     masks.forEach((mask, port) => this.emulator.setButtons(port, mask));
@@ -392,7 +400,7 @@ export class RetroEnv {
    * preprocess (AtariPreprocessing); not for an env made with its own `preprocess`.
    */
   attachPreprocessing(p: Preprocess): Uint8Array {
-    this.check();
+    this.checkNotOwned('change the preprocessing of');
     if (this.preprocess) throw new ArgumentError('INVALID_ARGUMENT', 'this env was made with its own preprocess', { field: 'preprocess' });
     if (this.attached) throw new ArgumentError('INVALID_ARGUMENT', 'this env already preprocesses for another wrapper');
     const out = this.setUpPreprocessing(p);
@@ -482,9 +490,23 @@ export class RetroEnv {
   }
 
   loadState(state: Uint8Array): void {
-    this.check();
+    this.checkNotOwned('load a state into');
     this.emulator.loadState(state);
     this.session.reset();
+  }
+
+  /**
+   * For BatchEnv: marks this env as stepped by `owner` on other threads, so that stepping, resetting or closing
+   * it directly (which would race with the workers or free the emulator under them) is refused with ENV_OWNED.
+   * Returns the function that gives it back. Not for general use.
+   */
+  adopt(owner: string): () => void {
+    this.check();
+    if (this.owner) throw new LifecycleError('ENV_OWNED', `this ${this.game} env already belongs to a ${this.owner}`);
+    this.owner = owner;
+    return () => {
+      this.owner = undefined;
+    };
   }
 
   /** For the batch stepper: the native session and the start state. Not for general use. */
@@ -494,6 +516,7 @@ export class RetroEnv {
 
   close(): void {
     if (this.isClosed) return;
+    if (this.owner) throw new LifecycleError('ENV_OWNED', `cannot close this ${this.game} env: it belongs to a ${this.owner}; close the ${this.owner}`);
     this.isClosed = true;
     this.session.close();
     this.emulator.close();

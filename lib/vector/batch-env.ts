@@ -89,6 +89,7 @@ export class BatchEnv {
   private readonly frameBytes: number;
   private readonly players: number;
   private closed = false;
+  private releaseEnvs: (() => void)[] = [];
 
   constructor(game: string, options: BatchEnvOptions) {
     const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', preprocess, ...makeOptions } = options;
@@ -97,6 +98,11 @@ export class BatchEnv {
       throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
     }
     if (autoreset !== 'next-step' && autoreset !== 'same-step') throw new ArgumentError('INVALID_ARGUMENT', `autoreset must be next-step or same-step`);
+    // Checked before any emulator exists, so a bad option leaks nothing.
+    for (const name of ['width', 'height'] as const) {
+      const v = preprocess?.[name];
+      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 4096)) throw new ArgumentError('INVALID_ARGUMENT', `preprocess.${name} must be an integer in [1, 4096], got ${v}`);
+    }
     this.numEnvs = numEnvs;
     this.batchSize = batchSize;
     this.autoreset = autoreset;
@@ -111,68 +117,74 @@ export class BatchEnv {
       throw e;
     }
     this.envs = envs;
-    const [frameHeight, frameWidth] = first.observationSpace.shape!;
-    if (preprocess && this.engine === 'workers') {
-      first.close();
-      throw new ArgumentError('INVALID_ARGUMENT', 'preprocess needs the native stepper: it is not available for TS-script scenarios, crop or RAM observations');
-    }
-    const outWidth = preprocess?.width ?? frameWidth;
-    const outHeight = preprocess?.height ?? frameHeight;
-    for (const [name, v] of [['width', outWidth], ['height', outHeight]] as const) {
-      if (!Number.isInteger(v) || v < 1 || v > 4096) throw new ArgumentError('INVALID_ARGUMENT', `preprocess.${name} must be an integer in [1, 4096], got ${v}`);
-    }
-    this.observationShape = !preprocess ? first.observationSpace.shape! : preprocess.grayscale ? [outHeight, outWidth] : [outHeight, outWidth, 3];
-    this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
-    this.players = first.players;
-    this.variableNames = Object.keys(first.reset().info);
-    // Worker mode shares its buffers with the workers; the native stepper writes into ordinary JS memory.
-    const shared = this.engine === 'workers';
-    const bytes = (n: number) => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
-    const doubles = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n));
-    this.observations = bytes(numEnvs * this.frameBytes);
-    this.values = doubles(numEnvs * this.variableNames.length);
-    this.rewards = doubles(numEnvs * this.players);
-    this.terminated = bytes(numEnvs);
-    if (autoreset === 'same-step') {
-      this.finalObservations = bytes(numEnvs * this.frameBytes);
-      this.finalValues = doubles(numEnvs * this.variableNames.length);
-      this.hasFinal = bytes(numEnvs);
-    }
-    const outputs = {
-      observations: this.observations,
-      values: this.values,
-      rewards: this.rewards,
-      terminated: this.terminated,
-      finalObservations: this.finalObservations,
-      finalValues: this.finalValues,
-      hasFinal: this.hasFinal,
-    };
-    if (this.engine === 'workers') {
-      const workers = new WorkerBatch({ game, options: makeOptions, numEnvs, threads: Math.max(1, threads), players: this.players, autoreset, outputs });
-      this.native = {
-        send: (ids, masks) => workers.send(ids, masks, this.players),
-        sendReset: (ids) => workers.sendReset(ids),
-        recv: (n) => workers.recv(n),
-        close: () => workers.close(),
+    try {
+      const [frameHeight, frameWidth] = first.observationSpace.shape!;
+      if (preprocess && this.engine === 'workers') {
+        throw new ArgumentError('INVALID_ARGUMENT', 'preprocess needs the native stepper: it is not available for TS-script scenarios, crop or RAM observations');
+      }
+      const outWidth = preprocess?.width ?? frameWidth;
+      const outHeight = preprocess?.height ?? frameHeight;
+      this.observationShape = !preprocess ? first.observationSpace.shape! : preprocess.grayscale ? [outHeight, outWidth] : [outHeight, outWidth, 3];
+      this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
+      this.players = first.players;
+      this.variableNames = Object.keys(first.reset().info);
+      // Worker mode shares its buffers with the workers; the native stepper writes into ordinary JS memory.
+      const shared = this.engine === 'workers';
+      const bytes = (n: number) => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
+      const doubles = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n));
+      this.observations = bytes(numEnvs * this.frameBytes);
+      this.values = doubles(numEnvs * this.variableNames.length);
+      this.rewards = doubles(numEnvs * this.players);
+      this.terminated = bytes(numEnvs);
+      if (autoreset === 'same-step') {
+        this.finalObservations = bytes(numEnvs * this.frameBytes);
+        this.finalValues = doubles(numEnvs * this.variableNames.length);
+        this.hasFinal = bytes(numEnvs);
+      }
+      const outputs = {
+        observations: this.observations,
+        values: this.values,
+        rewards: this.rewards,
+        terminated: this.terminated,
+        finalObservations: this.finalObservations,
+        finalValues: this.finalValues,
+        hasFinal: this.hasFinal,
       };
-      return;
+      // From here on the native stepper holds the envs' sessions: they are the batch's to step and close.
+      this.releaseEnvs = envs.map((env) => env.adopt('BatchEnv'));
+      if (this.engine === 'workers') {
+        const workers = new WorkerBatch({ game, options: makeOptions, numEnvs, threads: Math.max(1, threads), players: this.players, autoreset, outputs });
+        this.native = {
+          send: (ids, masks) => workers.send(ids, masks, this.players),
+          sendReset: (ids) => workers.sendReset(ids),
+          recv: (n) => workers.recv(n),
+          close: () => workers.close(),
+        };
+        return;
+      }
+      const { NativeBatch } = nativeAddon() as unknown as { NativeBatch: new (...args: unknown[]) => NativeBatch };
+      this.native = new NativeBatch(
+        envs.map((e) => e.internals.session),
+        envs.map((e) => e.internals.startState),
+        {
+          threads: Math.max(1, threads),
+          pinThreads,
+          frameskip: first.frameskip,
+          maxPool: first.maxPool,
+          ports: this.players,
+          observationBytes: this.frameBytes,
+          autoreset,
+          preprocess: preprocess && { gray: preprocess.grayscale ?? false, width: outWidth, height: outHeight, frameWidth, frameHeight },
+        },
+        outputs,
+      );
+    
+    } catch (error) {
+      // Whatever was made is closed again: a failed constructor leaks no emulator.
+      for (const release of this.releaseEnvs) release();
+      for (const env of envs) env.close();
+      throw error;
     }
-    const { NativeBatch } = nativeAddon() as unknown as { NativeBatch: new (...args: unknown[]) => NativeBatch };
-    this.native = new NativeBatch(
-      envs.map((e) => e.internals.session),
-      envs.map((e) => e.internals.startState),
-      {
-        threads: Math.max(1, threads),
-        pinThreads,
-        frameskip: first.frameskip,
-        maxPool: first.maxPool,
-        ports: this.players,
-        observationBytes: this.frameBytes,
-        autoreset,
-        preprocess: preprocess && { gray: preprocess.grayscale ?? false, width: outWidth, height: outHeight, frameWidth, frameHeight },
-      },
-      outputs,
-    );
   }
 
   get singleActionSpace(): RetroEnv['actionSpace'] {
@@ -266,6 +278,7 @@ export class BatchEnv {
     if (this.closed) return;
     this.closed = true;
     this.native?.close();
+    for (const release of this.releaseEnvs) release();
     for (const env of this.envs) env.close();
   }
 }
