@@ -73,28 +73,34 @@ EmulatorWrap::EmulatorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Em
   guarded(info.Env(), [&]() -> Napi::Value {
     const std::string corePath = stringArg(info, 0, "corePath");
     const std::string workDir = stringArg(info, 1, "workDir");
-    emulator_ = std::make_unique<Emulator>(corePath, workDir);
+    owner_ = std::make_shared<Owner>();
+    owner_->emulator = std::make_unique<Emulator>(corePath, workDir);
     return info.Env().Undefined();
   }, "CORE_LOAD_FAILED");
 }
 
-EmulatorWrap::~EmulatorWrap() { emulator_.reset(); }
+// Collected without close(): the emulator goes now, unless views of its memory still hold it (see Owner).
+EmulatorWrap::~EmulatorWrap() { owner_.reset(); }
 
 Emulator& EmulatorWrap::open(const Napi::Env& /*env*/) {
-  if (!emulator_) throw EmulatorError("EMULATOR_CLOSED", "the emulator is closed");
-  return *emulator_;
+  Emulator* emulator = this->emulator();
+  if (emulator == nullptr) throw EmulatorError("EMULATOR_CLOSED", "the emulator is closed");
+  return *emulator;
 }
 
 Napi::ArrayBuffer EmulatorWrap::externalView(const Napi::Env& env, uint8_t* data, size_t size) {
-  Napi::ArrayBuffer view = Napi::ArrayBuffer::New(env, data, size);
+  auto* keepAlive = new std::shared_ptr<Owner>(owner_);
+  Napi::ArrayBuffer view = Napi::ArrayBuffer::New(
+      env, data, size, [](Napi::Env /*env*/, void* /*data*/, std::shared_ptr<Owner>* hint) { delete hint; }, keepAlive);
   externalViews_.push_back(Napi::Reference<Napi::ArrayBuffer>::New(view, 0));
   return view;
 }
 
 void EmulatorWrap::setFrameSink(std::unique_ptr<FrameSink> sink, Napi::Uint8Array out) {
-  if (!emulator_) return;
+  Emulator* emulator = this->emulator();
+  if (emulator == nullptr) return;
   const bool attach = sink != nullptr;
-  emulator_->setFrameSink(std::move(sink));
+  emulator->setFrameSink(std::move(sink));
   if (attach) {
     sinkOutput_ = Napi::Persistent(out);
   } else {
@@ -111,7 +117,9 @@ void EmulatorWrap::release() {
   }
   externalViews_.clear();
   frameBuffer_.Reset();
-  emulator_.reset();
+  // The views are detached, so nothing can read the core's memory: unload it now, whoever still holds the owner.
+  if (owner_) owner_->emulator.reset();
+  owner_.reset();
   sinkOutput_.Reset();
   // A closed core frees megabytes at once; hand them back to the OS so long runs that open and close many
   // emulators keep a flat footprint.

@@ -19,7 +19,7 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
   ~EmulatorWrap() override;
 
   // For the batch stepper: the emulator behind a JS object, or nullptr when closed.
-  Emulator* emulator() { return emulator_.get(); }
+  Emulator* emulator() { return owner_ ? owner_->emulator.get() : nullptr; }
   // Gives the emulator a frame sink that writes into `out`, which then lives as long as the emulator (or until the
   // next call), so a sink never writes into freed memory whoever goes first. An empty `sink` removes it.
   void setFrameSink(std::unique_ptr<FrameSink> sink, Napi::Uint8Array out);
@@ -55,7 +55,13 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
 
   Napi::ArrayBuffer externalView(const Napi::Env& env, uint8_t* data, size_t size);
 
-  std::unique_ptr<Emulator> emulator_;
+  // The emulator, shared with every zero-copy view of its memory: close() detaches the views and destroys it at
+  // once, but a wrapper collected without close() cannot detach them, so the views keep it (core and RAM) alive
+  // until the last of them is collected too, instead of pointing into an unloaded core.
+  struct Owner {
+    std::unique_ptr<Emulator> emulator;
+  };
+  std::shared_ptr<Owner> owner_;
   Napi::Reference<Napi::Uint8Array> frameBuffer_;
   Napi::Reference<Napi::Uint8Array> sinkOutput_;  // what the frame sink writes into
   // Zero-copy views handed to JS; detached on close so a stale view reads as empty instead of freed memory.
