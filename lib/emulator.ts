@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { loadCoreDescriptor, systemForExtension, type CoreDescriptor } from './core/descriptor.ts';
 import { findCore } from './core/find-core.ts';
 import { checkRom } from './core/rom-check.ts';
@@ -151,7 +151,11 @@ export class Emulator {
     if (options.checkRom !== false) checkRom(rom.bytes, this.descriptor.romHeader ?? 'none', this.system, rom.label);
 
     const found = options.core
-      ? { path: resolve(options.core), options: { ...this.descriptor.options } }
+      ? {
+          path: resolve(options.core),
+          options: { ...this.descriptor.options },
+          stateSizeSlack: this.descriptor.cores.find((c) => c.file === basename(options.core!))?.stateSizeSlack ?? 0,
+        }
       : findCore(this.descriptor);
     this.corePath = found.path;
     this.workDir = mkdtempSync(join(tmpdir(), 'libretro-gym-'));
@@ -161,6 +165,7 @@ export class Emulator {
       this.native = new NativeEmulator(this.corePath, this.workDir);
       for (const [key, value] of Object.entries({ ...found.options, ...options.coreOptions })) this.native.setOption(key, value);
       this.native.setAudioCapture(options.audio === true);
+      this.native.setStateSizeSlack(found.stateSizeSlack);
       this.native.loadGame(rom.path, rom.bytes);
       this.systemInfo = this.native.systemInfo();
       this.av = this.native.avInfo();

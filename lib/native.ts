@@ -72,6 +72,7 @@ export interface NativeEmulator {
   frameSize(): [number, number];
   pixelFormat(): number;
   setAudioCapture(enabled: boolean): void;
+  setStateSizeSlack(bytes: number): void;
   takeAudio(): Int16Array;
   memoryRegions(): Record<number, ArrayBuffer>;
   memoryDescriptors(): NativeMemoryDescriptor[];

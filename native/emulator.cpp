@@ -346,9 +346,14 @@ std::vector<uint8_t> Emulator::saveState() {
 void Emulator::loadState(const uint8_t* data, size_t size) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
   CoreCallScope scope(this);
-  // No size check: some cores (Nestopia) write states whose size depends on the machine's contents. Each core
-  // validates its own format instead.
   if (size == 0) throw EmulatorError("STATE_INVALID", "the state is empty");
+  // Cores trust the length they are given: bsnes read past a truncated state and crashed on the next frame.
+  const size_t expected = core_->retro_serialize_size();
+  if (size + stateSizeSlack_ < expected) {
+    throw EmulatorError("STATE_INVALID", "the state has " + std::to_string(size) + " bytes, but " + systemInfo_.libraryName +
+                                             " states of this game have " + std::to_string(expected) +
+                                             ": it is truncated, or was made by another core or game");
+  }
   if (!core_->retro_unserialize(data, size)) {
     throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " rejected the state (" + std::to_string(size) +
                                              " bytes); states belong to the core and game that wrote them");

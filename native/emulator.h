@@ -113,7 +113,11 @@ class Emulator {
   AddressSpace& addressSpace() { return addressSpace_; }
 
   std::vector<uint8_t> saveState();
+  // Refuses a state more than stateSizeSlack bytes shorter than the core's own (see setStateSizeSlack).
   void loadState(const uint8_t* data, size_t size);
+  // Bytes a state may fall short of retro_serialize_size(): 0 unless the core's size varies with the machine's
+  // contents (the core descriptor says so). Some cores (bsnes) crash on a truncated state instead of refusing it.
+  void setStateSizeSlack(size_t bytes) { stateSizeSlack_ = bytes; }
 
   std::vector<CoreOption> options() const;
   // Overrides a core option; takes effect at the core's next GET_VARIABLE poll.
@@ -139,6 +143,7 @@ class Emulator {
   std::unique_ptr<CoreLibrary> core_;
   bool initialised_ = false;
   bool gameLoaded_ = false;
+  size_t stateSizeSlack_ = 0;
   SystemInfo systemInfo_;
   AvInfo avInfo_;
   PixelFormat pixelFormat_ = PixelFormat::RGB1555;  // libretro's default until the core asks otherwise

@@ -54,6 +54,7 @@ Napi::Function EmulatorWrap::Define(Napi::Env env) {
                          InstanceMethod("frameSize", &EmulatorWrap::FrameSize),
                          InstanceMethod("pixelFormat", &EmulatorWrap::PixelFormat),
                          InstanceMethod("setAudioCapture", &EmulatorWrap::SetAudioCapture),
+                         InstanceMethod("setStateSizeSlack", &EmulatorWrap::SetStateSizeSlack),
                          InstanceMethod("takeAudio", &EmulatorWrap::TakeAudio),
                          InstanceMethod("memoryRegions", &EmulatorWrap::MemoryRegions),
                          InstanceMethod("memoryDescriptors", &EmulatorWrap::MemoryDescriptors),
@@ -244,6 +245,16 @@ Napi::Value EmulatorWrap::SetAudioCapture(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     if (info.Length() < 1 || !info[0].IsBoolean()) throw EmulatorError("INVALID_ARGUMENT", "enabled must be a boolean");
     open(info.Env()).setAudioCapture(info[0].As<Napi::Boolean>().Value());
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value EmulatorWrap::SetStateSizeSlack(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    if (info.Length() < 1 || !info[0].IsNumber()) throw EmulatorError("INVALID_ARGUMENT", "bytes must be a number");
+    const double bytes = info[0].As<Napi::Number>().DoubleValue();
+    if (!(bytes >= 0 && bytes <= 1048576)) throw EmulatorError("INVALID_ARGUMENT", "bytes must be in [0, 1048576]");
+    open(info.Env()).setStateSizeSlack(static_cast<size_t>(bytes));
     return info.Env().Undefined();
   });
 }

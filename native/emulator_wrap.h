@@ -40,6 +40,7 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
   Napi::Value FrameSize(const Napi::CallbackInfo& info);
   Napi::Value PixelFormat(const Napi::CallbackInfo& info);
   Napi::Value SetAudioCapture(const Napi::CallbackInfo& info);
+  Napi::Value SetStateSizeSlack(const Napi::CallbackInfo& info);
   Napi::Value TakeAudio(const Napi::CallbackInfo& info);
   Napi::Value MemoryRegions(const Napi::CallbackInfo& info);
   Napi::Value MemoryDescriptors(const Napi::CallbackInfo& info);

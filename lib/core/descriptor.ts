@@ -11,7 +11,7 @@ export type RomHeaderKind = 'ines' | 'snes' | 'gb' | 'gba' | 'none';
 export interface CoreDescriptor {
   system: string;
   name: string;
-  cores: { file: string; debianPackage?: string; options?: Record<string, string> }[];
+  cores: { file: string; debianPackage?: string; options?: Record<string, string>; stateSizeSlack?: number }[];
   ext: string[];
   romHeader?: RomHeaderKind;
   rambase?: number;

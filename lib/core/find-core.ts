@@ -25,6 +25,8 @@ export interface FoundCore {
   path: string;
   file: string;
   options: Record<string, string>;
+  /** Bytes a state may fall short of the core's own state size (descriptor's `stateSizeSlack`). */
+  stateSizeSlack: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export function findCore(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv = pr
   for (const core of descriptor.cores) {
     for (const folder of folders) {
       const path = join(folder, core.file);
-      if (existsSync(path)) return { path, file: core.file, options: { ...descriptor.options, ...core.options } };
+      if (existsSync(path)) return { path, file: core.file, options: { ...descriptor.options, ...core.options }, stateSizeSlack: core.stateSizeSlack ?? 0 };
     }
   }
   const packages = descriptor.cores.map((c) => c.debianPackage).filter((p): p is string => p !== undefined);

@@ -189,8 +189,10 @@ export class RetroEnv {
       }
       this.stateName = this.resolveStateName(options.state ?? State.DEFAULT);
       this.powerOnState = this.emulator.saveState();
-      this.initialState = this.stateName === null ? this.powerOnState : readStateFile(this.statePath(this.stateName, options));
-      this.emulator.loadState(this.initialState); // a state this core cannot load fails here, not at the first reset
+      const stateFile = this.stateName === null ? undefined : this.statePath(this.stateName, options);
+      this.initialState = stateFile === undefined ? this.powerOnState : readStateFile(stateFile);
+      // A state this core cannot load (truncated, another core's) fails here, not at the first reset.
+      withStateFile(stateFile, () => this.emulator.loadState(this.initialState));
 
       const { NativeSession } = nativeAddon() as unknown as { NativeSession: new (emu: unknown, config: unknown) => RetroEnv['session'] };
       try {
@@ -550,4 +552,17 @@ function asTyped(e: unknown, file?: string): unknown {
 /** Creates an environment for a game: `make('TinyKart-Nes', { state: 'Track1' })`. */
 export function make(game: string, options: MakeOptions = {}): RetroEnv {
   return new RetroEnv(game, options);
+}
+
+/** Runs `load`; a typed error it throws names the state file it was loading. */
+function withStateFile(file: string | undefined, load: () => void): void {
+  try {
+    load();
+  } catch (e) {
+    if (file !== undefined && e instanceof RetroError) {
+      e.details.file ??= file;
+      e.message = `${file}: ${e.message}`;
+    }
+    throw e;
+  }
 }
