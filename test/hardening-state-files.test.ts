@@ -1,0 +1,41 @@
+// .state files are gzip from anywhere: a 1 MB file inflated to 1 GiB before being refused (peak RSS 4.1 GiB), and a
+// failed write left its temp file behind. Issue 11, items 10 and (part of) 14 and 15.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { MAX_STATE_BYTES, readStateFile, writeStateFile } from '../lib/state-file.ts';
+import { tempDir } from './fixtures/helpers.ts';
+
+const tmp = tempDir('rgym-statefile-');
+after(() => tmp.cleanup());
+const invalid = (e: Error & { code?: string; details?: { file?: string } }) => e.code === 'STATE_INVALID' && e.name === 'StateError';
+
+test('a gzip bomb is refused at the cap, quickly and without inflating it all', () => {
+  const bomb = join(tmp.dir, 'bomb.state');
+  writeFileSync(bomb, gzipSync(Buffer.alloc(MAX_STATE_BYTES + 1024 * 1024)));
+  const rss = process.memoryUsage().rss;
+  const started = Date.now();
+  assert.throws(() => readStateFile(bomb), (e: Error & { code?: string }) => invalid(e) && /inflates to more than/.test(e.message));
+  assert.ok(Date.now() - started < 5000);
+  assert.ok(process.memoryUsage().rss - rss < 3 * MAX_STATE_BYTES);
+});
+
+test('a state file larger than the cap is refused before it is read', () => {
+  const big = join(tmp.dir, 'big.state');
+  writeFileSync(big, Buffer.alloc(MAX_STATE_BYTES + 1));
+  assert.throws(() => readStateFile(big), (e: Error & { code?: string }) => invalid(e) && /more than any core's state/.test(e.message));
+});
+
+test('writing into a missing folder or over a directory is a typed error and leaves no temp file', () => {
+  const dir = join(tmp.dir, 'writes');
+  mkdirSync(join(dir, 'a-directory.state'), { recursive: true });
+  for (const path of [join(dir, 'missing', 'x.state'), join(dir, 'a-directory.state')]) {
+    assert.throws(() => writeStateFile(path, Buffer.from('state')), (e: Error & { code?: string; details?: { file?: string } }) => invalid(e) && e.details?.file === path);
+  }
+  assert.deepEqual(readdirSync(dir), ['a-directory.state']);
+  const ok = join(dir, 'ok.state');
+  writeStateFile(ok, Buffer.from('state'));
+  assert.equal(readStateFile(ok).toString(), 'state');
+});
