@@ -230,8 +230,10 @@ export class Emulator {
 
   /** The bitmask for a set of button names. Unknown names are an error. */
   buttonMask(names: readonly string[]): number {
+    if (!Array.isArray(names)) throw new ArgumentError('INVALID_ACTION', `buttonMask takes an array of button names, got ${typeof names}`);
     let mask = 0;
     for (const name of names) {
+      if (typeof name !== 'string') throw new ArgumentError('INVALID_ACTION', `button names are strings, got ${JSON.stringify(name)}`);
       const bit = this.descriptor.buttons.indexOf(name.toUpperCase());
       if (bit < 0) {
         throw new ArgumentError('INVALID_ACTION', `unknown button "${name}" for ${this.system}: buttons are ${this.descriptor.buttons.filter((b) => b).join(', ')}`);
@@ -284,6 +286,12 @@ export class Emulator {
 
   /** Writes bytes at an absolute address in the system's numbering. */
   write(address: number, bytes: Uint8Array | readonly number[]): void {
+    if (!(bytes instanceof Uint8Array)) {
+      // Uint8Array.from would quietly turn "abc" into zeros and 300 into 44.
+      if (!Array.isArray(bytes) || !bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+        throw new ArgumentError('INVALID_ARGUMENT', `write() takes a Uint8Array or an array of integers 0-255, got ${JSON.stringify(bytes).slice(0, 80)}`);
+      }
+    }
     this.call((native) => native.writeAddress(address, bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes)));
   }
 

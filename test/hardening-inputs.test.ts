@@ -1,4 +1,4 @@
-// .state files are gzip from anywhere: a 1 MB file inflated to 1 GiB before being refused (peak RSS 4.1 GiB), and a
+// Bad input to the file and memory APIs. .state files are gzip from anywhere: a 1 MB file inflated to 1 GiB before being refused (peak RSS 4.1 GiB), and a
 // failed write left its temp file behind. Issue 11, items 10 and (part of) 14 and 15.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -38,4 +38,21 @@ test('writing into a missing folder or over a directory is a typed error and lea
   const ok = join(dir, 'ok.state');
   writeStateFile(ok, Buffer.from('state'));
   assert.equal(readStateFile(ok).toString(), 'state');
+});
+
+test('Emulator.write and buttonMask refuse values they used to coerce or crash on', async () => {
+  const { Emulator } = await import('../lib/emulator.ts');
+  const { testRoms } = await import('./helpers.ts');
+  const emu = new Emulator({ rom: testRoms.nes });
+  try {
+    const typed = (code: string) => (e: Error & { code?: string }) => e.code === code;
+    assert.throws(() => emu.write(0x15, 'abc' as unknown as number[]), typed('INVALID_ARGUMENT'));
+    assert.throws(() => emu.write(0x15, [300]), typed('INVALID_ARGUMENT'));
+    assert.throws(() => emu.write(0x15, [1.5]), typed('INVALID_ARGUMENT'));
+    assert.throws(() => emu.buttonMask([1] as unknown as string[]), typed('INVALID_ACTION'));
+    emu.write(0x15, [7]);
+    assert.equal(emu.read(0x15)[0], 7);
+  } finally {
+    emu.close();
+  }
 });
