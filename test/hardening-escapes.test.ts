@@ -2,7 +2,7 @@
 // boot recipes must not run for days. Each case failed before the fix (issue 11, items 4, 8 and the lua: prefix
 // of item 16).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -115,5 +115,20 @@ describe('boot recipes', () => {
     assert.throws(() => make('TestRom-Nes', { integrationPaths: [root], dataDir }), /more than the cap of 216000/);
     assert.ok(Date.now() - started < 5000);
     assert.ok(!existsSync(join(dataDir, 'states')) || readdirSync(join(dataDir, 'states', 'TestRom-Nes')).length === 0);
+  });
+});
+
+describe('numbers that used to be silently wrong', () => {
+  test('an address of 2^64 - 1 or 1e30 and a reference of 1e300 fail validation instead of reading address 0', () => {
+    const { dir } = copy();
+    const dataFile = join(dir, 'data.json');
+    writeFileSync(dataFile, readFileSync(dataFile, 'utf8').replace('"address": 21', '"address": 18446744073709551615').replace('"address": 22', '"address": 1e30'));
+    editJson(join(dir, 'scenario.json'), (s) => (s.done.variables.y.reference = 1e300));
+    const problems = codes(dir);
+    assert.deepEqual(problems.slice(0, 2), [
+      ['SCHEMA_INVALID', '/info/x/address'],
+      ['SCHEMA_INVALID', '/info/y/address'],
+    ]);
+    assert.deepEqual(problems[2], ['SCHEMA_INVALID', '/done/variables/y/reference']);
   });
 });
