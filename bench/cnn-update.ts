@@ -8,9 +8,7 @@
  * Run: node --import tsx bench/cnn-update.ts
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { useWasmBackend } from '../lib/train/backend.ts';
 import { registerWasmTrainingKernels } from '../lib/train/wasm-kernels.ts';
 
 const BATCH = 256;
@@ -176,24 +174,9 @@ function report(kernels: string, net: Net): void {
   }
 }
 
-async function initWasm(): Promise<void> {
-  // The wasm module's Emscripten runtime adds process listeners that turn any later error into a dump of its
-  // minified source.
-  const events = ['uncaughtException', 'unhandledRejection'] as const;
-  const listenersOf = (event: (typeof events)[number]): Function[] => process.listeners(event as 'uncaughtException');
-  const before = events.map((event) => new Set(listenersOf(event)));
-  const require = createRequire(import.meta.url);
-  setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-  await tf.setBackend('wasm');
-  await tf.ready();
-  events.forEach((event, i) => {
-    for (const listener of listenersOf(event)) if (!before[i].has(listener)) process.removeListener(event, listener as () => void);
-  });
-}
-
 async function main(): Promise<void> {
   tf.enableProdMode();
-  await initWasm();
+  if (!(await useWasmBackend(tf))) throw new Error('the wasm backend did not start');
   const nets = [
     mlp(30, 64),
     cnn('small CNN (16·8×8/4, 32·4×4/2, 256)', [{ filters: 16, size: 8, stride: 4 }, { filters: 32, size: 4, stride: 2 }], 256),

@@ -2,27 +2,14 @@
 // and of matMul in every transpose combination, over random shapes, paddings and strides that don't divide the input;
 // forward convolutions with padding 'same' and strides larger than the filter, which the stock kernels got wrong.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type * as TF from '@tensorflow/tfjs';
+import { useWasmBackend } from '../lib/train/backend.ts';
 import { registerWasmTrainingKernels } from '../lib/train/wasm-kernels.ts';
 
-// The wasm module's Emscripten runtime adds process listeners that rethrow any later error as a dump of its minified
-// source; keep node:test's own reporting.
-const hookEvents = ['uncaughtException', 'unhandledRejection'] as const;
-const listenersOf = (event: (typeof hookEvents)[number]): Function[] => process.listeners(event as 'uncaughtException');
-const listenersBefore = hookEvents.map((event) => new Set(listenersOf(event)));
 const tf = await import('@tensorflow/tfjs');
-const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
-const require = createRequire(import.meta.url);
-setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-await tf.setBackend('wasm');
-await tf.ready();
-hookEvents.forEach((event, i) => {
-  for (const listener of listenersOf(event)) if (!listenersBefore[i].has(listener)) process.removeListener(event, listener as () => void);
-});
+assert.ok(await useWasmBackend(tf), 'the wasm backend did not start');
 const stockBatchMatMul = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;
 registerWasmTrainingKernels(tf);
 

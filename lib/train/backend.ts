@@ -75,18 +75,27 @@ async function load(choice: BackendChoice): Promise<TfRuntime> {
   // Production mode: no per-op NaN checks and no console advert for tfjs-node.
   tf.enableProdMode();
   if (choice === 'auto' || choice === 'wasm') {
-    const wasm = await importOptional<{ setWasmPaths(prefix: string): void }>('@tensorflow/tfjs-backend-wasm');
-    if (wasm) {
-      wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-      if (await withoutWasmProcessHooks(() => tf.setBackend('wasm'))) {
-        registerWasmTrainingKernels(tf);
-        return { tf, backend: 'wasm' };
-      }
+    if (await useWasmBackend(tf)) {
+      registerWasmTrainingKernels(tf);
+      return { tf, backend: 'wasm' };
     }
     if (choice === 'wasm') throw new RetroError('DEPENDENCY_MISSING', `the wasm backend needs @tensorflow/tfjs-backend-wasm: ${INSTALL_HINT}`);
   }
   await tf.setBackend('cpu');
   return { tf, backend: 'cpu' };
+}
+
+/**
+ * Switches `tf` to the WebAssembly backend as tfjs ships it (our kernels not registered), loading its .wasm files
+ * from the installed package. False when `@tensorflow/tfjs-backend-wasm` is missing or does not start.
+ */
+export async function useWasmBackend(tf: typeof TF): Promise<boolean> {
+  const wasm = await importOptional<{ setWasmPaths(prefix: string): void }>('@tensorflow/tfjs-backend-wasm');
+  if (!wasm) return false;
+  wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+  const ok = await withoutWasmProcessHooks(() => tf.setBackend('wasm'));
+  await tf.ready();
+  return ok;
 }
 
 /**
