@@ -10,6 +10,7 @@ import {
   LifecycleError,
   RetroError,
   RomError,
+  ScriptError,
   StateError,
   type RetroErrorCode,
 } from './errors.ts';
@@ -79,6 +80,9 @@ const errorClassByCode: Partial<Record<RetroErrorCode, typeof RetroError>> = {
   EMULATOR_CLOSED: LifecycleError,
   INVALID_ARGUMENT: ArgumentError,
   ADDRESS_UNMAPPED: ArgumentError,
+  SCRIPT_ERROR: ScriptError,
+  SCRIPT_TIMEOUT: ScriptError,
+  SCRIPT_MEMORY: ScriptError,
 };
 
 /** Rethrows an addon error as the library's typed error with the same code. */

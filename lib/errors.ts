@@ -25,6 +25,9 @@ export type RetroErrorCode =
   | 'STATE_NOT_FOUND'
   | 'SCENARIO_INVALID'
   | 'SCRIPT_ERROR'
+  | 'SCRIPT_TIMEOUT'
+  | 'SCRIPT_MEMORY'
+  | 'SCRIPT_UNTRUSTED'
   | 'FILE_NOT_FOUND'
   | 'FILE_UNREADABLE'
   | 'SYSTEM_UNKNOWN'
@@ -34,9 +37,13 @@ export type RetroErrorCode =
   | 'ENV_NOT_RESET'
   | 'ENV_OWNED'
   | 'INVALID_ACTION'
+  | 'WORKER_DIED'
   // tools
   | 'DEPENDENCY_MISSING'
-  | 'CHECKPOINT_INVALID';
+  | 'CHECKPOINT_INVALID'
+  | 'ARCHIVE_INVALID'
+  | 'ARCHIVE_TOO_LARGE'
+  | 'DATA_DIR_INVALID';
 
 export interface RetroErrorDetails {
   /** File involved, when there is one. */
