@@ -2,7 +2,7 @@
 // Ctrl-C, and a missing TensorFlow.js. Real envs (TinyKart on nestopia), tiny runs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
@@ -11,12 +11,12 @@ import { packageRoot } from '../lib/package-root.ts';
 import { Discrete } from '../lib/spaces/index.ts';
 import { actionHeadFor } from '../lib/train/action-head.ts';
 import { Agent } from '../lib/train/agent.ts';
-import { checkTrainerDependencies, loadTensorFlow } from '../lib/train/backend.ts';
+import { checkTrainerDependencies, loadTensorFlow, type TfRuntime } from '../lib/train/backend.ts';
 import { readCheckpoint, writeCheckpoint } from '../lib/train/checkpoint.ts';
 import { parseTrainFlags, resolveConfig } from '../lib/train/config.ts';
 import { evaluate } from '../lib/train/evaluate.ts';
 import { resolveCheckpoint } from '../lib/train/run-dir.ts';
-import type { CheckpointMeta } from '../lib/train/trainer.ts';
+import { train, type CheckpointMeta } from '../lib/train/trainer.ts';
 import { captureIO, tempDir } from './fixtures/helpers.ts';
 
 const tmp = tempDir('retro-train-');
@@ -25,8 +25,10 @@ const io = () => captureIO({ HOME: tmp.dir, RETRO_DATA_DIR: join(tmp.dir, 'data'
 const tiny = ['--num-envs', '2', '--num-steps', '16', '--num-minibatches', '2', '--update-epochs', '2', '--eval-episodes', '0', '--backend', 'wasm'];
 
 let tf: typeof TF;
+let runtime: TfRuntime;
 before(async () => {
-  tf = (await loadTensorFlow('wasm')).tf;
+  runtime = await loadTensorFlow('wasm');
+  tf = runtime.tf;
 });
 
 describe('retro train flags', () => {
@@ -129,6 +131,15 @@ describe('checkpoints', () => {
     const meta = readCheckpoint<CheckpointMeta>(checkpoint).meta;
     assert.equal(meta.update, 2);
     assert.equal(meta.globalStep, 64);
+    for (const [flags, message] of [
+      [['--policy', 'cnn'], /--policy cannot change when resuming: the checkpoint was trained with "mlp"/],
+      [['--hidden', '32'], /--hidden cannot change when resuming/],
+      [['--num-minibatches', '3'], /--num-minibatches \(3\) must divide num-envs × num-steps \(32\)/],
+    ] as const) {
+      const refused = io();
+      assert.equal(await runCli(['train', '--resume', runDir, ...flags], refused), 2, flags.join(' '));
+      assert.match(refused.err(), message);
+    }
     const resumed = io();
     assert.equal(await runCli(['train', '--resume', runDir, '--total-timesteps', '128'], resumed), 0, resumed.err());
     const records = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { update: number; global_step: number });
@@ -148,6 +159,26 @@ describe('checkpoints', () => {
     const a = await evaluate(resolveCheckpoint(runDir).checkpoint, { episodes: 1, maxSteps: 40 });
     const b = await evaluate(resolveCheckpoint(runDir).checkpoint, { episodes: 1, maxSteps: 40 });
     assert.deepEqual(a.episodes, b.episodes);
+  });
+
+  test('a trainer that fails while starting closes the envs it made', async () => {
+    // Emulators make their work folders in os.tmpdir(): a private one shows whether any was left open.
+    const privateTmp = join(tmp.dir, 'work');
+    mkdirSync(privateTmp);
+    const damaged = join(tmp.dir, 'damaged.ckpt');
+    writeFileSync(damaged, 'not a checkpoint');
+    const config = resolveConfig('TinyKart-Nes', parseTrainFlags([...tiny, '--total-timesteps', '64', '--eval-every', '1']).flags);
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    try {
+      await assert.rejects(
+        train({ ...config, resume: damaged }, { runDir: join(tmp.dir, 'failing'), runtime, events: { log: () => {}, progress: () => {} } }),
+        (e: Error & { code?: string }) => e.code === 'CHECKPOINT_INVALID',
+      );
+    } finally {
+      process.env.TMPDIR = previous;
+    }
+    assert.deepEqual(readdirSync(privateTmp).filter((f) => f.startsWith('libretro-gym-')), []);
   });
 
   test('Ctrl-C saves a loadable checkpoint and exits 130', async () => {

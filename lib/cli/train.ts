@@ -4,12 +4,14 @@
  */
 import { resolve } from 'node:path';
 import { ArgumentError, RetroError } from '../errors.ts';
+import type { CheckpointData } from '../train/checkpoint.ts';
+import type { CheckpointMeta } from '../train/trainer.ts';
 import { displayPath, EXIT_OK, EXIT_USAGE, type CliIO } from './io.ts';
 
 export const DEFAULT_GAME = 'TinyKart-Nes';
 
 export async function runTrain(args: string[], io: CliIO): Promise<number> {
-  const { parseTrainFlags, readGameTrainDefaults, resolveConfig, trainHelp } = await import('../train/config.ts');
+  const { parseTrainFlags, readGameTrainDefaults, resolveConfig, resumeConfig, trainHelp } = await import('../train/config.ts');
   let parsed: ReturnType<typeof parseTrainFlags>;
   try {
     parsed = parseTrainFlags(args);
@@ -26,12 +28,14 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   const { readCheckpoint } = await import('../train/checkpoint.ts');
   let config;
   let runDir: string;
+  let resumeFrom: CheckpointData<CheckpointMeta> | undefined;
   try {
     if (parsed.flags.resume) {
       const { checkpoint, runDir: dir } = resolveCheckpoint(resolvePath(parsed.flags.resume, io));
-      const saved = readCheckpoint<{ config: import('../train/config.ts').TrainConfig }>(checkpoint).meta.config;
+      resumeFrom = readCheckpoint<CheckpointMeta>(checkpoint);
+      const saved = resumeFrom.meta.config;
       if (parsed.game && parsed.game !== saved.game) throw new ArgumentError('INVALID_ARGUMENT', `the checkpoint is of ${saved.game}, not ${parsed.game}`);
-      config = { ...saved, ...parsed.flags, resume: checkpoint };
+      config = resumeConfig(saved, parsed.flags, checkpoint);
       runDir = dir;
     } else {
       const game = parsed.game ?? DEFAULT_GAME;
@@ -47,7 +51,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   await checkTrainerDependencies();
   const runtime = await loadTensorFlow(config.backend);
   const { runTraining } = await import('../train/session.ts');
-  return runTraining(config, runDir, runtime, io);
+  return runTraining(config, runDir, runtime, io, resumeFrom);
 }
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {

@@ -269,8 +269,32 @@ export function resolveConfig(game: string, flags: Partial<TrainConfig>, gameDef
   if (config.combos && (flags.actions ?? gameDefaults.actions) === undefined) config.actions = 'combos';
   if (config.actions === 'combos' && !config.combos) fail('--actions combos needs --combos, e.g. --combos A,A+LEFT,A+RIGHT');
   if (config.combos && config.actions !== 'combos') fail(`--combos goes with --actions combos, not --actions ${config.actions}`);
+  checkBatch(config);
+  return config;
+}
+
+/** Settings a checkpoint's weights and statistics were made for: a resumed run cannot change them. */
+const FIXED_ON_RESUME = ['policy', 'cnn', 'hidden', 'obsVariables', 'frameStack', 'actions', 'combos', 'normObs', 'normReward'] as const;
+
+/** The config of a resumed run: the saved one, with the flags the user gave on top, checked like a new one. */
+export function resumeConfig(saved: TrainConfig, flags: Partial<TrainConfig>, checkpoint: string): TrainConfig {
+  for (const key of FIXED_ON_RESUME) {
+    if (flags[key] !== undefined && JSON.stringify(flags[key]) !== JSON.stringify(saved[key])) {
+      fail(`--${flagName(key)} cannot change when resuming: the checkpoint was trained with ${JSON.stringify(saved[key] ?? null)}`);
+    }
+  }
+  const config: TrainConfig = { ...saved, ...flags, game: saved.game, resume: checkpoint };
+  checkBatch(config);
+  if (config.totalTimesteps <= 0) fail('--total-timesteps must be positive');
+  return config;
+}
+
+function checkBatch(config: TrainConfig): void {
   const batch = config.numEnvs * config.numSteps;
   if (batch % config.numMinibatches !== 0) fail(`--num-minibatches (${config.numMinibatches}) must divide num-envs × num-steps (${batch})`);
   if (config.totalTimesteps < batch) fail(`--total-timesteps (${config.totalTimesteps}) is less than one rollout (num-envs × num-steps = ${batch})`);
-  return config;
+}
+
+function flagName(key: keyof TrainConfig): string {
+  return Object.entries(FLAGS).find(([, spec]) => spec.key === key)?.[0] ?? key;
 }

@@ -11,7 +11,8 @@ import { writeLineChart } from './plot.ts';
 import { RunDir } from './run-dir.ts';
 import { formatDuration, formatStatus } from './status-line.ts';
 import { TensorBoardWriter } from './tensorboard.ts';
-import { train, type TrainResult } from './trainer.ts';
+import type { CheckpointData } from './checkpoint.ts';
+import { train, type CheckpointMeta, type TrainResult } from './trainer.ts';
 
 /** TensorBoard tags for metrics.jsonl fields (CleanRL's names, so dashboards line up). */
 const TENSORBOARD_TAGS: Record<string, string> = {
@@ -31,7 +32,7 @@ const TENSORBOARD_TAGS: Record<string, string> = {
   grad_norm: 'losses/grad_norm',
 };
 
-export async function runTraining(config: TrainConfig, runDirPath: string, runtime: TfRuntime, io: CliIO): Promise<number> {
+export async function runTraining(config: TrainConfig, runDirPath: string, runtime: TfRuntime, io: CliIO, resumeFrom?: CheckpointData<CheckpointMeta>): Promise<number> {
   const out = io.stdout;
   const runDir = new RunDir(runDirPath);
   const shown = displayPath(runDir.path, io);
@@ -54,6 +55,7 @@ export async function runTraining(config: TrainConfig, runDirPath: string, runti
     result = await train(config, {
       runDir: runDir.path,
       runtime,
+      resumeFrom,
       shouldStop: () => stopRequested,
       events: {
         log: (line) => {

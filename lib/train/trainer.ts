@@ -10,7 +10,7 @@ import type { ActionCodec, ActionHead } from './action-head.ts';
 import { Adam } from './adam.ts';
 import type { Agent } from './agent.ts';
 import { loadTensorFlow, type TfRuntime } from './backend.ts';
-import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import { readCheckpoint, writeCheckpoint, type CheckpointData } from './checkpoint.ts';
 import type { TrainConfig } from './config.ts';
 import { EpisodeTracker, meanOf, type Episode } from './episodes.ts';
 import { computeGae } from './gae.ts';
@@ -85,6 +85,8 @@ export interface TrainOptions {
   /** Checked after every env step; when true, the run saves a checkpoint and returns. */
   shouldStop?: () => boolean;
   runtime?: TfRuntime;
+  /** The checkpoint `config.resume` names, when the caller has read it already. */
+  resumeFrom?: CheckpointData<CheckpointMeta>;
 }
 
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainResult> {
@@ -133,23 +135,25 @@ class Trainer {
       this.reader = new ObservationReader(config, this.envs);
       this.codec = actionCodecFor(config, this.envs);
       this.agent = makeAgent(this.tf, config, this.reader, this.codec.head);
+      this.optimizer = new Adam(this.tf, this.agent.policy.variables, { learningRate: config.learningRate, epsilon: 1e-5 });
+      this.buffer = new RolloutBuffer(config.numSteps, config.numEnvs, this.agent.observationSize, this.agent.head.dims, config.policy === 'mlp' ? 'float32' : 'uint8');
+      if (config.normReward) this.rewardNormalizer = new RewardNormalizer(config.numEnvs, config.gamma);
+      this.episodeVariables = EPISODE_VARIABLES.filter((name) => this.envs.variableNames.includes(name));
+      this.tracker = new EpisodeTracker(config.numEnvs, this.episodeVariables);
+      const seeds = Rng.fromSeed(config.seed);
+      this.sampling = seeds.fork();
+      this.shuffling = seeds.fork();
+      this.numUpdates = Math.floor(config.totalTimesteps / (config.numEnvs * config.numSteps));
+      if (options.resumeFrom) this.restore(options.resumeFrom);
+      else if (config.resume) this.restore(readCheckpoint<CheckpointMeta>(config.resume));
+      if (config.evalEvery > 0) {
+        const envs = makeEnvs(config, 1, 'next-step');
+        this.evaluator = { agent: this.agent, envs, reader: new ObservationReader(config, envs), codec: actionCodecFor(config, envs) };
+      }
     } catch (error) {
-      this.envs.close();
+      // Whatever was made before the failure is released here: nobody else holds it yet.
+      this.dispose();
       throw error;
-    }
-    this.optimizer = new Adam(this.tf, this.agent.policy.variables, { learningRate: config.learningRate, epsilon: 1e-5 });
-    this.buffer = new RolloutBuffer(config.numSteps, config.numEnvs, this.agent.observationSize, this.agent.head.dims, config.policy === 'mlp' ? 'float32' : 'uint8');
-    if (config.normReward) this.rewardNormalizer = new RewardNormalizer(config.numEnvs, config.gamma);
-    this.episodeVariables = EPISODE_VARIABLES.filter((name) => this.envs.variableNames.includes(name));
-    this.tracker = new EpisodeTracker(config.numEnvs, this.episodeVariables);
-    const seeds = Rng.fromSeed(config.seed);
-    this.sampling = seeds.fork();
-    this.shuffling = seeds.fork();
-    this.numUpdates = Math.floor(config.totalTimesteps / (config.numEnvs * config.numSteps));
-    if (config.resume) this.restore(config.resume);
-    if (config.evalEvery > 0) {
-      const envs = makeEnvs(config, 1, 'next-step');
-      this.evaluator = { agent: this.agent, envs, reader: new ObservationReader(config, envs), codec: actionCodecFor(config, envs) };
     }
   }
 
@@ -166,8 +170,7 @@ class Trainer {
     return record;
   }
 
-  private restore(path: string): void {
-    const { meta, arrays } = readCheckpoint<CheckpointMeta>(path);
+  private restore({ meta, arrays }: CheckpointData<CheckpointMeta>): void {
     this.agent.policy.setWeights(arrays.filter((a) => !a.name.startsWith('adam/')));
     this.optimizer.setState({
       step: meta.optimizerStep,
@@ -370,9 +373,10 @@ class Trainer {
     this.options.events.log(`checkpoint: ${path}`);
   }
 
+  /** Safe on a partly built trainer: the constructor calls it when it fails half-way. */
   dispose(): void {
-    this.optimizer.dispose();
-    this.agent.dispose();
+    this.optimizer?.dispose();
+    this.agent?.dispose();
     this.envs.close();
     this.evaluator?.envs.close();
   }
