@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../lib/rng.ts';
+import { randomAction } from '../lib/train/action-head.ts';
 import { loadTensorFlow } from '../lib/train/backend.ts';
 import { readGameTrainDefaults, resolveConfig, type TrainConfig } from '../lib/train/config.ts';
 import { actionCodecFor, makeEnvs } from '../lib/train/setup.ts';
@@ -20,8 +21,7 @@ function bareStepsPerSecond(config: TrainConfig, seconds: number): number {
   try {
     const codec = actionCodecFor(config, envs);
     const rng = Rng.fromSeed(1);
-    const { head } = codec;
-    const draw = () => codec.encode(Int32Array.from({ length: head.dims }, (_, d) => rng.integer(head.kind === 'bernoulli' ? 2 : head.sizes[d])));
+    const draw = () => randomAction(codec, rng);
     envs.reset();
     let steps = 0;
     const start = performance.now();

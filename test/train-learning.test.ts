@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runCli } from '../lib/cli/dispatch.ts';
 import { Rng } from '../lib/rng.ts';
+import { randomAction } from '../lib/train/action-head.ts';
 import { readGameTrainDefaults, resolveConfig, type TrainConfig } from '../lib/train/config.ts';
 import { evaluate } from '../lib/train/evaluate.ts';
 import { resolveCheckpoint } from '../lib/train/run-dir.ts';
@@ -31,13 +32,11 @@ function randomPolicyReturn(config: TrainConfig, episodes: number, seed: number)
   try {
     const codec = actionCodecFor(config, envs);
     const rng = Rng.fromSeed(seed);
-    const head = codec.head;
     let total = 0;
     for (let e = 0; e < episodes; e++) {
       envs.reset();
       for (let steps = 0; steps < 20_000; steps++) {
-        const row = Int32Array.from({ length: head.dims }, (_, d) => rng.integer(head.kind === 'bernoulli' ? 2 : head.sizes[d]));
-        const result = envs.step([codec.encode(row)]);
+        const result = envs.step([randomAction(codec, rng)]);
         total += result.rewards[0];
         if (result.terminated[0]) break;
       }

@@ -62,6 +62,12 @@ export function comboCodec(buttons: readonly (string | null)[], players: number,
   };
 }
 
+/** A uniformly random action of a codec's head, as the env takes it: the baseline a trained policy must beat. */
+export function randomAction(codec: ActionCodec, rng: Rng): ReturnType<ActionCodec['encode']> {
+  const { head } = codec;
+  return codec.encode(Int32Array.from({ length: head.dims }, (_, d) => rng.integer(head.kind === 'bernoulli' ? 2 : head.sizes[d])));
+}
+
 const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 
 /**
