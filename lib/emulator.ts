@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { loadCoreDescriptor, systemForExtension, type CoreDescriptor } from './core/descriptor.ts';
 import { findCore } from './core/find-core.ts';
-import { checkRom } from './core/rom-check.ts';
+import { checkRom, checkRomSize } from './core/rom-check.ts';
 import {
   ArgumentError,
   CoreError,
@@ -98,11 +98,20 @@ function typed(e: unknown): never {
 function readRom(rom: string | Uint8Array): { bytes: Uint8Array; path: string; label: string } {
   if (typeof rom !== 'string') {
     if (!(rom instanceof Uint8Array)) throw new ArgumentError('INVALID_ARGUMENT', 'rom must be a file path or a Uint8Array');
+    checkRomSize(rom.length, 'the ROM buffer');
     return { bytes: rom, path: '', label: 'the ROM buffer' };
   }
   const path = resolve(rom);
+  let size: number;
   try {
-    if (!statSync(path).isFile()) throw new Error('not a file');
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new Error('not a file');
+    size = stat.size;
+  } catch (e) {
+    throw new RomError('ROM_NOT_FOUND', `cannot read ROM ${path}: ${(e as Error).message}`, { file: path });
+  }
+  checkRomSize(size, path);
+  try {
     return { bytes: readFileSync(path), path, label: path };
   } catch (e) {
     throw new RomError('ROM_NOT_FOUND', `cannot read ROM ${path}: ${(e as Error).message}`, { file: path });

@@ -56,3 +56,23 @@ test('Emulator.write and buttonMask refuse values they used to coerce or crash o
     emu.close();
   }
 });
+
+test('a Game Boy ROM without a valid header is refused before the core sees it (cores/gb.json had romHeader "none")', async () => {
+  const { Emulator } = await import('../lib/emulator.ts');
+  const zeros = join(tmp.dir, 'zeros.gb');
+  writeFileSync(zeros, Buffer.alloc(32 * 1024));
+  assert.throws(() => new Emulator({ rom: zeros }), (e: Error & { code?: string }) => e.code === 'ROM_INVALID' && /not a Game Boy ROM/.test(e.message));
+  const gba = join(tmp.dir, 'zeros.gba');
+  writeFileSync(gba, Buffer.alloc(1024));
+  assert.throws(() => new Emulator({ rom: gba }), (e: Error & { code?: string }) => e.code === 'ROM_INVALID' && /not a GBA ROM/.test(e.message));
+});
+
+test('Emulator refuses a ROM over the 32 MiB cap that import already applies, as a file or a buffer', async () => {
+  const { Emulator } = await import('../lib/emulator.ts');
+  const { MAX_ROM_BYTES } = await import('../lib/core/rom-check.ts');
+  const tooBig = (e: Error & { code?: string }) => e.code === 'ROM_INVALID' && /larger than the 33554432-byte ROM limit/.test(e.message);
+  const big = join(tmp.dir, 'big.nes');
+  writeFileSync(big, Buffer.alloc(MAX_ROM_BYTES + 1));
+  assert.throws(() => new Emulator({ rom: big }), tooBig);
+  assert.throws(() => new Emulator({ rom: new Uint8Array(MAX_ROM_BYTES + 1), system: 'nes' }), tooBig);
+});

@@ -1,6 +1,16 @@
 import { RomError } from '../errors.ts';
 import type { RomHeaderKind } from './descriptor.ts';
 
+/** Largest ROM accepted, loaded or hashed (the largest cartridge of the supported systems). */
+export const MAX_ROM_BYTES = 32 * 1024 * 1024;
+
+/** Refuses a ROM over {@link MAX_ROM_BYTES} before it is read into memory or handed to a core. */
+export function checkRomSize(size: number, label: string): void {
+  if (size > MAX_ROM_BYTES) {
+    throw new RomError('ROM_INVALID', `${label}: ${size} bytes is larger than the ${MAX_ROM_BYTES}-byte ROM limit`, { file: label, size });
+  }
+}
+
 /**
  * Cheap structural checks on a ROM before any core sees it. Cores trust their input; a truncated or foreign file
  * can make them read past the end of a buffer. These checks turn such files into a clear RomError instead.

@@ -6,10 +6,10 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { MAX_ROM_BYTES } from '../core/rom-check.ts';
 import { RomError } from '../errors.ts';
 
-/** Largest file hashed as a ROM (the largest cartridge of the supported systems). */
-export const MAX_ROM_BYTES = 32 * 1024 * 1024;
+export { MAX_ROM_BYTES };
 
 const INES_MAGIC = [0x4e, 0x45, 0x53, 0x1a]; // "NES\x1a"
 const INES_HEADER_BYTES = 16;
