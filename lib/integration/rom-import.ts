@@ -1,13 +1,15 @@
 /**
  * `retro import`: finds ROMs whose SHA-1 an integration lists and copies them into the data dir as
  * `roms/<Game>-<System>/rom.<first ext>`. A file is written beside the target, read back and hashed, then renamed
- * over it, so an interrupted or bad copy never replaces a good ROM; a ROM already in place is left alone.
+ * over it, so an interrupted or bad copy never replaces a good ROM; a ROM already in place is left alone. The temp
+ * file carries the importer's PID, so one left by a killed import is removed by the next.
  */
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RetroError, type RetroErrorCode } from '../errors.ts';
+import { removeStaleTemps } from '../stale-temp.ts';
 import { listGameLocations, type GameLocation } from './game-index.ts';
 import { dataDir, importedRomPath, type LookupOptions } from './paths.ts';
 import { digestUnderRule, type RomDigest } from './rom-digest.ts';
@@ -95,6 +97,20 @@ function matchingGames(digest: RomDigest, known: Map<string, KnownRom[]>): Known
   return matches;
 }
 
+/** `rom.<ext>.<pid>-<8 hex>.tmp`: the temp file of an import by process `pid`. */
+const IMPORT_TEMP_NAME = /^rom\..+\.(\d+)-[0-9a-f]{8}\.tmp$/;
+
+/** Removes the temp files killed imports left in the games' folders (the live PIDs' are in use). */
+function sweepStaleImportTemps(romsDir: string): void {
+  let games: string[];
+  try {
+    games = readdirSync(romsDir);
+  } catch {
+    return; // nothing imported yet
+  }
+  for (const game of games) removeStaleTemps(join(romsDir, game), IMPORT_TEMP_NAME, 'file');
+}
+
 function hashIfPresent(path: string, romHeader: string): string | undefined {
   if (!existsSync(path)) return undefined;
   try {
@@ -129,7 +145,7 @@ function install(target: string, candidate: RomCandidate, rom: KnownRom): 'impor
  * @throws RetroError `DATA_DIR_INVALID` when the data dir cannot hold ROMs, before anything is scanned.
  */
 export function importRoms(paths: readonly string[], options: ImportOptions = {}): ImportReport {
-  dataDir(options); // checked before anything is scanned
+  sweepStaleImportTemps(join(dataDir(options), 'roms'));
   const games = listGameLocations(options);
   const known = knownHashes(games);
   const walk = walkPaths(paths);
