@@ -9,8 +9,12 @@
         "/usr/include/libretro-common",
         "<!@(pkg-config --cflags-only-I lua5.4 | sed 's/-I//g')"
       ],
-      "libraries": ["<!@(pkg-config --libs lua5.4)", "-ldl", "-lpthread"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "libraries": [
+        "<!(bash scripts/private-lua.sh build/lua)",
+        "-lm", "-ldl", "-lpthread",
+        "-Wl,--exclude-libs,liblua5.4-private.a", "-Wl,-z,text"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "RGYM_STATIC_LUA=1"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-frtti", "-fvisibility=hidden"]
     }
