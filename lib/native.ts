@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadFailureMessage, locateAddon, type AddonFile } from './addon-location.ts';
 import { CoreError } from './errors.ts';
 import { packageRoot } from './package-root.ts';
 
@@ -87,29 +86,47 @@ export interface NativeEmulator {
   close(): void;
 }
 
+/** How the addon file was built (native/build_info.cpp). */
+export interface NativeBuildInfo {
+  /** The Node-API version it was compiled against; package.json's `binary.napi_versions` declares the same. */
+  napiVersion: number;
+  /** e.g. `Lua 5.4.4`. */
+  lua: string;
+  /** `static`: Lua is linked into the addon, no Lua library is needed at run time. */
+  luaLinkage: 'static' | 'shared';
+  /** Built by `npm run build:prebuilt` for the npm package. */
+  prebuilt: boolean;
+  compiler: string;
+}
+
 export interface NativeAddon {
   NativeEmulator: new (corePath: string, workDir: string) => NativeEmulator;
+  buildInfo(): NativeBuildInfo;
 }
 
 let addon: NativeAddon | undefined;
+let addonFile: AddonFile | undefined;
 
 /**
- * Loads the compiled addon once. cmake-js builds into build/Release (node-gyp too); `RETRO_ADDON_PATH` points at
- * another build, e.g. one with AddressSanitizer.
+ * Loads the addon once: a source build, else the prebuilt file shipped for this platform, or the file
+ * `RETRO_ADDON_PATH` names (see addon-location.ts).
+ * @throws CoreError `CORE_LOAD_FAILED` when there is none or it does not load, saying how to build one.
  */
 export function nativeAddon(): NativeAddon {
   if (addon) return addon;
-  const root = packageRoot();
-  const override = process.env.RETRO_ADDON_PATH;
-  const candidates = override
-    ? [override]
-    : [join(root, 'build', 'Release', 'libretro_gym.node'), join(root, 'build', 'Debug', 'libretro_gym.node')];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) {
-    throw new CoreError('CORE_LOAD_FAILED', `the native addon is not built (looked for ${candidates[0]}): run \`npm run setup\` or \`npm run build\``);
+  const file = locateAddon(packageRoot());
+  try {
+    addon = createRequire(import.meta.url)(file.path) as NativeAddon;
+  } catch (error) {
+    throw new CoreError('CORE_LOAD_FAILED', loadFailureMessage(file, error), { file: file.path, kind: file.kind }, { cause: error });
   }
-  addon = createRequire(import.meta.url)(found) as NativeAddon;
+  addonFile = file;
   return addon;
+}
+
+/** The addon file {@link nativeAddon} loaded, once it has. */
+export function loadedAddonFile(): AddonFile | undefined {
+  return addonFile;
 }
 
 /** Re-throws an error from the addon as the library's typed error of the same code. */
