@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve, sep } from 'node:path';
-import { IntegrationError, ScriptError, type RetroErrorCode } from '../errors.ts';
+import { IntegrationError, RetroError, ScriptError, type RetroErrorCode } from '../errors.ts';
 import { parseScriptEntry, parseScriptRef } from '../integration/cross-checks.ts';
 import { pathInside } from '../integration/safe-names.ts';
 import { packageRoot } from '../package-root.ts';
@@ -241,13 +241,26 @@ function realPath(path: string): string {
 
 let tsRequire: ((id: string, parent: string) => Record<string, unknown>) | undefined;
 
+/**
+ * tsx's require, which compiles TypeScript on the fly. tsx is an optional peer dependency (its esbuild has an
+ * install script users would have to approve), so only users of TypeScript scenario scripts install it.
+ */
+function tsxRequire(file: string): NonNullable<typeof tsRequire> {
+  if (tsRequire) return tsRequire;
+  try {
+    tsRequire = (createRequire(import.meta.url)('tsx/cjs/api') as { require: NonNullable<typeof tsRequire> }).require;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new RetroError('DEPENDENCY_MISSING', `the TypeScript scenario script ${file} needs tsx, which is not installed. Install it with: npm install tsx`, { file }, { cause: e });
+  }
+  return tsRequire;
+}
+
 /** Loads a .ts/.js scenario module synchronously; TypeScript is compiled on the fly by tsx, no build step. */
 function loadTsModule(file: string): Record<string, unknown> {
+  const compile = /\.(ts|mts)$/.test(file) ? tsxRequire(file) : undefined;
   try {
-    if (/\.(ts|mts)$/.test(file)) {
-      tsRequire ??= (createRequire(import.meta.url)('tsx/cjs/api') as { require: typeof tsRequire }).require;
-      return tsRequire!(file, import.meta.url);
-    }
+    if (compile) return compile(file, import.meta.url);
     return createRequire(import.meta.url)(file) as Record<string, unknown>;
   } catch (e) {
     const err = e as Error;
