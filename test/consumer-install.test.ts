@@ -126,8 +126,17 @@ const TSCONFIG = {
     types: ['node'],
     outDir: 'out',
   },
-  files: ['main.ts'],
+  files: ['main.ts', 'readme.ts'],
 };
+
+/** The TypeScript example of the README's "Use it in your project" section. */
+function readmeExample(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use it in your project'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(code, 'the README section has a ts example');
+  return code;
+}
 
 before(() => {
   mkdirSync(home, { recursive: true });
@@ -170,12 +179,24 @@ describe('consumer install (npm pack, then npm install in a fresh project)', () 
     assert.deepEqual(listed, packed.files.map((f) => f.path).sort());
   });
 
-  test('nothing runs at install: no install scripts, no binding.gyp for npm to build', () => {
-    const installed = join(app, 'node_modules', manifest.name);
-    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { scripts?: Record<string, string>; gypfile?: boolean };
-    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(pkg.scripts?.[hook], undefined, hook);
-    assert.ok(!existsSync(join(installed, 'binding.gyp')));
-    assert.equal(pkg.gypfile, false);
+  test('nothing runs at install: no package in the tree has an install script or a binding.gyp', () => {
+    // npm 11 asks users to approve every such package (esbuild's postinstall, node-gyp's implicit one alike).
+    const modules = join(app, 'node_modules');
+    const withScripts: string[] = [];
+    for (const file of filesUnder(modules).filter((f) => /(^|\/)package\.json$/.test(f))) {
+      const dir = join(modules, file, '..');
+      let pkg: { name?: string; version?: string; scripts?: Record<string, string>; gypfile?: boolean };
+      try {
+        pkg = JSON.parse(readFileSync(join(modules, file), 'utf8'));
+      } catch {
+        continue;
+      }
+      if (!pkg.name || !pkg.version) continue; // package.json files that only set "type" for a folder
+      const hooks = ['preinstall', 'install', 'postinstall'].filter((h) => pkg.scripts?.[h] !== undefined);
+      if (pkg.gypfile !== false && existsSync(join(dir, 'binding.gyp'))) hooks.push('binding.gyp');
+      if (hooks.length > 0) withScripts.push(`${pkg.name}@${pkg.version} (${hooks.join(', ')})`);
+    }
+    assert.deepEqual(withScripts, []);
   });
 
   test('none of our dev dependencies or optional peers is installed', () => {
@@ -186,11 +207,13 @@ describe('consumer install (npm pack, then npm install in a fresh project)', () 
     assert.ok(!existsSync(join(modules, '@tensorflow')));
   });
 
-  test('a TypeScript program compiled by tsc against the shipped types plays 100 steps', (t) => {
+  test("the README's example and a TypeScript program, compiled by tsc against the shipped types, play", (t) => {
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
     writeFileSync(join(app, 'main.ts'), PROGRAM);
+    writeFileSync(join(app, 'readme.ts'), readmeExample());
     const tsc = requireHere.resolve('typescript/bin/tsc');
     timings.tsc = run(process.execPath, [tsc, '-p', app], { cwd: app, env: userEnv() }).ms;
+    assert.match(run(process.execPath, ['out/readme.js'], { cwd: app, env: userEnv() }).stdout, /^\d+ \[/);
     const played = run(process.execPath, ['out/main.js'], { cwd: app, env: userEnv() });
     t.diagnostic(`tsc ${Math.round(timings.tsc)} ms, 100 steps in a fresh process ${Math.round(played.ms)} ms`);
     const result = JSON.parse(played.stdout) as { steps: number; frame: number; sha256: string };
@@ -209,6 +232,15 @@ describe('consumer install (npm pack, then npm install in a fresh project)', () 
     if (!((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 23)) return t.skip('this Node cannot require() an ES module');
     writeFileSync(join(app, 'main.cjs'), "const retro = require('libretro-gym');\nconst env = retro.make('TinyKart-Nes');\nenv.reset({ seed: 1 });\nenv.step(env.actionSpace.sample());\nenv.close();\nconsole.log(typeof retro.make);\n");
     assert.equal(run(process.execPath, ['main.cjs'], { cwd: app, env: userEnv() }).stdout.trim(), 'function');
+  });
+
+  test('a TypeScript scenario script without tsx installed: DEPENDENCY_MISSING naming tsx', () => {
+    writeFileSync(
+      join(app, 'ts-scenario.mjs'),
+      "import { make } from 'libretro-gym';\ntry { make('TinyKart-Nes', { scenario: 'scenario-ts' }).close(); console.log('loaded'); } catch (e) { console.log(e.code, e.message); }\n",
+    );
+    const out = run(process.execPath, ['ts-scenario.mjs'], { cwd: app, env: userEnv() }).stdout;
+    assert.match(out, /^DEPENDENCY_MISSING .*needs tsx.*npm install tsx/);
   });
 
   test('npx retro list and npx retro doctor work, on the prebuilt addon', () => {
@@ -232,7 +264,7 @@ describe('consumer install (npm pack, then npm install in a fresh project)', () 
     assert.ok(!existsSync(installed));
     const left = filesUnder(join(app, 'node_modules')).filter((f) => f.includes(manifest.name));
     assert.deepEqual(left, []);
-    const expected = new Set(['main.cjs', 'main.ts', 'node_modules', 'out', 'package-lock.json', 'package.json', 'tsconfig.json']);
+    const expected = new Set(['main.cjs', 'main.ts', 'readme.ts', 'ts-scenario.mjs', 'node_modules', 'out', 'package-lock.json', 'package.json', 'tsconfig.json']);
     assert.deepEqual(readdirSync(app).filter((f) => !expected.has(f)), [], 'files the install made in the project');
   });
 });
