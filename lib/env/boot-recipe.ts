@@ -9,6 +9,7 @@ import { dataDir, type LookupOptions } from '../integration/paths.ts';
 import type { Integration, StateInfo } from '../integration/types.ts';
 import { nativeAddon } from '../native.ts';
 import { writeStateFile } from '../state-file.ts';
+import { unmappedVariableError } from './unmapped-variable.ts';
 
 /**
  * Start states we may not ship (a commercial game's) or need not ship (our own) are declared in metadata.json as a
@@ -73,11 +74,16 @@ function failedChecks(emu: Emulator, integration: Integration, info: StateInfo):
   const values = new Float64Array(variables.length);
   for (const [variable, check] of checks) {
     // A session whose only done rule is this check: its reset() evaluates the rule on the current state.
-    const session = new NativeSession(emu.nativeHandle, {
-      variables,
-      rewards: [[]],
-      done: { condition: 'all', terms: [{ variable, measurement: 'absolute', op: check.op, reference: check.reference ?? 0 }], nodes: [] },
-    });
+    let session: InstanceType<typeof NativeSession>;
+    try {
+      session = new NativeSession(emu.nativeHandle, {
+        variables,
+        rewards: [[]],
+        done: { condition: 'all', terms: [{ variable, measurement: 'absolute', op: check.op, reference: check.reference ?? 0 }], nodes: [] },
+      });
+    } catch (e) {
+      throw unmappedVariableError(e, join(integration.dir, 'data.json'));
+    }
     const done = new Uint8Array(1);
     session.bindOutputs(values, new Float64Array(1), done);
     session.close();
