@@ -3,15 +3,17 @@
 // space, an addon path that is no addon. Issue 11, items 15 to 17.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { runCli } from '../lib/cli/dispatch.ts';
+import { Emulator } from '../lib/emulator.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import { make } from '../lib/env/retro-env.ts';
 import { inspectIntegration } from '../lib/integration/integration.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { BatchEnv } from '../lib/vector/batch-env.ts';
-import { copyFixture, editJson, tempDir } from './fixtures/helpers.ts';
+import { captureIO, copyFixture, editJson, tempDir } from './fixtures/helpers.ts';
 
 const tmp = tempDir('rgym-results-');
 after(() => tmp.cleanup());
@@ -109,4 +111,42 @@ test('RETRO_ADDON_PATH pointing at something that is not the addon is a CoreErro
   assert.equal(error.name, 'CoreError');
   assert.equal(error.code, 'CORE_LOAD_FAILED');
   assert.match(error.message, /cannot load the native addon \/bin\/sh \(RETRO_ADDON_PATH=\/bin\/sh\)/);
+});
+
+describe('retro validate runs the game when it can', () => {
+  const validate = async (dir: string, ...flags: string[]) => {
+    const io = captureIO({ HOME: tmp.dir, RETRO_DATA_DIR: join(tmp.dir, 'data') }, tmp.dir);
+    const code = await runCli(['validate', ...flags, dir], io);
+    return { code, out: io.out() };
+  };
+
+  test('a truncated .state, a crop outside the frame and a clean folder', async () => {
+    const clean = copy();
+    assert.deepEqual(await validate(clean.dir), { code: 0, out: `ok ${relative(tmp.dir, clean.dir)}\nChecked 1 integration: no problems\n` });
+
+    const { dir } = copy();
+    const state = new Emulator({ rom: join(dir, 'rom.nes') });
+    try {
+      writeFileSync(join(dir, 'Cut.state'), state.saveState().subarray(0, 180));
+    } finally {
+      state.close();
+    }
+    editJson(join(dir, 'scenario.json'), (s) => {
+      s.crop = [0, 200, 0, 100];
+    });
+    const result = await validate(dir);
+    assert.equal(result.code, 1);
+    assert.match(result.out, /Cut\.state: Nestopia cannot load it: the state has 180 bytes/);
+    assert.match(result.out, /scenario\.json#\/crop: \[0, 200, 0, 100\] does not fit inside the 256×224 frame/);
+    assert.match(result.out, /2 problems/);
+    assert.deepEqual(await validate(dir, '--no-core'), { code: 0, out: `ok ${relative(tmp.dir, dir)}\nChecked 1 integration: no problems\n` });
+  });
+
+  test('without the ROM it checks the files and says the core checks were skipped', async () => {
+    const { dir } = copy();
+    rmSync(join(dir, 'rom.nes'));
+    const result = await validate(dir);
+    assert.equal(result.code, 0);
+    assert.match(result.out, /\(files only; core checks skipped: ROM not imported\)/);
+  });
 });

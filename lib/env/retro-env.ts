@@ -27,6 +27,7 @@ import {
 } from './action-codec.ts';
 import { buildStates, builtStatePath } from './boot-recipe.ts';
 import { planScenario, type TsScenario } from './scenario-plan.ts';
+import { cropMisfit } from './crop.ts';
 import { unmappedVariableError } from './unmapped-variable.ts';
 
 /** Frame outputs of NativeSession.stepFrame (native/emulator.h FrameOutput). */
@@ -565,11 +566,9 @@ function asTyped(e: unknown, file?: string): unknown {
 const MAX_DISCRETE_ACTIONS = 2 ** 32;
 
 /** A scenario crop must lie inside the core's frame: outside it, observations would be read past the picture. */
-function checkCrop([x, y, w, h]: readonly number[], { baseWidth, baseHeight }: AvInfo, file: string): void {
-  const width = w || baseWidth - x;
-  const height = h || baseHeight - y;
-  if (x < baseWidth && y < baseHeight && x + width <= baseWidth && y + height <= baseHeight) return;
-  throw new IntegrationError('SCHEMA_INVALID', `${file}#/crop: [${x}, ${y}, ${w}, ${h}] does not fit inside the ${baseWidth}×${baseHeight} frame`, { file, field: '/crop' });
+function checkCrop(crop: readonly number[], { baseWidth, baseHeight }: AvInfo, file: string): void {
+  const misfit = cropMisfit(crop, baseWidth, baseHeight);
+  if (misfit) throw new IntegrationError('SCHEMA_INVALID', `${file}#/crop: ${misfit}`, { file, field: '/crop' });
 }
 
 /** Creates an environment for a game: `make('TinyKart-Nes', { state: 'Track1' })`. */

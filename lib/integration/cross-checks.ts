@@ -62,7 +62,7 @@ function undefinedVariable(file: string, pointer: string, name: string, data: Ga
 }
 
 /** Bytes a variable spans: the width at the end of its type (`<u2` → 2). */
-function typeWidth(type: string): number {
+export function typeWidth(type: string): number {
   return Number(/(\d+)$/.exec(type)?.[1] ?? 1);
 }
 
