@@ -3,7 +3,7 @@
 // space, an addon path that is no addon. Issue 11, items 15 to 17.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runCli } from '../lib/cli/dispatch.ts';
@@ -149,4 +149,25 @@ describe('retro validate runs the game when it can', () => {
     assert.equal(result.code, 0);
     assert.match(result.out, /\(files only; core checks skipped: ROM not imported\)/);
   });
+});
+
+test('a state built from a recipe is rebuilt when the recipe changes, not reused from the old recipe', () => {
+  const { dir, options } = copy();
+  const xAfterReset = () => {
+    const env = make('TestRom-Nes', { ...options, state: 'Moved' });
+    try {
+      return env.reset().info.x;
+    } finally {
+      env.close();
+    }
+  };
+  const first = xAfterReset();
+  editJson(join(dir, 'metadata.json'), (m) => {
+    m.states.Moved.recipe[1].frames = 30;
+  });
+  const second = xAfterReset();
+  assert.ok(second > first, `x after the longer recipe: ${second}, after the shorter: ${first}`);
+  const built = readdirSync(join(options.dataDir, 'states', 'TestRom-Nes')).filter((f) => f.startsWith('Moved.'));
+  assert.equal(built.length, 1, built.join(', '));
+  assert.match(built[0], /^Moved\.[0-9a-f]{12}\.state$/);
 });

@@ -25,7 +25,7 @@ import {
   filterMask,
   type ComboGroup,
 } from './action-codec.ts';
-import { buildStates, builtStatePath } from './boot-recipe.ts';
+import { buildStates, recipeStatePath } from './boot-recipe.ts';
 import { planScenario, type TsScenario } from './scenario-plan.ts';
 import { cropMisfit } from './crop.ts';
 import { unmappedVariableError } from './unmapped-variable.ts';
@@ -152,6 +152,7 @@ export class RetroEnv {
   private readonly powerOnState: Buffer;
   private readonly crop: [number, number, number, number] | undefined;
   private readonly scenarioFile: string;
+  private readonly romPath: string;
   private readonly lookup: LookupOptions;
   /** The batch that steps this env, when one does (see adopt()). */
   private owner: string | undefined;
@@ -186,7 +187,8 @@ export class RetroEnv {
     this.crop = scenario.crop;
     this.scenarioFile = scenarioFile;
 
-    this.emulator = new Emulator({ rom: getRomPath(game, options), system: this.integration.system, coreOptions: options.coreOptions });
+    this.romPath = getRomPath(game, options);
+    this.emulator = new Emulator({ rom: this.romPath, system: this.integration.system, coreOptions: options.coreOptions });
     try {
       if (this.players > (this.emulator.descriptor.ports ?? 2)) {
         throw new ArgumentError('INVALID_ARGUMENT', `${game} supports at most ${this.emulator.descriptor.ports ?? 2} players`);
@@ -246,7 +248,7 @@ export class RetroEnv {
    */
   private statePath(name: string, options: LookupOptions): string {
     if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `${this.game}: state "${name}" refused: ${STATE_NAME_RULE}`, { field: 'state' });
-    const candidates = [join(this.integration.dir, `${name}.state`), builtStatePath(this.game, name, options)];
+    const candidates = [join(this.integration.dir, `${name}.state`), recipeStatePath(this.integration, name, this.romPath, options)];
     let found = candidates.find((p) => existsSync(p));
     if (!found && this.integration.metadata.states?.[name]?.recipe) {
       found = buildStates(this.game, [name], options)[0];
