@@ -1,6 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
 import { loadCoreDescriptor, systemForExtension, type CoreDescriptor } from './core/descriptor.ts';
 import { findCore } from './core/find-core.ts';
 import { checkRom, checkRomSize } from './core/rom-check.ts';
@@ -26,6 +25,7 @@ import {
   type NativeSystemInfo,
 } from './native.ts';
 import { readStateFile, writeStateFile } from './state-file.ts';
+import { createWorkDir, releaseWorkDir, removeWorkDirWith } from './work-dir.ts';
 
 export type AvInfo = NativeAvInfo;
 export type SystemInfo = NativeSystemInfo;
@@ -55,19 +55,6 @@ export interface MemoryRegions {
   saveRam?: Uint8Array;
   videoRam?: Uint8Array;
   rtc?: Uint8Array;
-}
-
-// Work folders of open emulators, removed at exit even when the user forgets close().
-const liveWorkDirs = new Set<string>();
-let exitHookInstalled = false;
-function trackWorkDir(dir: string): void {
-  liveWorkDirs.add(dir);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const d of liveWorkDirs) rmSync(d, { recursive: true, force: true });
-    });
-  }
 }
 
 const errorClassByCode: Partial<Record<RetroErrorCode, typeof RetroError>> = {
@@ -171,11 +158,12 @@ export class Emulator {
         }
       : findCore(this.descriptor);
     this.corePath = found.path;
-    this.workDir = mkdtempSync(join(tmpdir(), 'libretro-gym-'));
-    trackWorkDir(this.workDir);
+    this.workDir = createWorkDir();
     try {
       const { NativeEmulator } = nativeAddon();
       this.native = new NativeEmulator(this.corePath, this.workDir);
+      // An emulator collected without close() frees its core in the native finalizer; this frees its folder.
+      removeWorkDirWith(this.native, this.workDir);
       for (const [key, value] of Object.entries({ ...found.options, ...options.coreOptions })) this.native.setOption(key, value);
       this.native.setAudioCapture(options.audio === true);
       this.native.setStateSizeSlack(found.stateSizeSlack);
@@ -207,10 +195,10 @@ export class Emulator {
   }
 
   private disposeNative(): void {
-    this.native?.close();
+    const native = this.native;
+    native?.close();
     this.native = undefined;
-    rmSync(this.workDir, { recursive: true, force: true });
-    liveWorkDirs.delete(this.workDir);
+    releaseWorkDir(this.workDir, native);
   }
 
   /** Calls the addon, rethrowing its errors as the library's typed errors. */

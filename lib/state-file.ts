@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { StateError } from './errors.ts';
+import { removeStaleTemps } from './stale-temp.ts';
 
 /**
  * `.state` files as stable-retro writes them: the gzip of the core's raw `retro_serialize` output. Reading also
@@ -35,14 +38,41 @@ export function readStateFile(path: string): Buffer {
   return bytes;
 }
 
-/** Writes atomically (temp file + rename), so a crash never leaves half a state behind. */
+/**
+ * Temp files of state writes: `<file>.<pid>-<8 hex>.tmp`, or `<file>.state.<pid>.tmp` as older versions named
+ * them; `pid` is the writing process.
+ */
+const STATE_TEMP_NAME = /^.+\.(?:(\d+)-[0-9a-f]{8}|state\.(\d+))\.tmp$/;
+const sweptStateDirs = new Set<string>();
+
+/** Removes the temp files left by processes that died mid-write, once per folder and process. */
+function sweepStaleStateTemps(dir: string): void {
+  if (sweptStateDirs.has(dir)) return;
+  sweptStateDirs.add(dir);
+  removeStaleTemps(dir, STATE_TEMP_NAME, 'file');
+}
+
+/**
+ * Writes atomically (temp file + rename), so a crash never leaves half a state behind. The temp file is named
+ * after this process; one left by a process that died mid-write is removed by the next write into its folder.
+ */
 export function writeStateFile(path: string, state: Uint8Array): void {
-  const temp = `${path}.${process.pid}.tmp`;
+  sweepStaleStateTemps(dirname(resolve(path)));
+  const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSync(temp, gzipSync(state));
+    // 'wx': never write through a file or link already there.
+    writeFileSync(temp, gzipSync(state), { flag: 'wx' });
     renameSync(temp, path);
   } catch (e) {
-    rmSync(temp, { force: true });
-    throw new StateError('STATE_INVALID', `cannot write state file ${path}: ${(e as Error).message}`, { file: path });
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') removeQuietly(temp);
+    throw new StateError('STATE_INVALID', `cannot write state file ${path}: ${(e as Error).message}`, { file: path }, { cause: e });
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Not a file we could have made; the write's own error is the one to report.
   }
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #if defined(__linux__)
 #include <pthread.h>
@@ -132,9 +133,9 @@ std::vector<uint32_t> BatchStepper::recv(size_t batchSize) {
   finished_.erase(finished_.begin(), finished_.begin() + static_cast<std::ptrdiff_t>(batchSize));
   for (uint32_t id : ready) busy_[id] = false;
   if (!errors_.empty()) {
-    std::string message = errors_.front();
+    EmulatorError first = errors_.front();
     errors_.clear();
-    throw EmulatorError("SCRIPT_ERROR", message);
+    throw first;
   }
   return ready;
 }
@@ -155,14 +156,16 @@ void BatchStepper::runNext(std::unique_lock<std::mutex>& lock) {
   const Job job = jobs_.front();
   jobs_.pop_front();
   lock.unlock();
-  std::string error;
+  std::optional<EmulatorError> error;
   try {
     runJob(job);
+  } catch (const EmulatorError& e) {
+    error.emplace(e.code(), "env " + std::to_string(job.id) + ": " + e.what());
   } catch (const std::exception& e) {
-    error = "env " + std::to_string(job.id) + ": " + e.what();
+    error.emplace("SCRIPT_ERROR", "env " + std::to_string(job.id) + ": " + e.what());
   }
   lock.lock();
-  if (!error.empty()) errors_.push_back(error);
+  if (error) errors_.push_back(*error);
   finished_.push_back(job.id);
   --pending_;
 }

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "errors.h"
 #include "game_session.h"
 
 namespace rgym {
@@ -55,7 +56,8 @@ class BatchStepper {
   // Queues a reset of env `id` to its start state.
   void sendReset(const std::vector<uint32_t>& ids);
   // Blocks until `batchSize` queued jobs have finished; returns their env ids in completion order. Throws the first
-  // error an env raised (SCRIPT_ERROR from Lua, ...), after the batch is collected.
+  // error an env raised (SCRIPT_ERROR, SCRIPT_TIMEOUT, SCRIPT_MEMORY from Lua, ...) with its code, after the batch
+  // is collected.
   std::vector<uint32_t> recv(size_t batchSize);
   size_t inFlight() const;
 
@@ -83,7 +85,7 @@ class BatchStepper {
   std::condition_variable jobReady_, jobDone_;
   std::deque<Job> jobs_;
   std::vector<uint32_t> finished_;
-  std::vector<std::string> errors_;
+  std::vector<EmulatorError> errors_;  // what envs raised since the last recv(), with their codes
   size_t pending_ = 0;
   size_t wanted_ = 0;  // the batch size recv() is waiting for, 0 when nobody waits
   bool stopping_ = false;

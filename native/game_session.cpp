@@ -34,7 +34,13 @@ void GameSession::reset() {
   done_ = !scriptedDone && rules_.done.evaluate(current_.data(), deltas_.data());
   if (luaConfig_) {
     lua_.reset();
-    lua_ = std::make_unique<LuaScript>(luaConfig_->files, variables_, emulator_.addressSpace());
+    try {
+      lua_ = std::make_unique<LuaScript>(luaConfig_->files, variables_, emulator_.addressSpace(), luaConfig_->limits);
+      luaLoadError_.reset();
+    } catch (const EmulatorError& e) {
+      luaLoadError_.emplace(e.code(), std::string(e.what()) + "; reset the env to load the scripts again");
+      throw;
+    }
   }
 }
 
@@ -75,6 +81,9 @@ void GameSession::stepFrame(Emulator::FrameOutput output) {
 void GameSession::evaluate() {
   const int64_t* values = current_.data();
   const int64_t* deltas = deltas_.data();
+  if (luaConfig_ && !lua_) {
+    throw luaLoadError_.value_or(EmulatorError("SCRIPT_ERROR", "the Lua scripts did not load; reset the env to load them again"));
+  }
   if (lua_) lua_->setFrame(frame_);
   // Done before reward, as stable-retro orders them: scripts that keep state between the two see the same order.
   done_ = luaConfig_ && !luaConfig_->doneFunction.empty() ? lua_->callBoolean(luaConfig_->doneFunction)

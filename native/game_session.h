@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "emulator.h"
+#include "errors.h"
 #include "lua_script.h"
 #include "scenario.h"
 #include "variables.h"
@@ -18,6 +19,7 @@ struct LuaScenario {
   std::vector<std::string> files;
   std::vector<std::string> rewardFunctions;  // per player; empty = use the JSON rules for that player
   std::string doneFunction;                  // empty = use the JSON rules
+  LuaLimits limits;                          // per call, and the state's memory
 };
 
 class GameSession {
@@ -25,7 +27,8 @@ class GameSession {
   GameSession(Emulator& emulator, std::vector<Variable> variables, ScenarioRules rules, std::optional<LuaScenario> lua);
 
   // Starts an episode from the emulator's current state: deltas count from here, the frame counter restarts and
-  // Lua scripts start from a fresh state, so episodes never leak into each other.
+  // Lua scripts start from a fresh state, so episodes never leak into each other. If they fail to load, every step
+  // fails with that error until a reset loads them.
   void reset();
   // Loads a start state, releases every button and runs one frame, so the episode's first observation is a real
   // frame of that state (as stable-retro does), then reset()s.
@@ -54,6 +57,7 @@ class GameSession {
   ScenarioRules rules_;
   std::optional<LuaScenario> luaConfig_;
   std::unique_ptr<LuaScript> lua_;
+  std::optional<EmulatorError> luaLoadError_;  // why the scripts did not load at the last reset
   std::vector<int64_t> current_, previous_, deltas_;
   std::vector<double> rewards_;
   std::vector<double> stepRewards_;  // per-frame rewards summed over a step

@@ -17,6 +17,17 @@ double numberField(const Napi::Object& o, const char* key, double fallback = 0) 
   return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
 }
 
+// A whole number >= 1 below 2^53, or `fallback` when absent.
+uint64_t positiveField(const Napi::Object& o, const char* key, uint64_t fallback) {
+  const Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return fallback;
+  const double n = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0;
+  if (!(n >= 1 && n <= 9007199254740991.0) || n != static_cast<double>(static_cast<uint64_t>(n))) {
+    throw EmulatorError("INVALID_ARGUMENT", std::string("lua.limits.") + key + " must be a positive integer");
+  }
+  return static_cast<uint64_t>(n);
+}
+
 // A term names its variable; "" means the per-step constant (stable-retro's reward "time").
 int variableIndex(const Napi::Object& term, const std::vector<Variable>& variables) {
   const std::string name = stringField(term, "variable");
@@ -116,6 +127,14 @@ std::optional<LuaScenario> parseLua(const Napi::Object& config) {
     }
   }
   scenario.doneFunction = stringField(o, "doneFunction");
+  // limits: { instructions, timeoutMs, memoryBytes }, validated (positive integers) by lib/env/retro-env.ts.
+  const Napi::Value limits = o.Get("limits");
+  if (limits.IsObject()) {
+    const Napi::Object l = limits.As<Napi::Object>();
+    scenario.limits.instructions = positiveField(l, "instructions", scenario.limits.instructions);
+    scenario.limits.timeoutMs = positiveField(l, "timeoutMs", scenario.limits.timeoutMs);
+    scenario.limits.memoryBytes = positiveField(l, "memoryBytes", scenario.limits.memoryBytes);
+  }
   return scenario;
 }
 

@@ -29,9 +29,10 @@ the game's rom.sha (for NES files, without their 16-byte iNES header).
 
 Paths default to the current directory. Folders are searched recursively (hidden
 folders and node_modules are skipped unless named), .zip archives are opened,
-nested ones too, and every file up to 32 MiB is hashed. Files matching no game
-are counted and left alone; a ROM already imported is never replaced by a
-different file.
+nested ones too (up to 4 deep), and every file up to 32 MiB is hashed. Files
+matching no game are counted and left alone; a ROM already imported is never
+replaced by a different file. Damaged archives, and zip bombs (entries sharing
+bytes, or inflating far beyond what ROMs compress to), are skipped and reported.
 
 Options:
 ${LOOKUP_HELP}

@@ -86,8 +86,9 @@ export const LOOKUP_HELP = `  --integration-path <dir>  Also look for integratio
 export function lookupOptions(values: ParsedArgs['values'], io: CliIO): LookupOptions {
   const paths = (values['integration-path'] as string[] | undefined) ?? [];
   const dataDir = values['data-dir'] as string | undefined;
-  const options: LookupOptions = { env: io.env, integrationPaths: paths.map((p) => resolve(io.cwd, p)) };
+  // A relative RETRO_DATA_DIR is resolved here, but stays in env so errors can say which setting it came from.
+  const env = io.env.RETRO_DATA_DIR ? { ...io.env, RETRO_DATA_DIR: resolve(io.cwd, io.env.RETRO_DATA_DIR) } : io.env;
+  const options: LookupOptions = { env, integrationPaths: paths.map((p) => resolve(io.cwd, p)) };
   if (dataDir !== undefined) options.dataDir = resolve(io.cwd, dataDir);
-  else if (io.env.RETRO_DATA_DIR) options.dataDir = resolve(io.cwd, io.env.RETRO_DATA_DIR);
   return options;
 }

@@ -26,9 +26,11 @@ import {
   type ComboGroup,
 } from './action-codec.ts';
 import { buildStates, recipeStatePath } from './boot-recipe.ts';
-import { planScenario, type TsScenario } from './scenario-plan.ts';
 import { cropMisfit } from './crop.ts';
+import { planScenario, scriptErrorFrom, scriptPolicyProblem, type ScriptLimits, type TrustScripts, type TsScenario } from './scenario-plan.ts';
 import { unmappedVariableError } from './unmapped-variable.ts';
+
+export type { ScriptLimits, TrustScripts } from './scenario-plan.ts';
 
 /** Frame outputs of NativeSession.stepFrame (native/emulator.h FrameOutput). */
 const FRAME_HOLD = 0;
@@ -80,6 +82,23 @@ export interface MakeOptions extends LookupOptions {
   preprocess?: Preprocess;
   /** Core option overrides. */
   coreOptions?: Record<string, string>;
+  /**
+   * Limits on Lua scenario scripts, each a positive integer: `instructions` (Lua VM instructions per call, default
+   * 10,000,000), `timeoutMs` (wall clock per call, default 1,000) and `memoryBytes` (the script's Lua state, default
+   * 64 MiB). A call is the top level of each script file (run at every reset) or one reward or done call (one per
+   * frame). Over a limit the call fails with a `ScriptError` `SCRIPT_TIMEOUT` or `SCRIPT_MEMORY` naming the file and
+   * function, from `make()`, `reset()`, `step()` or a BatchEnv's `recv()`; the env can still be closed. String
+   * patterns and table functions whose worst case would not fit `timeoutMs` are refused up front (`SCRIPT_TIMEOUT`).
+   * Defaults leave ordinary scripts orders of magnitude of room. E.g. `{ instructions: 1_000_000, timeoutMs: 100 }`.
+   */
+  scriptLimits?: ScriptLimits;
+  /**
+   * Which TypeScript scenario scripts (`ts:` functions) may load; they run with the full privileges of this process.
+   * `true` (default): all, like any npm code you install. `false`: only those of the integrations bundled with this
+   * package; any other refuses with a `ScriptError` `SCRIPT_UNTRUSTED` naming the script. A list of folders
+   * (integration folders, or folders of them): those too. Lua scripts are sandboxed and always allowed.
+   */
+  trustScripts?: TrustScripts;
 }
 
 export type Action = number | ArrayLike<number>;
@@ -179,10 +198,15 @@ export class RetroEnv {
       throw new ArgumentError('INVALID_ARGUMENT', `useRestrictedActions must be one of ${Object.values(Actions).join(', ')}`);
     }
     if (!Object.values(Observations).includes(this.obsType)) throw new ArgumentError('INVALID_ARGUMENT', `obsType must be image or ram`);
+    const scriptProblem = scriptPolicyProblem(options.scriptLimits, options.trustScripts);
+    if (scriptProblem) throw new ArgumentError('INVALID_ARGUMENT', scriptProblem.message, { field: scriptProblem.field });
 
     const { scenario, file: scenarioFile } = this.loadScenario(options.scenario);
     const data = options.info ? validateDocument('data', readJsonFile(options.info), options.info) : this.integration.data;
-    const plan = planScenario(data, scenario, scenarioFile, this.integration.dir, this.players);
+    const plan = planScenario(data, scenario, scenarioFile, this.integration.dir, this.players, {
+      limits: options.scriptLimits,
+      trust: options.trustScripts,
+    });
     this.ts = plan.ts;
     this.crop = scenario.crop;
     this.scenarioFile = scenarioFile;
@@ -509,7 +533,11 @@ export class RetroEnv {
   loadState(state: Uint8Array): void {
     this.checkNotOwned('load a state into');
     this.emulator.loadState(state);
-    this.session.reset();
+    try {
+      this.session.reset();  // runs the Lua scripts' top level afresh
+    } catch (e) {
+      throw asTyped(e);
+    }
   }
 
   /**
@@ -553,10 +581,8 @@ function describe(action: Action): string {
 function asTyped(e: unknown, file?: string): unknown {
   if (e instanceof RetroError || !(e instanceof Error)) return e;
   const code = (e as { code?: string }).code;
-  if (code === 'SCRIPT_ERROR') {
-    const where = /([^\s:]+\.lua):(\d+):/.exec(e.message);
-    return new RetroError('SCRIPT_ERROR', e.message, { file: where?.[1] ?? file, line: where ? Number(where[2]) : undefined }, { cause: e });
-  }
+  const scriptError = scriptErrorFrom(e, file);
+  if (scriptError) return scriptError;
   if (code === 'SCENARIO_INVALID' || code === 'INVALID_ARGUMENT') {
     return new IntegrationError(code === 'SCENARIO_INVALID' ? 'SCENARIO_INVALID' : 'SCHEMA_INVALID', `${file ?? 'scenario'}: ${e.message}`, { file }, { cause: e });
   }

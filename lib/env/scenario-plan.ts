@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { IntegrationError, ScriptError } from '../errors.ts';
+import { join, resolve, sep } from 'node:path';
+import { IntegrationError, ScriptError, type RetroErrorCode } from '../errors.ts';
 import { parseScriptEntry, parseScriptRef } from '../integration/cross-checks.ts';
 import { pathInside } from '../integration/safe-names.ts';
+import { packageRoot } from '../package-root.ts';
 import type { DoneNode, GameData, RewardSpec, RewardVariable, Scenario } from '../integration/types.ts';
 
 /** The native session's configuration (native/session_wrap.cpp parses exactly this shape). */
@@ -10,7 +12,71 @@ export interface NativeScenarioConfig {
   variables: { name: string; address: number; type: string; mask?: number | string }[];
   rewards: NativeRewardTerm[][];
   done: NativeDoneNode;
-  lua?: { files: string[]; rewardFunctions: (string | null)[]; doneFunction: string };
+  lua?: { files: string[]; rewardFunctions: (string | null)[]; doneFunction: string; limits?: ScriptLimits };
+}
+
+/**
+ * Limits on every call into a Lua scenario script (the top level of each file at a reset, and each reward or done
+ * call), and on the memory of its Lua state. Left out, a limit keeps its default.
+ */
+export interface ScriptLimits {
+  /** Lua VM instructions per call (default 10,000,000: about a tenth of a second). */
+  instructions?: number;
+  /** Wall-clock milliseconds per call (default 1,000). */
+  timeoutMs?: number;
+  /** Bytes the script's Lua state may hold (default 64 MiB). */
+  memoryBytes?: number;
+}
+
+/** Which TypeScript scenario scripts may load: see MakeOptions.trustScripts. */
+export type TrustScripts = boolean | readonly string[];
+
+/** How scenario scripts of an env are run: the limits of Lua scripts and which TypeScript scripts are trusted. */
+export interface ScriptPolicy {
+  limits?: ScriptLimits;
+  trust?: TrustScripts;
+}
+
+const SCRIPT_LIMIT_NAMES = ['instructions', 'timeoutMs', 'memoryBytes'] as const;
+
+/** What is wrong with the `scriptLimits` and `trustScripts` options of make(), if anything. */
+export function scriptPolicyProblem(limits: unknown, trust: unknown): { field: string; message: string } | undefined {
+  if (limits !== undefined) {
+    if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+      return { field: 'scriptLimits', message: `scriptLimits must be an object like { instructions, timeoutMs, memoryBytes }, got ${describeValue(limits)}` };
+    }
+    for (const [name, value] of Object.entries(limits)) {
+      const field = `scriptLimits.${name}`;
+      if (!(SCRIPT_LIMIT_NAMES as readonly string[]).includes(name)) return { field, message: `${field} is not a limit (the limits are ${SCRIPT_LIMIT_NAMES.join(', ')})` };
+      if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 1)) {
+        return { field, message: `${field} must be a positive integer, got ${describeValue(value)}` };
+      }
+    }
+  }
+  const list = Array.isArray(trust) && trust.every((dir) => typeof dir === 'string' && dir !== '');
+  if (trust !== undefined && typeof trust !== 'boolean' && !list) {
+    return { field: 'trustScripts', message: `trustScripts must be true, false or a list of integration folders, got ${describeValue(trust)}` };
+  }
+  return undefined;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+/**
+ * The typed error for a native script failure (SCRIPT_ERROR, SCRIPT_TIMEOUT, SCRIPT_MEMORY), with the Lua file and
+ * line the message names; undefined for other errors.
+ */
+export function scriptErrorFrom(e: Error, file?: string): ScriptError | undefined {
+  const code = (e as { code?: string }).code;
+  if (code !== 'SCRIPT_ERROR' && code !== 'SCRIPT_TIMEOUT' && code !== 'SCRIPT_MEMORY') return undefined;
+  // Lua's "file:line: message", else the script the native message names: "(<file>)" at its end, or "Lua script <file>".
+  const at = /([^\s()]+\.lua):(\d+):/.exec(e.message);
+  const named = /\(([^()]+\.lua)\)$/.exec(e.message) ?? /Lua script (\S+\.lua)/.exec(e.message);
+  return new ScriptError(code as RetroErrorCode, e.message, { file: at?.[1] ?? named?.[1] ?? file, line: at ? Number(at[2]) : undefined }, { cause: e });
 }
 interface NativeRewardTerm {
   variable: string;
@@ -79,7 +145,14 @@ function doneNode(node: DoneNode | undefined): NativeDoneNode {
  * Turns a validated scenario into the native session's rules, Lua files and function names, and the TypeScript
  * functions (loaded now, with no build step for the user) for `ts:` scripts.
  */
-export function planScenario(data: GameData, scenario: Scenario, scenarioFile: string, dir: string, players: number): ScenarioPlan {
+export function planScenario(
+  data: GameData,
+  scenario: Scenario,
+  scenarioFile: string,
+  dir: string,
+  players: number,
+  policy: ScriptPolicy = {},
+): ScenarioPlan {
   const specs: (RewardSpec | undefined)[] = scenario.rewards ?? [scenario.reward];
   const perPlayer = Array.from({ length: players }, (_, p) => specs[p] ?? specs[0]);
   const scripts = (scenario.scripts ?? []).map((entry, i) => {
@@ -98,6 +171,7 @@ export function planScenario(data: GameData, scenario: Scenario, scenarioFile: s
   const tsRewards: (TsScenarioFunction | null)[] = [];
   let luaDone = '';
   let tsDone: TsScenarioFunction | null = null;
+  for (const file of tsFiles) requireTrusted(file, dir, policy.trust ?? true);
   const tsModules = tsFiles.length > 0 ? tsFiles.map(loadTsModule) : [];
   const findTs = (fn: string, field: string): TsScenarioFunction => {
     for (const mod of tsModules) if (typeof mod[fn] === 'function') return mod[fn] as TsScenarioFunction;
@@ -131,11 +205,38 @@ export function planScenario(data: GameData, scenario: Scenario, scenarioFile: s
     variables: Object.entries(data.info).map(([name, v]) => ({ name, address: v.address, type: v.type, mask: v.mask })),
     rewards: perPlayer.map(rewardTerms),
     done: doneNode(scenario.done),
-    lua: usesLua || luaFiles.length > 0 ? { files: luaFiles, rewardFunctions: luaRewards, doneFunction: luaDone } : undefined,
+    lua: usesLua || luaFiles.length > 0 ? { files: luaFiles, rewardFunctions: luaRewards, doneFunction: luaDone, limits: policy.limits } : undefined,
   };
   const usesTs = tsDone !== null || tsRewards.some((f) => f !== null);
   const tsReset = (tsModules.find((m) => typeof m.reset === 'function')?.reset as TsScenarioFunction | undefined) ?? null;
   return { native, ts: usesTs ? { rewards: tsRewards, done: tsDone, reset: tsReset } : undefined };
+}
+
+/**
+ * Refuses a TypeScript script unless `trust` allows it: `true` trusts every script (they are code you chose to
+ * install, like npm packages); otherwise only the integrations bundled with this package and the listed folders
+ * (an integration folder, or a folder of them) are. Compared as real paths, so a symlink does not smuggle one in.
+ */
+function requireTrusted(file: string, dir: string, trust: TrustScripts): void {
+  if (trust === true) return;
+  const trusted = [join(packageRoot(), 'integrations'), ...(trust === false ? [] : trust)].map(realPath);
+  const script = realPath(file);
+  if (trusted.some((root) => script === root || script.startsWith(root.endsWith(sep) ? root : root + sep))) return;
+  const listed = trust === false || trust.length === 0 ? '' : ` or in ${trust.join(', ')}`;
+  throw new ScriptError(
+    'SCRIPT_UNTRUSTED',
+    `TypeScript scenario script ${file} refused: with trustScripts it must be in a bundled integration${listed}. ` +
+      `It would run with the full privileges of this process; if you trust its code, pass trustScripts: [${JSON.stringify(dir)}]`,
+    { file },
+  );
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 let tsRequire: ((id: string, parent: string) => Record<string, unknown>) | undefined;

@@ -1,18 +1,21 @@
 /**
  * `retro import`: finds ROMs whose SHA-1 an integration lists and copies them into the data dir as
  * `roms/<Game>-<System>/rom.<first ext>`. A file is written beside the target, read back and hashed, then renamed
- * over it, so an interrupted or bad copy never replaces a good ROM; a ROM already in place is left alone.
+ * over it, so an interrupted or bad copy never replaces a good ROM; a ROM already in place is left alone. The temp
+ * file carries the importer's PID, so one left by a killed import is removed by the next.
  */
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { RetroError } from '../errors.ts';
+import { RetroError, type RetroErrorCode } from '../errors.ts';
+import { removeStaleTemps } from '../stale-temp.ts';
 import { listGameLocations, type GameLocation } from './game-index.ts';
-import { importedRomPath, type LookupOptions } from './paths.ts';
-import { hasInesHeader, hashRom, hashRomFile, sha1Hex } from './rom-hash.ts';
+import { dataDir, importedRomPath, type LookupOptions } from './paths.ts';
+import { digestUnderRule, type RomDigest } from './rom-digest.ts';
+import { hashRomFile } from './rom-hash.ts';
 import { readRomSha } from './rom-sha.ts';
-import { scanFile, walkPaths, type ScanLimits } from './rom-scan.ts';
+import { scanFile, walkPaths, type RomCandidate, type ScanLimits } from './rom-scan.ts';
 
 export interface ImportProgress {
   filesDone: number;
@@ -45,8 +48,12 @@ export interface ImportReport {
   scanned: number;
   /** Of those, how many matched no game. */
   unmatched: number;
-  /** Not scanned: too large, unreadable, damaged or encrypted archives. */
-  skipped: { source: string; reason: string }[];
+  /**
+   * Not scanned: too large, unreadable, damaged or encrypted archives. `code` says why when there is one:
+   * `ARCHIVE_INVALID` (damaged, overlapping entries), `ARCHIVE_TOO_LARGE` (past a size or nesting limit), `ROM_*`.
+   * A bad archive is reported here and the import goes on, as for any unreadable file.
+   */
+  skipped: { source: string; reason: string; code?: RetroErrorCode }[];
   /** Matches that could not be written. */
   failed: { game: string; source: string; reason: string }[];
   /** Paths given that do not exist. */
@@ -78,17 +85,30 @@ function knownHashes(games: readonly GameLocation[]): Map<string, KnownRom[]> {
   return known;
 }
 
-/** Games a file's bytes are a ROM of, each under its own system's header rule. */
-function matchingGames(bytes: Uint8Array, known: Map<string, KnownRom[]>): KnownRom[] {
-  const raw = sha1Hex(bytes);
-  const hashes = hasInesHeader(bytes) ? [raw, hashRom(bytes, 'ines')] : [raw];
+/** Games a file is a ROM of, each under its own system's header rule. */
+function matchingGames(digest: RomDigest, known: Map<string, KnownRom[]>): KnownRom[] {
+  const hashes = digest.sha1WithoutInesHeader === undefined ? [digest.sha1] : [digest.sha1, digest.sha1WithoutInesHeader];
   const matches: KnownRom[] = [];
   for (const hash of hashes) {
     for (const candidate of known.get(hash) ?? []) {
-      if (hashRom(bytes, candidate.game.system.romHeader) === hash && !matches.includes(candidate)) matches.push(candidate);
+      if (digestUnderRule(digest, candidate.game.system.romHeader) === hash && !matches.includes(candidate)) matches.push(candidate);
     }
   }
   return matches;
+}
+
+/** `rom.<ext>.<pid>-<8 hex>.tmp`: the temp file of an import by process `pid`. */
+const IMPORT_TEMP_NAME = /^rom\..+\.(\d+)-[0-9a-f]{8}\.tmp$/;
+
+/** Removes the temp files killed imports left in the games' folders (the live PIDs' are in use). */
+function sweepStaleImportTemps(romsDir: string): void {
+  let games: string[];
+  try {
+    games = readdirSync(romsDir);
+  } catch {
+    return; // nothing imported yet
+  }
+  for (const game of games) removeStaleTemps(join(romsDir, game), IMPORT_TEMP_NAME, 'file');
 }
 
 function hashIfPresent(path: string, romHeader: string): string | undefined {
@@ -101,11 +121,12 @@ function hashIfPresent(path: string, romHeader: string): string | undefined {
   }
 }
 
-/** Puts a matched ROM in place unless a matching one already is. Throws on write or verification failure. */
-function install(target: string, bytes: Uint8Array, rom: KnownRom): 'imported' | 'up-to-date' {
+/** Puts a matched ROM in place unless a matching one already is. Throws on read, write or verification failure. */
+function install(target: string, candidate: RomCandidate, rom: KnownRom): 'imported' | 'up-to-date' {
   const rule = rom.game.system.romHeader;
   const existing = hashIfPresent(target, rule);
   if (existing !== undefined && rom.shas.includes(existing)) return 'up-to-date';
+  const bytes = candidate.read();
   mkdirSync(dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -119,8 +140,12 @@ function install(target: string, bytes: Uint8Array, rom: KnownRom): 'imported' |
   return 'imported';
 }
 
-/** Imports every ROM found under `paths` (files, folders, zip archives) that an integration lists. */
+/**
+ * Imports every ROM found under `paths` (files, folders, zip archives) that an integration lists.
+ * @throws RetroError `DATA_DIR_INVALID` when the data dir cannot hold ROMs, before anything is scanned.
+ */
 export function importRoms(paths: readonly string[], options: ImportOptions = {}): ImportReport {
+  sweepStaleImportTemps(join(dataDir(options), 'roms'));
   const games = listGameLocations(options);
   const known = knownHashes(games);
   const walk = walkPaths(paths);
@@ -141,9 +166,10 @@ export function importRoms(paths: readonly string[], options: ImportOptions = {}
     bytesTotal: walk.files.reduce((sum, f) => sum + f.size, 0),
   };
 
-  const onFile = (source: string, bytes: Uint8Array): void => {
+  const onFile = (candidate: RomCandidate): void => {
+    const { source } = candidate;
     report.scanned++;
-    const matches = matchingGames(bytes, known);
+    const matches = matchingGames(candidate.digest, known);
     if (matches.length === 0) {
       report.unmatched++;
       return;
@@ -153,7 +179,7 @@ export function importRoms(paths: readonly string[], options: ImportOptions = {}
       if (done.has(game)) continue;
       const target = importedRomPath(game, rom.game.system.ext[0], options);
       try {
-        const status = install(target, bytes, rom);
+        const status = install(target, candidate, rom);
         report.games.push({ game, source, path: target, status });
         done.add(game);
       } catch (error) {
@@ -163,7 +189,8 @@ export function importRoms(paths: readonly string[], options: ImportOptions = {}
   };
 
   for (const file of walk.files) {
-    scanFile(file, { onFile, onSkip: (source, reason) => report.skipped.push({ source, reason }) }, options);
+    const onSkip = (source: string, reason: string, code?: RetroErrorCode) => report.skipped.push(code ? { source, reason, code } : { source, reason });
+    scanFile(file, { onFile, onSkip }, options);
     progress.filesDone++;
     progress.bytesDone += file.size;
     options.onProgress?.({ ...progress });

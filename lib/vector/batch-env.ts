@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { ArgumentError, LifecycleError, RetroError } from '../errors.ts';
 import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro-env.ts';
+import { scriptErrorFrom } from '../env/scenario-plan.ts';
 import { nativeAddon } from '../native.ts';
 import { WorkerBatch } from './worker-batch.ts';
 
@@ -267,7 +268,9 @@ export class BatchEnv {
     } catch (e) {
       if (e instanceof RetroError || !(e instanceof Error)) throw e;
       const code = (e as { code?: string }).code;
-      if (code === 'SCRIPT_ERROR') throw new RetroError('SCRIPT_ERROR', e.message, {}, { cause: e });
+      // SCRIPT_ERROR, SCRIPT_TIMEOUT or SCRIPT_MEMORY from an env's Lua script keeps its code.
+      const scriptError = scriptErrorFrom(e);
+      if (scriptError) throw scriptError;
       if (code === 'ENV_CLOSED') throw new LifecycleError('ENV_CLOSED', e.message, {}, { cause: e });
       throw new ArgumentError('INVALID_ARGUMENT', e.message, {}, { cause: e });
     }

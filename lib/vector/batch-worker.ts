@@ -1,9 +1,10 @@
-// One worker of a WorkerBatch: owns some envs, steps them on request, writes results into the shared buffers and
-// reports each finished env id through the shared ring.
-import { parentPort, workerData } from 'node:worker_threads';
+// One worker of a WorkerBatch: owns some envs, steps them on the jobs the main thread posts to its port, writes
+// results into the shared buffers and reports each finished env id through the shared ring. If it dies, its
+// supervisor (the thread that started it) tells the main thread.
+import { workerData } from 'node:worker_threads';
 import { Actions } from '../env/action-codec.ts';
 import { make, type RetroEnv } from '../env/retro-env.ts';
-import type { WorkerBatchConfig } from './worker-batch.ts';
+import { RING, type BatchWorkerData } from './worker-batch.ts';
 
 interface Job {
   id: number;
@@ -11,7 +12,7 @@ interface Job {
   masks: number[];
 }
 
-const config = workerData as WorkerBatchConfig & { envIds: number[]; ring: Int32Array; errorText: Uint8Array; capacity: number };
+const config = workerData as BatchWorkerData;
 const { outputs } = config;
 const envs = new Map<number, RetroEnv>();
 let initError: string | undefined;
@@ -64,13 +65,14 @@ function run(job: Job): void {
 }
 
 function report(id: number, failed: boolean): void {
-  const position = Atomics.add(config.ring, 0, 1);
-  const slot = 2 + (position % config.capacity);
-  Atomics.store(config.ring, slot, failed ? -(id + 1) : id + 1);
-  Atomics.notify(config.ring, slot);
+  const position = Atomics.add(config.ring, RING.reserved, 1);
+  Atomics.store(config.ring, RING.slots + (position % config.capacity), failed ? -(id + 1) : id + 1);
+  // Bumped after the slot is filled: recv() reads the signal before the slot, so it never sleeps through this.
+  Atomics.add(config.ring, RING.signal, 1);
+  Atomics.notify(config.ring, RING.signal);
 }
 
-parentPort!.on('message', (jobs: Job[]) => {
+config.jobs.on('message', (jobs: Job[]) => {
   for (const job of jobs) {
     try {
       run(job);
