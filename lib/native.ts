@@ -108,7 +108,12 @@ export function nativeAddon(): NativeAddon {
   if (!found) {
     throw new CoreError('CORE_LOAD_FAILED', `the native addon is not built (looked for ${candidates[0]}): run \`npm run setup\` or \`npm run build\``);
   }
-  addon = createRequire(import.meta.url)(found) as NativeAddon;
+  try {
+    addon = createRequire(import.meta.url)(found) as NativeAddon;
+  } catch (cause) {
+    const source = override ? ` (RETRO_ADDON_PATH=${override})` : '';
+    throw new CoreError('CORE_LOAD_FAILED', `cannot load the native addon ${found}${source}: ${(cause as Error).message}. Rebuild it with \`npm run build:native\``, { file: found }, { cause });
+  }
   return addon;
 }
 
