@@ -68,7 +68,8 @@ describe('retro validate', () => {
   test('valid folders: exit 0', async () => {
     const io = captureIO({ HOME: tmp.dir }, FIXTURE_INTEGRATIONS);
     assert.equal(await runValidate(['TestGame-Nes', 'AllTypes-Snes'], io), 0, io.out());
-    assert.equal(io.out(), 'ok TestGame-Nes\nok AllTypes-Snes\nChecked 2 integrations: no problems\n');
+    const skipped = ' (files only; core checks skipped: ROM not imported)';
+    assert.equal(io.out(), `ok TestGame-Nes${skipped}\nok AllTypes-Snes${skipped}\nChecked 2 integrations: no problems\n`);
   });
 
   test('prints file#/pointer: message for every problem and exits 1', async () => {
@@ -102,7 +103,7 @@ describe('retro validate', () => {
     );
     const all = captureIO(io.env, tmp.dir);
     assert.equal(await runValidate(['--all'], all), 1);
-    assert.match(all.out(), /^ok .*TestGame-Nes$/m);
+    assert.match(all.out(), /^ok .*TestGame-Nes \(files only; core checks skipped: ROM not imported\)$/m);
     assert.match(all.out(), /scroe/);
   });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -26,13 +26,15 @@ test('retro states build runs boot recipes into the data dir and refuses a recip
     const code = await runCli(['states', 'build', 'TestRom-Nes', 'Start', 'Moved', '--integration-path', fixtures, '--data-dir', dataDir], ok.io);
     assert.equal(code, 0, ok.err());
     assert.match(ok.out(), /2 states built for TestRom-Nes/);
-    const start = join(dataDir, 'states', 'TestRom-Nes', 'Start.state');
+    const built = readdirSync(join(dataDir, 'states', 'TestRom-Nes')).sort();
+    assert.deepEqual(built.map((f) => f.replace(/\.[0-9a-f]{12}\.state$/, '.<rom+recipe key>.state')), ['Moved.<rom+recipe key>.state', 'Start.<rom+recipe key>.state']);
+    const start = join(dataDir, 'states', 'TestRom-Nes', built[1]);
     assert.ok(gunzipSync(readFileSync(start)).length > 1000, 'a gzip of a Nestopia state');
 
     const bad = capture(dataDir);
     assert.equal(await runCli(['states', 'build', 'TestRom-Nes', 'Impossible', '--integration-path', fixtures, '--data-dir', dataDir], bad.io), 1);
     assert.match(bad.err(), /did not reach its goal/);
-    assert.equal(existsSync(join(dataDir, 'states', 'TestRom-Nes', 'Impossible.state')), false);
+    assert.deepEqual(readdirSync(join(dataDir, 'states', 'TestRom-Nes')).sort(), built, 'nothing written for Impossible');
 
     const usage = capture(dataDir);
     assert.equal(await runCli(['states', 'frobnicate'], usage.io), 2);

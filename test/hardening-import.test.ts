@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { zipSync } from 'fflate';
+import { zipSync, type Zippable } from 'fflate';
 import { runCli } from '../lib/cli/dispatch.ts';
 import { RetroError } from '../lib/errors.ts';
 import { dataDir } from '../lib/integration/paths.ts';
@@ -209,7 +209,7 @@ describe('zip bombs', () => {
     assert.match(report.skipped[0].reason, /beyond ordinary .* compression/);
     const plain = join(roms, 'plain.zip');
     rmSync(bomb);
-    const stored = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`s${i}.bin`, [new Uint8Array(MiB / 2), { level: 0 }] as const]));
+    const stored: Zippable = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`s${i}.bin`, [new Uint8Array(MiB / 2), { level: 0 }]]));
     writeFileSync(plain, zipSync(stored));
     assert.deepEqual(run({ maxArchiveExpansionBytes: 4 * MiB }).skipped, [], 'stored or ordinarily compressed entries cost nothing');
   });

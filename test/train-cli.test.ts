@@ -12,11 +12,11 @@ import { Discrete } from '../lib/spaces/index.ts';
 import { actionHeadFor } from '../lib/train/action-head.ts';
 import { Agent } from '../lib/train/agent.ts';
 import { checkTrainerDependencies, loadTensorFlow, type TfRuntime } from '../lib/train/backend.ts';
-import { readCheckpoint, writeCheckpoint } from '../lib/train/checkpoint.ts';
+import { readCheckpoint, writeCheckpoint, type CheckpointMeta } from '../lib/train/checkpoint.ts';
 import { parseTrainFlags, resolveConfig } from '../lib/train/config.ts';
 import { evaluate } from '../lib/train/evaluate.ts';
 import { resolveCheckpoint } from '../lib/train/run-dir.ts';
-import { train, type CheckpointMeta } from '../lib/train/trainer.ts';
+import { train } from '../lib/train/trainer.ts';
 import { captureIO, tempDir } from './fixtures/helpers.ts';
 
 const tmp = tempDir('retro-train-');

@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { ArgumentError, RetroError } from '../errors.ts';
-import type { CheckpointData } from '../train/checkpoint.ts';
-import type { CheckpointMeta } from '../train/trainer.ts';
+import type { CheckpointData, CheckpointMeta } from '../train/checkpoint.ts';
+
 import { displayPath, EXIT_OK, EXIT_USAGE, type CliIO } from './io.ts';
 
 export const DEFAULT_GAME = 'TinyKart-Nes';

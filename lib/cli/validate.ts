@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { RetroError } from '../errors.ts';
 import { listGameLocations, locateGame } from '../integration/game-index.ts';
 import { inspectIntegration } from '../integration/integration.ts';
+import { runCoreChecks } from './core-checks.ts';
 import { formatProblem } from '../integration/problems.ts';
 import {
   displayPath,
@@ -27,7 +28,10 @@ export const VALIDATE_HELP = `Usage: ${VALIDATE_USAGE}
 Checks integration folders: data.json, every scenario and metadata.json against
 their JSON Schemas (data/*.schema.json), rom.sha, and that the names they use
 exist (variables in data.json, buttons of the system, scripts and their
-functions, start states). Each problem is printed as
+functions, start states). When the game's ROM is imported and its core is
+installed, it also runs the game: every .state file must load, every crop must
+fit the frame and every variable must be memory the core exposes. Each problem
+is printed as
 
   path/to/file.json#/json/pointer: message
 
@@ -35,6 +39,7 @@ An argument is a folder, or the name of a game found in the integration paths.
 
 Options:
   --all                     Validate every game found in the integration paths
+  --no-core                 Check the files only, without running the game
 ${LOOKUP_HELP}
   -h, --help                Show this help
 
@@ -56,7 +61,7 @@ export async function runValidate(args: string[], io: CliIO = processIO()): Prom
   const parsed = parseCommandArgs(
     'validate',
     args,
-    { ...LOOKUP_OPTIONS, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    { ...LOOKUP_OPTIONS, all: { type: 'boolean' }, 'no-core': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     VALIDATE_USAGE,
     io,
   );
@@ -91,10 +96,16 @@ export async function runValidate(args: string[], io: CliIO = processIO()): Prom
       }
     }
     checked++;
-    const { problems } = inspectIntegration(dir);
+    const { integration, problems } = inspectIntegration(dir);
+    let skipped: string | undefined;
+    if (integration && !parsed.values['no-core']) {
+      const core = runCoreChecks(integration, lookup);
+      if ('skipped' in core) skipped = core.skipped;
+      else problems.push(...core.problems);
+    }
     for (const problem of problems) io.stdout.write(formatProblem(problem, displayPath(problem.file, io)) + '\n');
     problemCount += problems.length;
-    if (problems.length === 0) io.stdout.write(`ok ${displayPath(dir, io)}\n`);
+    if (problems.length === 0) io.stdout.write(`ok ${displayPath(dir, io)}${skipped ? ` (files only; core checks skipped: ${skipped})` : ''}\n`);
   }
   io.stdout.write(`Checked ${plural(checked, 'integration')}: ${problemCount === 0 ? 'no problems' : plural(problemCount, 'problem')}\n`);
   return problemCount > 0 ? EXIT_PROBLEMS : EXIT_OK;

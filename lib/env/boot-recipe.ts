@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Emulator } from '../emulator.ts';
 import { ArgumentError, IntegrationError, StateError } from '../errors.ts';
@@ -6,9 +7,11 @@ import { MAX_RECIPE_FRAMES } from '../integration/cross-checks.ts';
 import { isSafeStateName, STATE_NAME_RULE } from '../integration/safe-names.ts';
 import { getIntegration, getRomPath } from '../integration/data-api.ts';
 import { dataDir, type LookupOptions } from '../integration/paths.ts';
+import { hashRomFile } from '../integration/rom-hash.ts';
 import type { Integration, StateInfo } from '../integration/types.ts';
 import { nativeAddon } from '../native.ts';
 import { writeStateFile } from '../state-file.ts';
+import { unmappedVariableError } from './unmapped-variable.ts';
 
 /**
  * Start states we may not ship (a commercial game's) or need not ship (our own) are declared in metadata.json as a
@@ -16,8 +19,29 @@ import { writeStateFile } from '../state-file.ts';
  * recipe on the user's ROM yields the state; a failed check writes nothing.
  */
 export function builtStatePath(game: string, name: string, options: LookupOptions = {}): string {
+  return recipeStatePath(getIntegration(game, options), name, getRomPath(game, options), options);
+}
+
+/**
+ * Where the state a recipe builds is kept in the data dir. The name carries a key of the ROM's bytes and the
+ * recipe, so a new ROM build or an edited recipe makes a new state instead of reusing one made for the old.
+ */
+export function recipeStatePath(integration: Integration, name: string, romPath: string, options: LookupOptions = {}): string {
   if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `state "${name}": ${STATE_NAME_RULE}`, { field: 'state' });
-  return join(dataDir(options), 'states', game, `${name}.state`);
+  const recipe = integration.metadata.states?.[name]?.recipe ?? null;
+  const key = createHash('sha1').update(hashRomFile(romPath)).update(JSON.stringify(recipe)).digest('hex').slice(0, RECIPE_KEY_LENGTH);
+  return join(dataDir(options), 'states', integration.name, `${name}.${key}.state`);
+}
+
+const RECIPE_KEY_LENGTH = 12;
+
+/** Removes the states built for `name` from other ROMs or recipes (and the unkeyed ones of older versions). */
+function removeStaleBuilds(path: string, name: string): void {
+  const folder = dirname(path);
+  const stale = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.[0-9a-f]{${RECIPE_KEY_LENGTH}})?\\.state$`);
+  for (const file of readdirSync(folder)) {
+    if (stale.test(file) && join(folder, file) !== path) rmSync(join(folder, file), { force: true });
+  }
 }
 
 /** Runs one state's recipe and returns the raw core state. Throws STATE_INVALID when its check fails. */
@@ -73,11 +97,16 @@ function failedChecks(emu: Emulator, integration: Integration, info: StateInfo):
   const values = new Float64Array(variables.length);
   for (const [variable, check] of checks) {
     // A session whose only done rule is this check: its reset() evaluates the rule on the current state.
-    const session = new NativeSession(emu.nativeHandle, {
-      variables,
-      rewards: [[]],
-      done: { condition: 'all', terms: [{ variable, measurement: 'absolute', op: check.op, reference: check.reference ?? 0 }], nodes: [] },
-    });
+    let session: InstanceType<typeof NativeSession>;
+    try {
+      session = new NativeSession(emu.nativeHandle, {
+        variables,
+        rewards: [[]],
+        done: { condition: 'all', terms: [{ variable, measurement: 'absolute', op: check.op, reference: check.reference ?? 0 }], nodes: [] },
+      });
+    } catch (e) {
+      throw unmappedVariableError(e, join(integration.dir, 'data.json'));
+    }
     const done = new Uint8Array(1);
     session.bindOutputs(values, new Float64Array(1), done);
     session.close();
@@ -96,9 +125,10 @@ export function buildStates(game: string, names: string[] | undefined, options: 
   const wanted = names ?? Object.keys(integration.metadata.states ?? {}).filter((n) => integration.metadata.states![n].recipe);
   return wanted.map((name) => {
     const state = runBootRecipe(integration, name, romPath);
-    const path = builtStatePath(game, name, options);
+    const path = recipeStatePath(integration, name, romPath, options);
     mkdirSync(dirname(path), { recursive: true });
     writeStateFile(path, state);
+    removeStaleBuilds(path, name);
     return path;
   });
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Emulator } from '../emulator.ts';
+import { Emulator, type AvInfo } from '../emulator.ts';
 import { ArgumentError, IntegrationError, LifecycleError, RetroError, StateError } from '../errors.ts';
 import { isSafeStateName, STATE_NAME_RULE } from '../integration/safe-names.ts';
 import { getIntegration, getRomPath } from '../integration/data-api.ts';
@@ -25,8 +25,10 @@ import {
   filterMask,
   type ComboGroup,
 } from './action-codec.ts';
-import { buildStates, builtStatePath } from './boot-recipe.ts';
+import { buildStates, recipeStatePath } from './boot-recipe.ts';
+import { cropMisfit } from './crop.ts';
 import { planScenario, scriptErrorFrom, scriptPolicyProblem, type ScriptLimits, type TrustScripts, type TsScenario } from './scenario-plan.ts';
+import { unmappedVariableError } from './unmapped-variable.ts';
 
 export type { ScriptLimits, TrustScripts } from './scenario-plan.ts';
 
@@ -168,6 +170,8 @@ export class RetroEnv {
   private readonly initialState: Buffer;
   private readonly powerOnState: Buffer;
   private readonly crop: [number, number, number, number] | undefined;
+  private readonly scenarioFile: string;
+  private readonly romPath: string;
   private readonly lookup: LookupOptions;
   /** The batch that steps this env, when one does (see adopt()). */
   private owner: string | undefined;
@@ -205,12 +209,15 @@ export class RetroEnv {
     });
     this.ts = plan.ts;
     this.crop = scenario.crop;
+    this.scenarioFile = scenarioFile;
 
-    this.emulator = new Emulator({ rom: getRomPath(game, options), system: this.integration.system, coreOptions: options.coreOptions });
+    this.romPath = getRomPath(game, options);
+    this.emulator = new Emulator({ rom: this.romPath, system: this.integration.system, coreOptions: options.coreOptions });
     try {
       if (this.players > (this.emulator.descriptor.ports ?? 2)) {
         throw new ArgumentError('INVALID_ARGUMENT', `${game} supports at most ${this.emulator.descriptor.ports ?? 2} players`);
       }
+      if (this.crop) checkCrop(this.crop, this.emulator.avInfo, scenarioFile);
       this.stateName = this.resolveStateName(options.state ?? State.DEFAULT);
       this.powerOnState = this.emulator.saveState();
       const stateFile = this.stateName === null ? undefined : this.statePath(this.stateName, options);
@@ -222,7 +229,7 @@ export class RetroEnv {
       try {
         this.session = new NativeSession(this.emulator.nativeHandle, plan.native);
       } catch (e) {
-        throw asTyped(e, scenarioFile);
+        throw asTyped(unmappedVariableError(e, options.info ?? join(this.integration.dir, 'data.json')), scenarioFile);
       }
       this.variableNames = plan.native.variables.map((v) => v.name);
       this.values = new Float64Array(this.variableNames.length);
@@ -265,7 +272,7 @@ export class RetroEnv {
    */
   private statePath(name: string, options: LookupOptions): string {
     if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `${this.game}: state "${name}" refused: ${STATE_NAME_RULE}`, { field: 'state' });
-    const candidates = [join(this.integration.dir, `${name}.state`), builtStatePath(this.game, name, options)];
+    const candidates = [join(this.integration.dir, `${name}.state`), recipeStatePath(this.integration, name, this.romPath, options)];
     let found = candidates.find((p) => existsSync(p));
     if (!found && this.integration.metadata.states?.[name]?.recipe) {
       found = buildStates(this.game, [name], options)[0];
@@ -282,8 +289,16 @@ export class RetroEnv {
   private makeActionSpace(): Discrete | MultiBinary | MultiDiscrete {
     const buttons = this.emulator.buttons.length;
     switch (this.useRestrictedActions) {
-      case Actions.DISCRETE:
-        return new Discrete(this.groups.reduce((n, g) => n * g.combos.length, 1) ** this.players);
+      case Actions.DISCRETE: {
+        const n = this.groups.reduce((product, g) => product * g.combos.length, 1) ** this.players;
+        if (n > MAX_DISCRETE_ACTIONS) {
+          throw new IntegrationError('SCENARIO_INVALID', `${this.scenarioFile}#/actions: the action groups make ${n.toPrecision(3)} discrete actions for ${this.players} player(s), more than the ${MAX_DISCRETE_ACTIONS} a Discrete space holds: use Actions.MULTI_DISCRETE or fewer combos`, {
+          file: this.scenarioFile,
+          field: '/actions',
+        });
+        }
+        return new Discrete(n);
+      }
       case Actions.MULTI_DISCRETE:
         return new MultiDiscrete(Array.from({ length: this.players }, () => this.groups.map((g) => g.combos.length)).flat());
       default:
@@ -568,11 +583,20 @@ function asTyped(e: unknown, file?: string): unknown {
   const code = (e as { code?: string }).code;
   const scriptError = scriptErrorFrom(e, file);
   if (scriptError) return scriptError;
-  if (code === 'SCENARIO_INVALID' || code === 'INVALID_ARGUMENT' || code === 'ADDRESS_UNMAPPED') {
+  if (code === 'SCENARIO_INVALID' || code === 'INVALID_ARGUMENT') {
     return new IntegrationError(code === 'SCENARIO_INVALID' ? 'SCENARIO_INVALID' : 'SCHEMA_INVALID', `${file ?? 'scenario'}: ${e.message}`, { file }, { cause: e });
   }
   if (code === 'EMULATOR_CLOSED') return new LifecycleError('ENV_CLOSED', e.message, {}, { cause: e });
   return e;
+}
+
+/** A Discrete space's largest size (see spaces/discrete.ts). */
+const MAX_DISCRETE_ACTIONS = 2 ** 32;
+
+/** A scenario crop must lie inside the core's frame: outside it, observations would be read past the picture. */
+function checkCrop(crop: readonly number[], { baseWidth, baseHeight }: AvInfo, file: string): void {
+  const misfit = cropMisfit(crop, baseWidth, baseHeight);
+  if (misfit) throw new IntegrationError('SCHEMA_INVALID', `${file}#/crop: ${misfit}`, { file, field: '/crop' });
 }
 
 /** Creates an environment for a game: `make('TinyKart-Nes', { state: 'Track1' })`. */

@@ -61,6 +61,34 @@ function undefinedVariable(file: string, pointer: string, name: string, data: Ga
   return { code: 'SCENARIO_INVALID', file, pointer, message: `variable '${name}' is not defined in data.json${hint}` };
 }
 
+/** Bytes a variable spans: the width at the end of its type (`<u2` → 2). */
+export function typeWidth(type: string): number {
+  return Number(/(\d+)$/.exec(type)?.[1] ?? 1);
+}
+
+const hex = (n: number) => `0x${n.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Variables whose bytes are not all inside one block of the system's memory map: make() cannot map them and
+ * would refuse the integration, so validate says so first.
+ */
+export function checkVariableAddresses(file: string, data: GameData, system: SystemInfo): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, variable] of Object.entries(data.info)) {
+    const width = typeWidth(variable.type);
+    const inside = system.memory.some((b) => variable.address >= b.start && variable.address + width <= b.start + b.length);
+    if (inside) continue;
+    const blocks = system.memory.map((b) => `${b.region} ${hex(b.start)}-${hex(b.start + b.length - 1)}`).join(', ');
+    problems.push({
+      code: 'SCHEMA_INVALID',
+      file,
+      pointer: pointerOf('info', name, 'address'),
+      message: `${hex(variable.address)} (${width} byte${width === 1 ? '' : 's'}) is outside the ${system.system} memory map (${blocks})`,
+    });
+  }
+  return problems;
+}
+
 function checkButtons(
   file: string,
   buttons: readonly string[],
@@ -172,8 +200,20 @@ export function checkScenarioReferences(file: string, scenario: Scenario, ctx: C
       group.forEach((combo, c) => checkButtons(file, combo, ['actions', g, c], system, problems, 'SCENARIO_INVALID')),
     );
   }
+  const discreteActions = (scenario.actions ?? []).reduce((n, group) => n * group.length, 1);
+  if (discreteActions > MAX_DISCRETE_ACTIONS) {
+    problems.push({
+      code: 'SCENARIO_INVALID',
+      file,
+      pointer: '/actions',
+      message: `the groups make ${discreteActions.toPrecision(3)} discrete actions, more than the ${MAX_DISCRETE_ACTIONS} a Discrete space holds`,
+    });
+  }
   return problems;
 }
+
+/** A Discrete space's largest size (spaces/discrete.ts): larger action products cannot be played as one number. */
+const MAX_DISCRETE_ACTIONS = 2 ** 32;
 
 /** The most frames a boot recipe may run in all (each step is capped by the schema too). */
 export const MAX_RECIPE_FRAMES = 216_000;

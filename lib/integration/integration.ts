@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { RetroError } from '../errors.ts';
-import { checkMetadataReferences, checkScenarioReferences, type CrossCheckContext } from './cross-checks.ts';
+import { checkMetadataReferences, checkScenarioReferences, checkVariableAddresses, type CrossCheckContext } from './cross-checks.ts';
 import { readJsonFile } from './json-file.ts';
 import { problemFromError, problemsError, type Problem } from './problems.ts';
 import { readRomSha } from './rom-sha.ts';
@@ -121,6 +121,7 @@ export function inspectIntegration(dir: string): IntegrationInspection {
   const states = entries.filter((e) => e.endsWith('.state')).map((e) => e.slice(0, -'.state'.length));
 
   const ctx: CrossCheckContext = { dir: abs, data, system, stateFiles: new Set(states) };
+  if (data && system) problems.push(...checkVariableAddresses(join(abs, DATA_FILE), data, system));
   for (const [name, scenario] of Object.entries(scenarios)) {
     problems.push(...checkScenarioReferences(join(abs, `${name}.json`), scenario, ctx));
   }

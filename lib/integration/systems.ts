@@ -15,6 +15,8 @@ export interface SystemInfo {
   romHeader: string;
   /** Button names in bit order (`null` for an unused bit). */
   buttons: (string | null)[];
+  /** The address blocks RAM variables may live in (the descriptor's `memory`). */
+  memory: { start: number; length: number; region: string }[];
   /** The descriptor file. */
   file: string;
 }
@@ -50,6 +52,7 @@ export function loadSystem(system: string): SystemInfo | undefined {
     ext: descriptor.ext,
     romHeader: descriptor.romHeader ?? 'none',
     buttons: descriptor.buttons,
+    memory: descriptor.memory.map(({ start, length, region }) => ({ start, length, region })),
     file: join(coresDir(), `${system}.json`),
   };
 }

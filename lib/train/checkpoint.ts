@@ -8,6 +8,11 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { RetroError } from '../errors.ts';
 import type { NamedArray } from './policy.ts';
+import type { RngState } from '../rng.ts';
+import type { ActionHead } from './action-head.ts';
+import type { TrainConfig } from './config.ts';
+import type { PolicySpec } from './policy.ts';
+import type { RunningMeanStdState } from './running-stats.ts';
 
 const MAGIC = 'RGCKPT01';
 
@@ -83,4 +88,22 @@ export function readCheckpoint<Meta>(path: string): CheckpointData<Meta> {
     return { name: a.name, shape: a.shape, data };
   });
   return { meta: header.meta, arrays };
+}
+
+/** What a trainer checkpoint holds besides its arrays: the run's config, counters and the state to resume exactly. */
+export interface CheckpointMeta {
+  format: 1;
+  config: TrainConfig;
+  update: number;
+  globalStep: number;
+  episodes: number;
+  elapsedSeconds: number;
+  backend: string;
+  policy: PolicySpec;
+  actionHead: ActionHead;
+  obsVariables?: string[];
+  obsStats?: RunningMeanStdState;
+  rewardStats?: RunningMeanStdState;
+  optimizerStep: number;
+  rng: { sampling: RngState; shuffling: RngState };
 }

@@ -5,13 +5,13 @@
 import { GifRecorder } from '../media/gif.ts';
 import { Rng } from '../rng.ts';
 import { loadTensorFlow, type BackendChoice } from './backend.ts';
-import { readCheckpoint } from './checkpoint.ts';
+import { readCheckpoint, type CheckpointMeta } from './checkpoint.ts';
 import type { BatchEnv } from '../vector/batch-env.ts';
 import type { ActionCodec } from './action-head.ts';
 import type { Agent } from './agent.ts';
 import type { Episode } from './episodes.ts';
 import { actionCodecFor, makeAgent, makeEnvs, ObservationReader } from './setup.ts';
-import type { CheckpointMeta } from './trainer.ts';
+
 
 export interface EvalOptions {
   episodes: number;

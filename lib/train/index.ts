@@ -10,7 +10,8 @@
  * const { meanReturn } = await evaluate(result.checkpoint, { episodes: 3, gif: 'runs/kart/eval.gif' });
  * ```
  */
-export { train, type TrainOptions, type TrainResult, type TrainStatus, type TrainEvents, type CheckpointMeta } from './trainer.ts';
+export { train, type TrainOptions, type TrainResult, type TrainStatus, type TrainEvents } from './trainer.ts';
+export type { CheckpointMeta } from './checkpoint.ts';
 export { evaluate, playEpisode, type EvalOptions, type EvalResult } from './evaluate.ts';
 export { resolveConfig, readGameTrainDefaults, parseTrainFlags, trainHelp, MLP_DEFAULTS, CNN_OVERRIDES, type TrainConfig } from './config.ts';
 export { loadTensorFlow, checkTrainerDependencies, type BackendChoice, type TfRuntime } from './backend.ts';

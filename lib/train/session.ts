@@ -11,8 +11,8 @@ import { writeLineChart } from './plot.ts';
 import { RunDir } from './run-dir.ts';
 import { formatDuration, formatStatus } from './status-line.ts';
 import { TensorBoardWriter } from './tensorboard.ts';
-import type { CheckpointData } from './checkpoint.ts';
-import { train, type CheckpointMeta, type TrainResult } from './trainer.ts';
+import type { CheckpointData, CheckpointMeta } from './checkpoint.ts';
+import { train, type TrainResult } from './trainer.ts';
 
 /** TensorBoard tags for metrics.jsonl fields (CleanRL's names, so dashboards line up). */
 const TENSORBOARD_TAGS: Record<string, string> = {

@@ -10,7 +10,7 @@ import type { ActionCodec, ActionHead } from './action-head.ts';
 import { Adam } from './adam.ts';
 import type { Agent } from './agent.ts';
 import { loadTensorFlow, type TfRuntime } from './backend.ts';
-import { readCheckpoint, writeCheckpoint, type CheckpointData } from './checkpoint.ts';
+import { readCheckpoint, writeCheckpoint, type CheckpointData, type CheckpointMeta } from './checkpoint.ts';
 import type { TrainConfig } from './config.ts';
 import { EpisodeTracker, meanOf, type Episode } from './episodes.ts';
 import { computeGae } from './gae.ts';
@@ -24,23 +24,6 @@ import { ppoUpdate, type UpdateSettings, type UpdateStats } from './update.ts';
 
 /** RAM variables reported per episode when the game has them. */
 const EPISODE_VARIABLES = ['lap', 'progress', 'finished', 'score', 'level'];
-
-export interface CheckpointMeta {
-  format: 1;
-  config: TrainConfig;
-  update: number;
-  globalStep: number;
-  episodes: number;
-  elapsedSeconds: number;
-  backend: string;
-  policy: PolicySpec;
-  actionHead: ActionHead;
-  obsVariables?: string[];
-  obsStats?: RunningMeanStdState;
-  rewardStats?: RunningMeanStdState;
-  optimizerStep: number;
-  rng: { sampling: RngState; shuffling: RngState };
-}
 
 export interface TrainEvents {
   /** A line worth keeping (start banner, checkpoints, the end). */
