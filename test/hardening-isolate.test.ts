@@ -207,7 +207,10 @@ describe('isolate: process', () => {
 
   test('errors of the envs keep their class and code; process.exit(7) in a TS reward is ENV_CRASHED with exit code 7', { timeout: 60_000 }, () =>
     guarded(() => {
+      const workDirsBefore = ourWorkDirs();
       assert.throws(() => new BatchEnv('NoSuchGame-Nes', { ...options, numEnvs: 1, isolate: 'process' }), { name: 'IntegrationError', code: 'GAME_NOT_FOUND' });
+      assert.equal(ourWorkDirs(), workDirsBefore, 'a failed constructor leaves nothing behind');
+      assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, numEnvs: 2, processes: 1 }), { code: 'INVALID_ARGUMENT' });
       // Both envs share one process and its call count: the 3rd call throws, the 8th exits.
       const scenario = withScript(
         'exit',
@@ -297,7 +300,7 @@ describe('isolate: process', () => {
     }),
   );
 
-  test('close() with a child stuck in an endless reward returns within a second or two and kills it', { timeout: 60_000 }, () =>
+  test('close() with a child stuck in an endless reward returns within a second or two and kills it', { timeout: 60_000 }, (t) =>
     guarded(() => {
       const lock = join(tmp.dir, 'stuck-lock');
       // The env that claims the lock folder first never returns from its second reward; the other runs on.
@@ -333,6 +336,7 @@ describe('isolate: process', () => {
       const start = performance.now();
       batch.close();
       const closeMs = performance.now() - start;
+      t.diagnostic(`close() took ${closeMs.toFixed(0)} ms`);
       assert.ok(closeMs < 2_000, `close() took ${closeMs} ms`);
       for (const pid of pids) assert.ok(ended(pid), `child ${pid} is gone`);
       assert.equal(ourWorkDirs(), workDirsBefore, 'the batch folder (children\'s temp files included) is gone');

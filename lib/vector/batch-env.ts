@@ -129,6 +129,7 @@ export class BatchEnv {
     if (autoreset !== 'next-step' && autoreset !== 'same-step') throw new ArgumentError('INVALID_ARGUMENT', `autoreset must be next-step or same-step`);
     if (isolate !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `isolate must be 'process' or left out, got ${String(isolate)}`);
     if (!Number.isInteger(processes) || processes < 1) throw new ArgumentError('INVALID_ARGUMENT', `processes must be a positive integer, got ${processes}`);
+    if (options.processes !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `processes needs isolate: 'process'`);
     // Checked before any emulator exists, so a bad option leaks nothing.
     for (const name of ['width', 'height'] as const) {
       const v = preprocess?.[name];
