@@ -154,16 +154,17 @@ export class BatchEnv {
       const { hasTsScript, hasCrop } = first.internals;
       this.engine = hasTsScript || hasCrop || first.obsType !== 'image' ? 'workers' : 'native';
       const envs: RetroEnv[] = [first];
+      this.envs = envs;
       try {
         if (this.engine === 'native') for (let i = 1; i < numEnvs; i++) envs.push(make(game, makeOptions));
         if (preprocess && this.engine === 'workers') {
           throw new ArgumentError('INVALID_ARGUMENT', 'preprocess needs the native stepper: it is not available for TS-script scenarios, crop or RAM observations');
         }
+        this.variableNames = Object.keys(first.reset().info);
       } catch (e) {
         for (const env of envs) env.close();
         throw e;
       }
-      this.envs = envs;
       this.actionSpace = first.actionSpace;
       this.observationSpace = first.observationSpace;
       const [frameHeight, frameWidth] = first.observationSpace.shape!;
@@ -171,7 +172,6 @@ export class BatchEnv {
       const outHeight = preprocess?.height ?? frameHeight;
       this.observationShape = !preprocess ? first.observationSpace.shape! : preprocess.grayscale ? [outHeight, outWidth] : [outHeight, outWidth, 3];
       this.players = first.players;
-      this.variableNames = Object.keys(first.reset().info);
     }
     const envs = this.envs;
     try {
