@@ -62,7 +62,7 @@ export class EnvProcess {
     try {
       this.child = spawn(process.execPath, childCommand(), {
         stdio: ['ignore', log, log, jobs.read, records.write],
-        env: { ...process.env, RGYM_CHILD_TMPDIR: join(dir, 'tmp') },
+        env: { ...process.env, RGYM_CHILD_TMPDIR: join(dir, 'tmp'), RGYM_PARENT_PID: String(process.pid) },
       });
     } catch (e) {
       for (const fd of [jobs.read, jobs.write, records.read, records.write]) closeSync(fd);

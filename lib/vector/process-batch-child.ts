@@ -2,6 +2,7 @@
 // parent writes to fd 3 and writes one record per job to fd 4, until fd 3 ends. Whatever a core or script does
 // here (crash, exit, hang) can only take this process down; the parent sees the pipe end and reports it.
 import { closeSync, fstatSync, ftruncateSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { make, type RetroEnv } from '../env/retro-env.ts';
 import { readFully, writeFully } from './blocking-pipe.ts';
 import {
@@ -21,6 +22,8 @@ const RECORDS_FD = 4;
 /** The log (this process's stdout and stderr, a file) is cut when it grows past this, checked every few jobs. */
 const LOG_LIMIT_BYTES = 1 << 20;
 const LOG_CHECK_EVERY = 256;
+/** How often the watchdog checks that the parent is alive. */
+const PARENT_CHECK_MS = 1_000;
 
 /** The next message body from the parent, or undefined at end of file (the parent closed the batch or died). */
 function readMessage(): Uint8Array | undefined {
@@ -133,9 +136,27 @@ function start(init: ChildInit): EnvRunner | undefined {
   }
 }
 
+/**
+ * Makes sure this process never outlives its parent. A parent that dies closes the pipes, which ends this process at
+ * its next read, but not if it is stuck in a core or a script; a watchdog thread kills it then.
+ */
+function followParent(): void {
+  const parent = Number(process.env.RGYM_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 0) return;
+  const watchdog = new Worker(
+    `const { workerData: parent } = require('node:worker_threads');
+     setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); }, ${PARENT_CHECK_MS});`,
+    { eval: true, workerData: parent, execArgv: [] },
+  );
+  watchdog.unref();
+  // Ctrl-C in a terminal reaches the whole process group: the parent decides (it may handle it and close the batch).
+  process.on('SIGINT', () => {});
+}
+
 function main(): void {
   // Temp files of this process's emulators go to its own folder, which the parent removes whatever happens here.
   if (process.env.RGYM_CHILD_TMPDIR) process.env.TMPDIR = process.env.RGYM_CHILD_TMPDIR;
+  followParent();
   const init = readMessage();
   if (!init) return;
   const runner = start(JSON.parse(Buffer.from(init).toString('utf8')) as ChildInit);
@@ -152,3 +173,5 @@ function main(): void {
 }
 
 main();
+// Whatever a script left scheduled (timers, sockets) must not keep this process alive once the parent is done.
+process.exit(0);
