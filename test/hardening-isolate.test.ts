@@ -6,16 +6,18 @@
 // A regression here would block a synchronous call for ever, which node:test's timeout cannot interrupt: each test
 // runs under a watchdog thread that kills this process (and its children) instead.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Actions } from '../lib/env/action-codec.ts';
 import { make } from '../lib/env/retro-env.ts';
 import type { RetroError } from '../lib/errors.ts';
 import { BatchEnv, type BatchEnvOptions } from '../lib/vector/batch-env.ts';
+import { packageRoot } from '../lib/package-root.ts';
 import { copyFixture, FIXTURE_INTEGRATIONS, tempDir } from './fixtures/helpers.ts';
 
 const tmp = tempDir('rgym-isolate-');
@@ -93,7 +95,41 @@ function withScript(name: string, script: string): Partial<BatchEnvOptions> {
   return { integrationPaths: [root], scenario: 'scenario-ts' };
 }
 
-describe('isolate: process', () => {
+/** Set in the parent process that the orphan test starts (this file again): the integration folder to use. */
+const ORPHAN_PARENT = 'RGYM_ISOLATE_ORPHAN_PARENT';
+const STUCK_SCRIPT = (lock: string) => `let calls = 0;
+export function reward(): number {
+  if (++calls === 2 && claimLock()) for (;;);
+  return 1;
+}
+function claimLock(): boolean {
+  try {
+    require('node:fs').mkdirSync(${JSON.stringify(lock)});
+    return true;
+  } catch {
+    return false;
+  }
+}
+export function done(): boolean {
+  return false;
+}`;
+
+/**
+ * The parent of the orphan test: one env whose second reward never returns. Before that it sends its child a
+ * SIGINT (as Ctrl-C does to a whole process group) and checks the env still steps.
+ */
+function runOrphanParent(root: string): void {
+  const batch = new BatchEnv('TestRom-Nes', { ...options, integrationPaths: [root], scenario: 'scenario-ts', frameskip: 1, numEnvs: 1, isolate: 'process' });
+  process.stdout.write(`CHILD ${batch.pids[0]}\n`);
+  batch.reset();
+  process.kill(batch.pids[0], 'SIGINT');
+  batch.step([0]);
+  process.stdout.write('SURVIVED SIGINT\n');
+  batch.step([0]);
+}
+
+if (process.env[ORPHAN_PARENT]) runOrphanParent(process.env[ORPHAN_PARENT]);
+else describe('isolate: process', () => {
   for (const [autoreset, processes] of [
     ['next-step', 2],
     ['same-step', 1],
@@ -304,25 +340,7 @@ describe('isolate: process', () => {
     guarded(() => {
       const lock = join(tmp.dir, 'stuck-lock');
       // The env that claims the lock folder first never returns from its second reward; the other runs on.
-      const scenario = withScript(
-        'stuck',
-        `let calls = 0;
-        export function reward(): number {
-          if (++calls === 2 && claimLock()) for (;;);
-          return 1;
-        }
-        function claimLock(): boolean {
-          try {
-            require('node:fs').mkdirSync(${JSON.stringify(lock)});
-            return true;
-          } catch {
-            return false;
-          }
-        }
-        export function done(): boolean {
-          return false;
-        }`,
-      );
+      const scenario = withScript('stuck', STUCK_SCRIPT(lock));
       const workDirsBefore = ourWorkDirs();
       const batch = new BatchEnv('TestRom-Nes', { ...options, ...scenario, frameskip: 1, numEnvs: 2, batchSize: 1, isolate: 'process' });
       const pids = [...batch.pids];
@@ -342,4 +360,34 @@ describe('isolate: process', () => {
       assert.equal(ourWorkDirs(), workDirsBefore, 'the batch folder (children\'s temp files included) is gone');
     }),
   );
+
+  test('a child ignores Ctrl-C (its parent decides) and dies with its parent, even stuck in a reward', { timeout: 60_000 }, async () => {
+    const root = join(tmp.dir, 'orphan');
+    mkdirSync(root);
+    writeFileSync(join(copyFixture('TestRom-Nes', root), 'script.ts'), STUCK_SCRIPT(join(root, 'lock')));
+    const parent = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+      cwd: packageRoot(),
+      env: { ...process.env, [ORPHAN_PARENT]: root },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    parent.stdout.on('data', (chunk) => (output += chunk));
+    const killTimer = setTimeout(() => parent.kill('SIGKILL'), 40_000);
+    try {
+      const deadline = Date.now() + 40_000;
+      while (!(output.includes('SURVIVED SIGINT') && existsSync(join(root, 'lock'))) && Date.now() < deadline && parent.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.match(output, /SURVIVED SIGINT/, 'the env stepped on after its process got SIGINT');
+      const child = Number(/CHILD (\d+)/.exec(output)![1]);
+      assert.ok(!ended(child), 'the child is stuck in its reward');
+      parent.kill('SIGKILL');
+      const start = Date.now();
+      while (!ended(child) && Date.now() - start < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(ended(child), 'the stuck child died with its parent');
+    } finally {
+      clearTimeout(killTimer);
+      parent.kill('SIGKILL');
+    }
+  });
 });
