@@ -361,6 +361,31 @@ else describe('isolate: process', () => {
     }),
   );
 
+  test('stepTimeoutMs: a child stuck in a reward is killed and reported, and restart() goes on', { timeout: 60_000 }, (t) =>
+    guarded(() => {
+      const lock = join(tmp.dir, 'timeout-lock');
+      const scenario = withScript('timeout', STUCK_SCRIPT(lock));
+      const batch = new BatchEnv('TestRom-Nes', { ...options, ...scenario, frameskip: 1, numEnvs: 1, isolate: 'process', stepTimeoutMs: 500 });
+      try {
+        batch.reset();
+        batch.step([0]);
+        const start = performance.now();
+        const error = caught(() => batch.step([0]));
+        const ms = performance.now() - start;
+        t.diagnostic(`the stuck step threw after ${ms.toFixed(0)} ms`);
+        assert.equal(error.code, 'ENV_CRASHED');
+        assert.match(error.message, /env 0 crashed: its process \(pid \d+\) did not answer within 500 ms \(stepTimeoutMs\) and was killed \(signal SIGKILL\)/);
+        assert.ok(ms >= 450 && ms < 3_000, `threw after ${ms} ms`);
+        // The fresh process finds the lock taken: its rewards return.
+        batch.restart();
+        for (let step = 0; step < 5; step++) assert.equal(batch.step([0]).rewards[0], 1);
+      } finally {
+        batch.close();
+      }
+      assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, numEnvs: 1, stepTimeoutMs: 100 }), { code: 'INVALID_ARGUMENT' });
+    }),
+  );
+
   test('a child ignores Ctrl-C (its parent decides) and dies with its parent, even stuck in a reward', { timeout: 60_000 }, async () => {
     const root = join(tmp.dir, 'orphan');
     mkdirSync(root);

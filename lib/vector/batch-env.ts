@@ -44,6 +44,11 @@ export interface BatchEnvOptions extends MakeOptions {
   isolate?: 'process';
   /** With `isolate: 'process'`: how many child processes share the envs (default: one per env). */
   processes?: number;
+  /**
+   * With `isolate: 'process'`: a child that takes longer than this (ms) to answer a reset or step, e.g. stuck in a
+   * core or a script, is killed and reported as `ENV_CRASHED`. Default: no limit (a stuck child blocks the call).
+   */
+  stepTimeoutMs?: number;
 }
 
 export interface BatchResult {
@@ -121,7 +126,7 @@ export class BatchEnv {
   private releaseEnvs: (() => void)[] = [];
 
   constructor(game: string, options: BatchEnvOptions) {
-    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', preprocess, isolate, processes = numEnvs, ...makeOptions } = options;
+    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', preprocess, isolate, processes = numEnvs, stepTimeoutMs, ...makeOptions } = options;
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ArgumentError('INVALID_ARGUMENT', `numEnvs must be a positive integer, got ${numEnvs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > numEnvs) {
       throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
@@ -129,7 +134,12 @@ export class BatchEnv {
     if (autoreset !== 'next-step' && autoreset !== 'same-step') throw new ArgumentError('INVALID_ARGUMENT', `autoreset must be next-step or same-step`);
     if (isolate !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `isolate must be 'process' or left out, got ${String(isolate)}`);
     if (!Number.isInteger(processes) || processes < 1) throw new ArgumentError('INVALID_ARGUMENT', `processes must be a positive integer, got ${processes}`);
-    if (options.processes !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `processes needs isolate: 'process'`);
+    if (stepTimeoutMs !== undefined && (!Number.isInteger(stepTimeoutMs) || stepTimeoutMs < 1)) {
+      throw new ArgumentError('INVALID_ARGUMENT', `stepTimeoutMs must be a positive integer, got ${stepTimeoutMs}`);
+    }
+    for (const name of ['processes', 'stepTimeoutMs'] as const) {
+      if (options[name] !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `${name} needs isolate: 'process'`);
+    }
     // Checked before any emulator exists, so a bad option leaks nothing.
     for (const name of ['width', 'height'] as const) {
       const v = preprocess?.[name];
@@ -140,7 +150,7 @@ export class BatchEnv {
     this.autoreset = autoreset;
     if (isolate === 'process') {
       // Nothing of the game runs here: the children make the envs (preprocessing included) and describe them.
-      this.isolated = new ProcessBatch({ game, options: { ...makeOptions, preprocess }, numEnvs, processes, autoreset });
+      this.isolated = new ProcessBatch({ game, options: { ...makeOptions, preprocess }, numEnvs, processes, autoreset, stepTimeoutMs });
       this.engine = 'process';
       this.envs = [];
       const { observationShape, players, variableNames } = this.isolated.description;

@@ -6,6 +6,7 @@ import type { AnySpace } from '../spaces/space.ts';
 import { createWorkDir, releaseWorkDir } from '../work-dir.ts';
 import type { Autoreset } from './batch-env.ts';
 import { describeCrash, EnvProcess, type Crash } from './env-process.ts';
+import { WaitWatchdog } from './wait-watchdog.ts';
 import { encodeJobs, RECORD_HEADER_BYTES, RECORD_OK, type ChildInit, type EnvDescription, type Job, type SerializedError } from './process-protocol.ts';
 import type { SharedOutputs } from './worker-batch.ts';
 
@@ -16,6 +17,8 @@ export interface ProcessBatchConfig {
   /** How many child processes share the envs (env i lives in process i mod processes). */
   processes: number;
   autoreset: Autoreset;
+  /** Kill a child that takes longer than this to answer a reset or step (default: wait for ever). */
+  stepTimeoutMs?: number;
 }
 
 /** How long close() lets the children exit on their own before killing them. */
@@ -32,9 +35,9 @@ let exitHookInstalled = false;
  *
  * The API stays synchronous: the parent writes jobs to each child's pipe and reads the records back with blocking
  * reads, straight into the batch buffers. Measured against a file in /dev/shm written by the child and read by the
- * parent (plus a pipe to wake it), a 172 KB observation over a pipe took the same time (75–95 µs a round trip here,
- * against ~2.7 ms for a TinyKart step of 4 frames) with one mechanism fewer, and the pipe's end of file is also the
- * instant notice of a child's death.
+ * parent (plus a pipe to wake it), a 172 KB observation over a pipe took as long (75–95 µs a round trip) and as much
+ * of the parent's CPU (with a 3 ms step in the child, ~0.3 ms either way, mostly waking up), against ~2.7 ms for a
+ * TinyKart step of 4 frames; so one mechanism, whose end of file is also the instant notice of a child's death.
  *
  * Records come back in the order envs were sent, per child; recv() takes them oldest first, so in this engine it
  * returns the `batchSize` envs sent earliest rather than the first to finish.
@@ -56,6 +59,7 @@ export class ProcessBatch {
   private readonly scratch: Uint8Array;
   /** What the first child said its envs look like; every later one must say the same. */
   private described: EnvDescription | undefined;
+  private readonly watchdog: WaitWatchdog | undefined;
 
   constructor(config: ProcessBatchConfig) {
     this.config = config;
@@ -72,6 +76,7 @@ export class ProcessBatch {
     this.frameBytes = this.description.observationShape.reduce((a, b) => a * b, 1);
     this.vars = this.description.variableNames.length;
     this.scratch = new Uint8Array(8 * (this.description.players + this.vars));
+    if (config.stepTimeoutMs !== undefined) this.watchdog = new WaitWatchdog(config.stepTimeoutMs);
     liveBatches.add(this);
     installExitHook();
   }
@@ -204,8 +209,25 @@ export class ProcessBatch {
     return oldest!;
   }
 
-  /** Reads env `envId`'s record into the buffers: 'ok', the error its job threw, or the crash of its child. */
+  /**
+   * Reads env `envId`'s record into the buffers: 'ok', the error its job threw, or the crash of its child (killed by
+   * the watchdog if it took longer than `stepTimeoutMs`).
+   */
   private receive(child: EnvProcess, envId: number): 'ok' | Error | Crash {
+    if (!this.watchdog) return this.read(child, envId);
+    this.watchdog.arm(child.pid);
+    try {
+      const outcome = this.read(child, envId);
+      if (typeof outcome === 'object' && !(outcome instanceof Error) && this.watchdog.killed(child.pid)) {
+        outcome.reason = `did not answer within ${this.watchdog.timeoutMs} ms (stepTimeoutMs) and was killed`;
+      }
+      return outcome;
+    } finally {
+      this.watchdog.disarm();
+    }
+  }
+
+  private read(child: EnvProcess, envId: number): 'ok' | Error | Crash {
     const out = this.outputs!;
     const header = new Uint8Array(RECORD_HEADER_BYTES);
     if (!child.read(header)) return child.dead!;
@@ -276,6 +298,7 @@ export class ProcessBatch {
   /** Asks every child to exit, gives them {@link CLOSE_GRACE_MS} in all, kills those still running. Never hangs. */
   close(): void {
     liveBatches.delete(this);
+    this.watchdog?.close();
     for (const child of this.children) child.requestExit();
     const deadline = performance.now() + CLOSE_GRACE_MS;
     for (const child of this.children) child.finish(Math.max(0, deadline - performance.now()));
