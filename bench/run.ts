@@ -9,6 +9,7 @@ import { benchEmulatorVsRaw } from './emulator-vs-raw.ts';
 import { benchWrappers } from './wrappers.ts';
 import { benchEnvVsRaw } from './env-vs-raw.ts';
 import { benchBatchEnv } from './batch-env.ts';
+import { benchIsolation } from './isolation.ts';
 import { benchTraining } from './train.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
@@ -26,6 +27,8 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   'emulator-vs-raw': () => benchEmulatorVsRaw(seconds),
   'env-vs-raw': () => benchEnvVsRaw(seconds),
   'batch-env': () => benchBatchEnv(seconds),
+  // BatchEnv({ isolate: 'process' }) against the native engine on TinyKart.
+  isolate: () => benchIsolation(seconds),
   wrappers: () => benchWrappers(seconds),
   // PPO end to end vs the bare BatchEnv; needs the trainer's optional packages.
   train: () => benchTraining(seconds),

@@ -38,6 +38,7 @@ export type RetroErrorCode =
   | 'ENV_OWNED'
   | 'INVALID_ACTION'
   | 'WORKER_DIED'
+  | 'ENV_CRASHED'
   // tools
   | 'DEPENDENCY_MISSING'
   | 'CHECKPOINT_INVALID'

@@ -3,6 +3,8 @@ import { ArgumentError, LifecycleError, RetroError } from '../errors.ts';
 import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro-env.ts';
 import { scriptErrorFrom } from '../env/scenario-plan.ts';
 import { nativeAddon } from '../native.ts';
+import { Box } from '../spaces/box.ts';
+import { ProcessBatch } from './process-batch.ts';
 import { WorkerBatch } from './worker-batch.ts';
 
 export type Autoreset = 'next-step' | 'same-step';
@@ -33,6 +35,20 @@ export interface BatchEnvOptions extends MakeOptions {
    * observations. Not available with the worker_threads fallback.
    */
   preprocess?: { grayscale?: boolean; width?: number; height?: number };
+  /**
+   * `'process'`: run the envs in child processes (one per env by default), for cores and integrations you do not
+   * trust. A child that crashes, calls `exit()`, runs out of memory or is killed makes the pending call throw a
+   * `LifecycleError` `ENV_CRASHED` naming its envs, how it ended and its last output; `restart()` replaces it, and
+   * the other envs go on. No emulator or script runs in this process then: `envs` is empty. Same API and results.
+   */
+  isolate?: 'process';
+  /** With `isolate: 'process'`: how many child processes share the envs (default: one per env). */
+  processes?: number;
+  /**
+   * With `isolate: 'process'`: a child that takes longer than this (ms) to answer a reset or step, e.g. stuck in a
+   * core or a script, is killed and reported as `ENV_CRASHED`. Default: no limit (a stuck child blocks the call).
+   */
+  stepTimeoutMs?: number;
 }
 
 export interface BatchResult {
@@ -53,6 +69,15 @@ interface NativeBatch {
   close(): void;
 }
 
+/** What BatchEnv drives: the native stepper, worker_threads or child processes. */
+interface Engine {
+  /** Actions are checked against the action space before anything is sent. */
+  send(ids: Uint32Array, actions: readonly Action[]): void;
+  sendReset(ids: Uint32Array): void;
+  recv(batchSize: number): Uint32Array;
+  close(): void;
+}
+
 /**
  * Many emulators of one game stepped in parallel on native threads, EnvPool-style. Scenarios with TypeScript
  * scripts, cropped or RAM observations run on worker_threads instead (same API, one copy per step). Reward and done (JSON rules
@@ -66,15 +91,20 @@ interface NativeBatch {
  * envs.observations;                                    // Uint8Array(8 * 224 * 256 * 3)
  * ```
  * Asynchronous use: `send(actions, envIds)` then `recv()` returns the first `batchSize` envs that finished.
+ *
+ * With `isolate: 'process'` each env runs in a child process instead (see {@link BatchEnvOptions.isolate}).
  */
 export class BatchEnv {
   readonly numEnvs: number;
   readonly batchSize: number;
   readonly autoreset: Autoreset;
-  /** The native stepper's envs; in worker mode only the first, which describes the spaces. */
+  /** The native stepper's envs; in worker mode only the first, which describes the spaces; none with isolation. */
   readonly envs: readonly RetroEnv[];
-  /** `native` (threads in the addon) or `workers` (worker_threads, for TS scripts, crop or RAM observations). */
-  readonly engine: 'native' | 'workers';
+  /**
+   * `native` (threads in the addon), `workers` (worker_threads, for TS scripts, crop or RAM observations) or
+   * `process` (child processes, with `isolate: 'process'`).
+   */
+  readonly engine: 'native' | 'workers' | 'process';
   /** N observations back to back: RGB frames (N×H×W×3), or what `preprocess` makes of them. */
   readonly observations: Uint8Array;
   /** N×V RAM variables (`variableNames` order). */
@@ -86,19 +116,30 @@ export class BatchEnv {
   readonly hasFinal: Uint8Array | undefined;
   readonly variableNames: string[];
   readonly observationShape: readonly number[];
-  private readonly native: NativeBatch;
+  private readonly native: Engine;
+  private readonly isolated: ProcessBatch | undefined;
+  private readonly actionSpace: RetroEnv['actionSpace'];
+  private readonly observationSpace: RetroEnv['observationSpace'];
   private readonly frameBytes: number;
   private readonly players: number;
   private closed = false;
   private releaseEnvs: (() => void)[] = [];
 
   constructor(game: string, options: BatchEnvOptions) {
-    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', preprocess, ...makeOptions } = options;
+    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', preprocess, isolate, processes = numEnvs, stepTimeoutMs, ...makeOptions } = options;
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ArgumentError('INVALID_ARGUMENT', `numEnvs must be a positive integer, got ${numEnvs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > numEnvs) {
       throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
     }
     if (autoreset !== 'next-step' && autoreset !== 'same-step') throw new ArgumentError('INVALID_ARGUMENT', `autoreset must be next-step or same-step`);
+    if (isolate !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `isolate must be 'process' or left out, got ${String(isolate)}`);
+    if (!Number.isInteger(processes) || processes < 1) throw new ArgumentError('INVALID_ARGUMENT', `processes must be a positive integer, got ${processes}`);
+    if (stepTimeoutMs !== undefined && (!Number.isInteger(stepTimeoutMs) || stepTimeoutMs < 1)) {
+      throw new ArgumentError('INVALID_ARGUMENT', `stepTimeoutMs must be a positive integer, got ${stepTimeoutMs}`);
+    }
+    for (const name of ['processes', 'stepTimeoutMs'] as const) {
+      if (options[name] !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `${name} needs isolate: 'process'`);
+    }
     // Checked before any emulator exists, so a bad option leaks nothing.
     for (const name of ['width', 'height'] as const) {
       const v = preprocess?.[name];
@@ -107,29 +148,46 @@ export class BatchEnv {
     this.numEnvs = numEnvs;
     this.batchSize = batchSize;
     this.autoreset = autoreset;
-    const first = make(game, makeOptions);
-    const { hasTsScript, hasCrop } = first.internals;
-    this.engine = hasTsScript || hasCrop || first.obsType !== 'image' ? 'workers' : 'native';
-    const envs: RetroEnv[] = [first];
-    try {
-      if (this.engine === 'native') for (let i = 1; i < numEnvs; i++) envs.push(make(game, makeOptions));
-    } catch (e) {
-      for (const env of envs) env.close();
-      throw e;
-    }
-    this.envs = envs;
-    try {
-      const [frameHeight, frameWidth] = first.observationSpace.shape!;
-      if (preprocess && this.engine === 'workers') {
-        throw new ArgumentError('INVALID_ARGUMENT', 'preprocess needs the native stepper: it is not available for TS-script scenarios, crop or RAM observations');
+    if (isolate === 'process') {
+      // Nothing of the game runs here: the children make the envs (preprocessing included) and describe them.
+      this.isolated = new ProcessBatch({ game, options: { ...makeOptions, preprocess }, numEnvs, processes, autoreset, stepTimeoutMs });
+      this.engine = 'process';
+      this.envs = [];
+      const { observationShape, players, variableNames } = this.isolated.description;
+      this.actionSpace = this.isolated.actionSpace as RetroEnv['actionSpace'];
+      this.observationSpace = new Box(0, 255, observationShape, 'uint8');
+      this.observationShape = observationShape;
+      this.players = players;
+      this.variableNames = variableNames;
+    } else {
+      const first = make(game, makeOptions);
+      const { hasTsScript, hasCrop } = first.internals;
+      this.engine = hasTsScript || hasCrop || first.obsType !== 'image' ? 'workers' : 'native';
+      const envs: RetroEnv[] = [first];
+      this.envs = envs;
+      try {
+        if (this.engine === 'native') for (let i = 1; i < numEnvs; i++) envs.push(make(game, makeOptions));
+        if (preprocess && this.engine === 'workers') {
+          throw new ArgumentError('INVALID_ARGUMENT', 'preprocess needs the native stepper: it is not available for TS-script scenarios, crop or RAM observations');
+        }
+        this.variableNames = Object.keys(first.reset().info);
+      } catch (e) {
+        for (const env of envs) env.close();
+        throw e;
       }
+      this.actionSpace = first.actionSpace;
+      this.observationSpace = first.observationSpace;
+      const [frameHeight, frameWidth] = first.observationSpace.shape!;
       const outWidth = preprocess?.width ?? frameWidth;
       const outHeight = preprocess?.height ?? frameHeight;
       this.observationShape = !preprocess ? first.observationSpace.shape! : preprocess.grayscale ? [outHeight, outWidth] : [outHeight, outWidth, 3];
-      this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
       this.players = first.players;
-      this.variableNames = Object.keys(first.reset().info);
-      // Worker mode shares its buffers with the workers; the native stepper writes into ordinary JS memory.
+    }
+    const envs = this.envs;
+    try {
+      this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
+      // Worker mode shares its buffers with the workers; the native stepper and the children write into ordinary
+      // JS memory.
       const shared = this.engine === 'workers';
       const bytes = (n: number) => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
       const doubles = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n));
@@ -151,49 +209,72 @@ export class BatchEnv {
         finalValues: this.finalValues,
         hasFinal: this.hasFinal,
       };
+      if (this.isolated) {
+        const isolated = this.isolated;
+        isolated.bindOutputs(outputs);
+        this.native = {
+          send: (ids, actions) => isolated.send(ids, actions),
+          sendReset: (ids) => isolated.sendReset(ids),
+          recv: (n) => isolated.recv(n),
+          close: () => isolated.close(),
+        };
+        return;
+      }
       // From here on the native stepper holds the envs' sessions: they are the batch's to step and close.
       this.releaseEnvs = envs.map((env) => env.adopt('BatchEnv'));
       if (this.engine === 'workers') {
         const workers = new WorkerBatch({ game, options: makeOptions, numEnvs, threads: Math.max(1, threads), players: this.players, autoreset, outputs });
         this.native = {
-          send: (ids, masks) => workers.send(ids, masks, this.players),
+          send: (ids, actions) => workers.send(ids, this.masks(actions), this.players),
           sendReset: (ids) => workers.sendReset(ids),
           recv: (n) => workers.recv(n),
           close: () => workers.close(),
         };
         return;
       }
+      const [frameHeight, frameWidth] = envs[0].observationSpace.shape!;
       const { NativeBatch } = nativeAddon() as unknown as { NativeBatch: new (...args: unknown[]) => NativeBatch };
-      this.native = new NativeBatch(
+      const stepper = new NativeBatch(
         envs.map((e) => e.internals.session),
         envs.map((e) => e.internals.startState),
         {
           threads: Math.max(1, threads),
           pinThreads,
-          frameskip: first.frameskip,
-          maxPool: first.maxPool,
+          frameskip: envs[0].frameskip,
+          maxPool: envs[0].maxPool,
           ports: this.players,
           observationBytes: this.frameBytes,
           autoreset,
-          preprocess: preprocess && { gray: preprocess.grayscale ?? false, width: outWidth, height: outHeight, frameWidth, frameHeight },
+          preprocess: preprocess && { gray: preprocess.grayscale ?? false, width: this.observationShape[1], height: this.observationShape[0], frameWidth, frameHeight },
         },
         outputs,
       );
-    
+      this.native = {
+        send: (ids, actions) => stepper.send(ids, this.masks(actions)),
+        sendReset: (ids) => stepper.sendReset(ids),
+        recv: (n) => stepper.recv(n),
+        close: () => stepper.close(),
+      };
     } catch (error) {
-      // Whatever was made is closed again: a failed constructor leaks no emulator.
+      // Whatever was made is closed again: a failed constructor leaks no emulator or child process.
       for (const release of this.releaseEnvs) release();
       for (const env of envs) env.close();
+      this.isolated?.close();
       throw error;
     }
   }
 
   get singleActionSpace(): RetroEnv['actionSpace'] {
-    return this.envs[0].actionSpace;
+    return this.actionSpace;
   }
 
   get singleObservationSpace(): RetroEnv['observationSpace'] {
-    return this.envs[0].observationSpace;
+    return this.observationSpace;
+  }
+
+  /** With `isolate: 'process'`: the PID of each env's child process (for monitoring). Empty otherwise. */
+  get pids(): readonly number[] {
+    return this.isolated?.pids ?? [];
   }
 
   private check(): void {
@@ -224,11 +305,16 @@ export class BatchEnv {
     this.check();
     const ids = this.ids(envIds);
     if (actions.length !== ids.length) throw new ArgumentError('INVALID_ACTION', `${actions.length} actions for ${ids.length} envs`);
-    const masks = new Uint16Array(ids.length * this.players);
-    ids.forEach((id, i) => {
-      this.envs[0].actionToMasks(actions[i]).forEach((m, p) => (masks[i * this.players + p] = m));
+    this.call(() => this.native.send(ids, actions));
+  }
+
+  /** One button mask per env and player, for the in-process engines; INVALID_ACTION before anything is sent. */
+  private masks(actions: readonly Action[]): Uint16Array {
+    const masks = new Uint16Array(actions.length * this.players);
+    actions.forEach((action, i) => {
+      this.envs[0].actionToMasks(action).forEach((m, p) => (masks[i * this.players + p] = m));
     });
-    this.call(() => this.native.send(ids, masks));
+    return masks;
   }
 
   /** Waits for the first `batchSize` envs that finished and returns their results. */
@@ -243,6 +329,19 @@ export class BatchEnv {
     this.send(actions);
     this.check();
     return this.result(sortIds(this.call(() => this.native.recv(this.numEnvs))));
+  }
+
+  /**
+   * With `isolate: 'process'`: replaces the child process of each env listed (default: of every crashed env) with a
+   * fresh one and resets its envs; a live one is killed first and its pending results are dropped. Other envs are
+   * not touched, even in flight. Returns the restarted envs' first observations (all envs of those processes).
+   */
+  restart(envIds?: ArrayLike<number>): BatchResult {
+    this.check();
+    const isolated = this.isolated;
+    if (!isolated) throw new ArgumentError('INVALID_ARGUMENT', `restart() needs isolate: 'process' (this batch runs on the ${this.engine} engine)`);
+    const ids = envIds === undefined ? undefined : this.ids(envIds);
+    return this.result(this.call(() => isolated.restart(ids)));
   }
 
   private result(envIds: Uint32Array): BatchResult {
