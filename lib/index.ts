@@ -20,7 +20,7 @@ export * from './spaces/index.ts';
 export { Rng } from './rng.ts';
 export { GifRecorder } from './media/gif.ts';
 export { loadCoreDescriptor, listSystems, type CoreDescriptor } from './core/descriptor.ts';
-export { MARIO_KART_ACTIONS, marioKartOptions } from './presets/mario-kart.ts';
+export { MARIO_KART_ACTIONS, marioKartOptions } from '../integrations/MarioKart-Snes/preset.ts';
 export * from './wrappers/index.ts';
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';
 export * as frameOps from './frame-ops.ts';

@@ -33,6 +33,7 @@ const SHIPPED = [
   /^README\.md$/,
   /^CMakeLists\.txt$/,
   /^dist\/lib\/[\w/.-]+\.(js|d\.ts)$/,
+  /^dist\/integrations\/[\w-]+\/preset\.(js|d\.ts)$/,
   /^prebuilds\/linux-x64\/libretro_gym\.glibc\.node$/,
   /^native\/\w+\.(cpp|h)$/,
   /^scripts\/(private-lua|apt-install)\.sh$/,

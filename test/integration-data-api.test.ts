@@ -11,6 +11,7 @@ import {
   listGames,
   listScenarios,
   listStates,
+  locateGame,
 } from '../lib/integration/data-api.ts';
 import { dataDir, integrationSearchPaths, packageRoot, resetIntegrationPaths } from '../lib/integration/paths.ts';
 import { closestNames, editDistance } from '../lib/integration/suggest.ts';
@@ -103,6 +104,24 @@ describe('listing', () => {
   test('getIntegration loads and validates', () => {
     const { options } = setup();
     assert.equal(getIntegration('AllTypes-Snes', options).data.info.speed.type, '<i2');
+  });
+});
+
+describe('a located game', () => {
+  test('every accessor takes the location and answers as for the name, without searching again', () => {
+    const { base, root, data, env, options } = setup();
+    mkdirSync(join(data, 'roms', 'TestGame-Nes'), { recursive: true });
+    writeFileSync(join(data, 'roms', 'TestGame-Nes', 'rom.nes'), fakeNesRom());
+    const location = locateGame('TestGame-Nes', options);
+    assert.equal(location.dir, join(root, 'TestGame-Nes'));
+    // Search paths that would find nothing: a location is not looked up again, only the data dir still counts.
+    const elsewhere = { integrationPaths: [join(base, 'nowhere')], env };
+    assert.equal(getGamePath(location, elsewhere), getGamePath('TestGame-Nes', options));
+    assert.deepEqual(listStates(location, elsewhere), listStates('TestGame-Nes', options));
+    assert.deepEqual(listScenarios(location, elsewhere), listScenarios('TestGame-Nes', options));
+    assert.equal(getRomPath(location, elsewhere), getRomPath('TestGame-Nes', options));
+    assert.deepEqual(getIntegration(location).data, getIntegration('TestGame-Nes', options).data);
+    assert.equal(caught(() => getRomPath(location, { env: { ...env, RETRO_DATA_DIR: join(base, 'empty') } })).code, 'ROM_NOT_IMPORTED');
   });
 });
 

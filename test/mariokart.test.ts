@@ -32,7 +32,7 @@ import {
   MARIO_KART_SCENARIOS,
   MARIO_KART_STATES,
   marioKartOptions,
-} from '../lib/presets/mario-kart.ts';
+} from '../integrations/MarioKart-Snes/preset.ts';
 import { testRoms } from './helpers.ts';
 
 const integrationDir = join(packageRoot(), 'integrations', 'MarioKart-Snes');

@@ -5,8 +5,9 @@ import { Emulator } from '../emulator.ts';
 import { ArgumentError, IntegrationError, StateError } from '../errors.ts';
 import { MAX_RECIPE_FRAMES } from '../integration/cross-checks.ts';
 import { isSafeStateName, STATE_NAME_RULE } from '../integration/safe-names.ts';
-import { getIntegration, getRomPath } from '../integration/data-api.ts';
-import { dataDir, type LookupOptions } from '../integration/paths.ts';
+import { getIntegration, getRomPath, type GameRef } from '../integration/data-api.ts';
+import { locateGame } from '../integration/game-index.ts';
+import { builtStatesDir, type LookupOptions } from '../integration/paths.ts';
 import { hashRomFile } from '../integration/rom-hash.ts';
 import type { Integration, StateInfo } from '../integration/types.ts';
 import { nativeAddon } from '../native.ts';
@@ -17,20 +18,40 @@ import { unmappedVariableError } from './unmapped-variable.ts';
  * Start states we may not ship (a commercial game's) or need not ship (our own) are declared in metadata.json as a
  * boot recipe: button presses from power-on, and a check on RAM variables that must hold at the end. Running the
  * recipe on the user's ROM yields the state; a failed check writes nothing.
+ *
+ * What that needs of a game, found once so that building several states does not search for it again.
  */
-export function builtStatePath(game: string, name: string, options: LookupOptions = {}): string {
-  return recipeStatePath(getIntegration(game, options), name, getRomPath(game, options), options);
+export interface RecipeGame {
+  integration: Integration;
+  romPath: string;
+  /** The data dir folder the built states go to. */
+  statesDir: string;
+}
+
+/** Locates a game (unless given its location) and finds what its recipes need. */
+export function recipeGame(game: GameRef, options: LookupOptions = {}): RecipeGame {
+  const location = typeof game === 'string' ? locateGame(game, options) : game;
+  return {
+    integration: getIntegration(location),
+    romPath: getRomPath(location, options),
+    statesDir: builtStatesDir(location.name, options),
+  };
+}
+
+/** Where the state `name` of a game is built to (see {@link recipeStatePath}). */
+export function builtStatePath(game: GameRef, name: string, options: LookupOptions = {}): string {
+  return recipeStatePath(recipeGame(game, options), name);
 }
 
 /**
  * Where the state a recipe builds is kept in the data dir. The name carries a key of the ROM's bytes and the
  * recipe, so a new ROM build or an edited recipe makes a new state instead of reusing one made for the old.
  */
-export function recipeStatePath(integration: Integration, name: string, romPath: string, options: LookupOptions = {}): string {
+export function recipeStatePath(game: RecipeGame, name: string): string {
   if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `state "${name}": ${STATE_NAME_RULE}`, { field: 'state' });
-  const recipe = integration.metadata.states?.[name]?.recipe ?? null;
-  const key = createHash('sha1').update(hashRomFile(romPath)).update(JSON.stringify(recipe)).digest('hex').slice(0, RECIPE_KEY_LENGTH);
-  return join(dataDir(options), 'states', integration.name, `${name}.${key}.state`);
+  const recipe = game.integration.metadata.states?.[name]?.recipe ?? null;
+  const key = createHash('sha1').update(hashRomFile(game.romPath)).update(JSON.stringify(recipe)).digest('hex').slice(0, RECIPE_KEY_LENGTH);
+  return join(game.statesDir, `${name}.${key}.state`);
 }
 
 const RECIPE_KEY_LENGTH = 12;
@@ -119,13 +140,17 @@ function failedChecks(emu: Emulator, integration: Integration, info: StateInfo):
 }
 
 /** Builds (or rebuilds) the named states, or every state with a recipe, into the user's data dir. */
-export function buildStates(game: string, names: string[] | undefined, options: LookupOptions = {}): string[] {
-  const integration = getIntegration(game, options);
-  const romPath = getRomPath(game, options);
+export function buildStates(game: GameRef, names: readonly string[] | undefined, options: LookupOptions = {}): string[] {
+  return buildRecipeStates(recipeGame(game, options), names);
+}
+
+/** {@link buildStates} for a game already found. */
+export function buildRecipeStates(game: RecipeGame, names?: readonly string[]): string[] {
+  const { integration, romPath } = game;
   const wanted = names ?? Object.keys(integration.metadata.states ?? {}).filter((n) => integration.metadata.states![n].recipe);
   return wanted.map((name) => {
     const state = runBootRecipe(integration, name, romPath);
-    const path = recipeStatePath(integration, name, romPath, options);
+    const path = recipeStatePath(game, name);
     mkdirSync(dirname(path), { recursive: true });
     writeStateFile(path, state);
     removeStaleBuilds(path, name);

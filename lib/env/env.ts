@@ -1,4 +1,4 @@
-import type { AnySpace, SampleOf } from '../spaces/space.ts';
+import type { AnySpace } from '../spaces/space.ts';
 
 /** What `reset()` returns. */
 export interface ResetResult<Obs> {
@@ -27,8 +27,3 @@ export interface Env<Obs = Uint8Array, Act = unknown, ObsSpace extends AnySpace 
   render(): Uint8Array;
   close(): void;
 }
-
-/** The observation type of an env. */
-export type ObsOf<E> = E extends Env<infer O, any, any, any> ? O : never;
-/** The action type of an env's action space. */
-export type ActionOf<E> = E extends Env<any, any, any, infer S> ? SampleOf<S> : never;

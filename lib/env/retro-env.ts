@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Emulator, type AvInfo } from '../emulator.ts';
 import { ArgumentError, IntegrationError, LifecycleError, RetroError, StateError } from '../errors.ts';
 import { isSafeStateName, STATE_NAME_RULE } from '../integration/safe-names.ts';
-import { getIntegration, getRomPath } from '../integration/data-api.ts';
-import type { LookupOptions } from '../integration/paths.ts';
+import { getIntegration, getRomPath, locateGame } from '../integration/data-api.ts';
+import { builtStatesDir, type LookupOptions } from '../integration/paths.ts';
 import type { Integration, Scenario } from '../integration/types.ts';
 import { readJsonFile } from '../integration/json-file.ts';
 import { validateDocument } from '../integration/schemas.ts';
@@ -25,7 +25,7 @@ import {
   filterMask,
   type ComboGroup,
 } from './action-codec.ts';
-import { buildStates, recipeStatePath } from './boot-recipe.ts';
+import { buildRecipeStates, recipeStatePath, type RecipeGame } from './boot-recipe.ts';
 import { cropMisfit } from './crop.ts';
 import { planScenario, scriptErrorFrom, scriptPolicyProblem, type ScriptLimits, type TrustScripts, type TsScenario } from './scenario-plan.ts';
 import { unmappedVariableError } from './unmapped-variable.ts';
@@ -185,7 +185,8 @@ export class RetroEnv {
   constructor(game: string, options: MakeOptions = {}) {
     this.game = game;
     this.lookup = { integrationPaths: options.integrationPaths, dataDir: options.dataDir, env: options.env };
-    this.integration = getIntegration(game, options);
+    const location = locateGame(game, options);
+    this.integration = getIntegration(location);
     this.players = options.players ?? 1;
     this.frameskip = options.frameskip ?? 1;
     this.maxPool = options.maxPool ?? false;
@@ -211,7 +212,7 @@ export class RetroEnv {
     this.crop = scenario.crop;
     this.scenarioFile = scenarioFile;
 
-    this.romPath = getRomPath(game, options);
+    this.romPath = getRomPath(location, options);
     this.emulator = new Emulator({ rom: this.romPath, system: this.integration.system, coreOptions: options.coreOptions });
     try {
       if (this.players > (this.emulator.descriptor.ports ?? 2)) {
@@ -272,10 +273,11 @@ export class RetroEnv {
    */
   private statePath(name: string, options: LookupOptions): string {
     if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `${this.game}: state "${name}" refused: ${STATE_NAME_RULE}`, { field: 'state' });
-    const candidates = [join(this.integration.dir, `${name}.state`), recipeStatePath(this.integration, name, this.romPath, options)];
+    const recipes: RecipeGame = { integration: this.integration, romPath: this.romPath, statesDir: builtStatesDir(this.game, options) };
+    const candidates = [join(this.integration.dir, `${name}.state`), recipeStatePath(recipes, name)];
     let found = candidates.find((p) => existsSync(p));
     if (!found && this.integration.metadata.states?.[name]?.recipe) {
-      found = buildStates(this.game, [name], options)[0];
+      found = buildRecipeStates(recipes, [name])[0];
     }
     if (!found) {
       const available = this.integration.states.filter((s) => !s.startsWith('_'));

@@ -1,18 +1,23 @@
 /**
  * `retro.data`: what games are available and where their files are, as stable-retro's `retro.data` offers.
  *
+ * Each accessor takes a game's name, or a {@link GameLocation} from {@link locateGame}: a caller asking several
+ * things of one game locates it once and passes the location, so the search paths are not walked again.
+ *
  * @example
  * ```ts
- * import { listGames, listStates, getRomPath } from 'libretro-gym';
- * for (const game of listGames()) console.log(game, listStates(game));
- * const rom = getRomPath('TinyKart-Nes'); // throws ROM_NOT_IMPORTED with the command to run when missing
+ * import { data } from 'libretro-gym';
+ * for (const game of data.listGames()) console.log(game, data.listStates(game));
+ * const rom = data.getRomPath('TinyKart-Nes'); // throws ROM_NOT_IMPORTED with the command to run when missing
+ * const kart = data.locateGame('TinyKart-Nes');
+ * console.log(data.getIntegration(kart).metadata.default_state, data.getRomPath(kart));
  * ```
  */
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntegrationError } from '../errors.ts';
-import { listGameLocations, locateGame } from './game-index.ts';
+import { listGameLocations, locateGame, type GameLocation } from './game-index.ts';
 import { isScenarioFile, loadIntegration } from './integration.ts';
 import type { LookupOptions } from './paths.ts';
 import { requireRom } from './rom-location.ts';
@@ -21,7 +26,18 @@ import { stateNames } from './state-names.ts';
 import type { Integration } from './types.ts';
 
 export { addIntegrationPath } from './paths.ts';
-export type { LookupOptions } from './paths.ts';
+export type { DataDirOptions, LookupOptions } from './paths.ts';
+export { locateGame, type GameLocation } from './game-index.ts';
+
+/**
+ * A game's name, or where it was found. With a location, `integrationPaths` in the options has no further use:
+ * only the data dir options (`dataDir`, `env`) still count.
+ */
+export type GameRef = string | GameLocation;
+
+function located(game: GameRef, options: LookupOptions): GameLocation {
+  return typeof game === 'string' ? locateGame(game, options) : game;
+}
 
 /** Names (`<Game>-<System>`) of every game in the integration search paths, sorted; ROMs need not be imported. */
 export function listGames(options: LookupOptions = {}): string[] {
@@ -29,8 +45,8 @@ export function listGames(options: LookupOptions = {}): string[] {
 }
 
 /** The integration folder of a game. @throws IntegrationError `GAME_NOT_FOUND` with suggestions. */
-export function getGamePath(game: string, options: LookupOptions = {}): string {
-  return locateGame(game, options).dir;
+export function getGamePath(game: GameRef, options: LookupOptions = {}): string {
+  return located(game, options).dir;
 }
 
 function folderEntries(dir: string): string[] {
@@ -42,14 +58,14 @@ function folderEntries(dir: string): string[] {
 }
 
 /** Names of a game's states (`*.state` without extension), sorted; names starting with `_` are hidden. */
-export function listStates(game: string, options: LookupOptions = {}): string[] {
-  const dir = locateGame(game, options).dir;
+export function listStates(game: GameRef, options: LookupOptions = {}): string[] {
+  const { dir } = located(game, options);
   return stateNames(dir, folderEntries(dir));
 }
 
 /** Names of a game's scenarios (`*.json` other than data.json / metadata.json, without extension), sorted. */
-export function listScenarios(game: string, options: LookupOptions = {}): string[] {
-  return folderEntries(locateGame(game, options).dir)
+export function listScenarios(game: GameRef, options: LookupOptions = {}): string[] {
+  return folderEntries(located(game, options).dir)
     .filter(isScenarioFile)
     .map((f) => f.slice(0, -'.json'.length));
 }
@@ -60,8 +76,8 @@ export function listScenarios(game: string, options: LookupOptions = {}): string
  * @throws IntegrationError `GAME_NOT_FOUND`, `ROM_NOT_IMPORTED` (with the SHA-1s expected and the import command)
  *   or `ROM_SHA_MISMATCH`.
  */
-export function getRomPath(game: string, options: LookupOptions = {}): string {
-  const location = locateGame(game, options);
+export function getRomPath(game: GameRef, options: LookupOptions = {}): string {
+  const location = located(game, options);
   const { shas } = readRomSha(join(location.dir, 'rom.sha'));
   return requireRom(location, shas, options);
 }
@@ -70,6 +86,6 @@ export function getRomPath(game: string, options: LookupOptions = {}): string {
  * A game's integration, loaded and validated (data.json, scenarios, metadata.json, rom.sha, states).
  * @throws IntegrationError `GAME_NOT_FOUND`, or the loader's codes (see `loadIntegration`).
  */
-export function getIntegration(game: string, options: LookupOptions = {}): Integration {
-  return loadIntegration(locateGame(game, options).dir);
+export function getIntegration(game: GameRef, options: LookupOptions = {}): Integration {
+  return loadIntegration(located(game, options).dir);
 }

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { IntegrationError } from '../errors.ts';
-import { findJsonSyntaxError, positionOf } from './json-syntax.ts';
+import { explainJsonError, positionOf } from './json-syntax.ts';
 import { pointerOf } from './problems.ts';
 
 /** Deeper documents are rejected: no integration file needs them, and validators recurse. */
@@ -21,7 +21,7 @@ export function parseJsonText(text: string, file: string): unknown {
   try {
     value = JSON.parse(body);
   } catch (cause) {
-    const found = findJsonSyntaxError(body) ?? { offset: 0, message: (cause as Error).message };
+    const found = explainJsonError(body, cause as Error);
     const { line, column } = positionOf(body, found.offset);
     throw new IntegrationError('JSON_INVALID', `${file}:${line}:${column}: invalid JSON: ${found.message}`, {
       file,

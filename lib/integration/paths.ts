@@ -22,6 +22,9 @@ export interface LookupOptions {
   env?: Env;
 }
 
+/** The part of {@link LookupOptions} that places the data dir; all a game already located still needs. */
+export type DataDirOptions = Pick<LookupOptions, 'dataDir' | 'env'>;
+
 const PACKAGE_NAME = 'libretro-gym';
 
 export { packageRoot };
@@ -43,13 +46,13 @@ export function staticDataDir(): string {
  * @throws RetroError `DATA_DIR_INVALID` when it, or the nearest part of it that exists, is not a folder (a file,
  *   `/dev/null`) or is on a kernel file system such as `/proc` or `/sys`; the message names the variable that set it.
  */
-export function dataDir(options: Pick<LookupOptions, 'dataDir' | 'env'> = {}): string {
+export function dataDir(options: DataDirOptions = {}): string {
   const { path, setBy } = dataDirSetting(options);
   checkDataDir(path, setBy);
   return path;
 }
 
-function dataDirSetting(options: Pick<LookupOptions, 'dataDir' | 'env'>): { path: string; setBy: string } {
+function dataDirSetting(options: DataDirOptions): { path: string; setBy: string } {
   if (options.dataDir) return { path: resolve(options.dataDir), setBy: 'the dataDir option (--data-dir)' };
   const env = options.env ?? process.env;
   if (env.RETRO_DATA_DIR) return { path: resolve(env.RETRO_DATA_DIR), setBy: 'RETRO_DATA_DIR' };
@@ -123,8 +126,13 @@ function checkDataDir(path: string, setBy: string): void {
 }
 
 /** Where `retro import` puts a game's ROM: `<data dir>/roms/<Game>-<System>/rom.<ext>`. */
-export function importedRomPath(game: string, ext: string, options: Pick<LookupOptions, 'dataDir' | 'env'> = {}): string {
+export function importedRomPath(game: string, ext: string, options: DataDirOptions = {}): string {
   return join(dataDir(options), 'roms', game, `rom.${ext}`);
+}
+
+/** Where `retro states build` puts the states a game's boot recipes make: `<data dir>/states/<Game>-<System>`. */
+export function builtStatesDir(game: string, options: DataDirOptions = {}): string {
+  return join(dataDir(options), 'states', game);
 }
 
 const addedPaths: string[] = [];

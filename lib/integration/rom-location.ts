@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntegrationError, RetroError } from '../errors.ts';
 import type { GameLocation } from './game-index.ts';
-import { importedRomPath, type LookupOptions } from './paths.ts';
+import { importedRomPath, type DataDirOptions } from './paths.ts';
 import { hashRomFile } from './rom-hash.ts';
 
 export type RomStatus =
@@ -46,7 +46,7 @@ function cachedHash(path: string, romHeader: string): string | undefined {
 }
 
 /** Checks the candidate ROM files of a game, shipped ones first. */
-export function romStatus(game: GameLocation, shas: readonly string[], options: LookupOptions = {}): RomStatus {
+export function romStatus(game: GameLocation, shas: readonly string[], options: DataDirOptions = {}): RomStatus {
   const mismatched: { path: string; sha1: string }[] = [];
   const candidates: { path: string; state: 'bundled' | 'imported' }[] = [
     ...game.system.ext.map((ext) => ({ path: join(game.dir, `rom.${ext}`), state: 'bundled' as const })),
@@ -66,7 +66,7 @@ export function romStatus(game: GameLocation, shas: readonly string[], options: 
  * @throws IntegrationError `ROM_NOT_IMPORTED` (naming the game, the accepted SHA-1s and the import command) or
  *   `ROM_SHA_MISMATCH` (a ROM file is there but is another dump).
  */
-export function requireRom(game: GameLocation, shas: readonly string[], options: LookupOptions = {}): string {
+export function requireRom(game: GameLocation, shas: readonly string[], options: DataDirOptions = {}): string {
   const status = romStatus(game, shas, options);
   if (status.state === 'bundled' || status.state === 'imported') return status.path;
   const expected = shas.join(', ');

@@ -11,8 +11,8 @@
  * The ROM is the user's own dump: `npx retro import <dir>` first (see the integration's README).
  */
 
-import { Actions } from '../env/action-codec.ts';
-import { Observations, type MakeOptions } from '../env/retro-env.ts';
+import { Actions } from '../../lib/env/action-codec.ts';
+import { Observations, type MakeOptions } from '../../lib/env/retro-env.ts';
 
 /** The integration's name, as `make()` takes it. */
 export const MARIO_KART_GAME = 'MarioKart-Snes';
