@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { make, type MakeOptions } from '../lib/env/retro-env.ts';
 import { Actions } from '../lib/env/action-codec.ts';
-import { BatchEnv, type Autoreset } from '../lib/vector/batch-env.ts';
+import type { Autoreset } from '../lib/vector/autoreset.ts';
+import { BatchEnv } from '../lib/vector/batch-env.ts';
 import { AtariPreprocessing } from '../lib/wrappers/atari-preprocessing.ts';
 import { packageRoot } from '../lib/package-root.ts';
 

@@ -8,7 +8,8 @@ import { make, type MakeOptions, type RetroEnv } from '../lib/env/retro-env.ts';
 import { ArgumentError } from '../lib/errors.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { Rng } from '../lib/rng.ts';
-import { SyncVectorEnv, type AutoresetMode } from '../lib/vector/sync-vector-env.ts';
+import type { Autoreset } from '../lib/vector/autoreset.ts';
+import { SyncVectorEnv } from '../lib/vector/sync-vector-env.ts';
 import { GrayScale, Resize, TimeLimit } from '../lib/wrappers/index.ts';
 
 const fixtures = join(packageRoot(), 'test', 'fixtures', 'integrations');
@@ -42,7 +43,7 @@ interface Expected {
   finalInfo: Record<string, number> | null;
 }
 
-function referenceStep(env: Sub, action: Uint8Array, mode: AutoresetMode, pending: { reset: boolean }): Expected {
+function referenceStep(env: Sub, action: Uint8Array, mode: Autoreset, pending: { reset: boolean }): Expected {
   if (mode === 'next-step' && pending.reset) {
     pending.reset = false;
     const { observation, info } = env.reset();

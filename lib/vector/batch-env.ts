@@ -4,10 +4,10 @@ import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro
 import { scriptErrorFrom } from '../env/scenario-plan.ts';
 import { nativeAddon } from '../native.ts';
 import { Box } from '../spaces/box.ts';
+import { checkAutoreset, type Autoreset } from './autoreset.ts';
 import { ProcessBatch } from './process-batch.ts';
 import { WorkerBatch } from './worker-batch.ts';
 
-export type Autoreset = 'next-step' | 'same-step';
 
 export interface BatchEnvOptions extends MakeOptions {
   /** Number of emulators. */
@@ -131,7 +131,7 @@ export class BatchEnv {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > numEnvs) {
       throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
     }
-    if (autoreset !== 'next-step' && autoreset !== 'same-step') throw new ArgumentError('INVALID_ARGUMENT', `autoreset must be next-step or same-step`);
+    checkAutoreset(autoreset);
     if (isolate !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `isolate must be 'process' or left out, got ${String(isolate)}`);
     if (!Number.isInteger(processes) || processes < 1) throw new ArgumentError('INVALID_ARGUMENT', `processes must be a positive integer, got ${processes}`);
     if (stepTimeoutMs !== undefined && (!Number.isInteger(stepTimeoutMs) || stepTimeoutMs < 1)) {
