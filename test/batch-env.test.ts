@@ -8,6 +8,7 @@ import { make, type MakeOptions } from '../lib/env/retro-env.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import type { Autoreset } from '../lib/vector/autoreset.ts';
 import { BatchEnv } from '../lib/vector/batch-env.ts';
+import type { VectorResetResult } from '../lib/vector/vector-result.ts';
 import { AtariPreprocessing } from '../lib/wrappers/atari-preprocessing.ts';
 import { packageRoot } from '../lib/package-root.ts';
 
@@ -21,6 +22,12 @@ const options: MakeOptions = {
 };
 // Discrete actions of the fixture: 2 = DOWN, 5 = RIGHT, 9 = B, 18 = A, 0 = nothing. DOWN ends episodes (y > 200).
 const actionArb = fc.constantFrom(0, 2, 2, 2, 5, 18, 20);
+
+/** Observation `i` of a result (its observations are back to back in one array). */
+function frameOf({ observations, envIds }: VectorResetResult, i: number): Uint8Array {
+  const bytes = observations.length / envIds.length;
+  return observations.subarray(i * bytes, (i + 1) * bytes);
+}
 
 /** N separate envs stepped one by one, with the autoreset rule applied by hand. */
 function referenceRun(n: number, actions: number[][], autoreset: Autoreset) {
@@ -63,17 +70,19 @@ for (const autoreset of ['next-step', 'same-step'] as const) {
         const batch = new BatchEnv('TestRom-Nes', { ...options, numEnvs: n, threads, autoreset });
         try {
           const start = batch.reset();
-          start.observations.forEach((o, i) => assert.deepEqual(o, expected.initial[i], `initial obs ${i}`));
+          expected.initial.forEach((o, i) => assert.deepEqual(frameOf(start, i), o, `initial obs ${i}`));
           actions.forEach((row, t) => {
             const r = batch.step(row);
             for (let i = 0; i < n; i++) {
               const e = expected.steps[t][i];
               assert.equal(r.rewards[i], e.reward, `reward t=${t} env=${i}`);
-              assert.equal(r.terminated[i], e.terminated, `terminated t=${t} env=${i}`);
+              assert.equal(r.terminations[i], e.terminated, `terminated t=${t} env=${i}`);
               assert.deepEqual(r.infos[i], e.info, `info t=${t} env=${i}`);
-              assert.deepEqual(r.observations[i], e.observation, `obs t=${t} env=${i}`);
+              assert.deepEqual(frameOf(r, i), e.observation, `obs t=${t} env=${i}`);
               if (autoreset === 'same-step') {
                 assert.equal(batch.hasFinal![i], e.final ? 1 : 0);
+                assert.deepEqual(r.finalObservation![i], e.final?.observation ?? null);
+                assert.deepEqual(r.finalInfo![i], e.final?.info ?? null);
                 if (e.final) {
                   const bytes = e.final.observation.length;
                   assert.deepEqual(batch.finalObservations!.subarray(i * bytes, (i + 1) * bytes), e.final.observation);
@@ -100,7 +109,11 @@ test('async send/recv returns the first batchSize envs; the batch buffer is one 
     const second = batch.recv();
     assert.equal(first.envIds.length, 2);
     assert.deepEqual([...first.envIds, ...second.envIds].sort(), [0, 1, 2, 3]);
-    assert.equal(first.observations[0].buffer, batch.observations.buffer, 'views into the batch buffer');
+    const frameBytes = 224 * 256 * 3;
+    assert.equal(first.observations.length, 2 * frameBytes, 'one array of batchSize observations');
+    for (const [i, id] of first.envIds.entries()) {
+      assert.deepEqual(first.observations.subarray(i * frameBytes, (i + 1) * frameBytes), batch.observations.subarray(id * frameBytes, (id + 1) * frameBytes));
+    }
     batch.send([0, 0], [first.envIds[0], first.envIds[1]]);
     assert.equal(batch.recv().envIds.length, 2);
   } finally {
@@ -141,7 +154,7 @@ for (const autoreset of ['next-step', 'same-step'] as const) {
         const ra = native.step(actions);
         const rb = workers.step(actions);
         assert.deepEqual(rb.rewards, ra.rewards, `rewards at ${t}`);
-        assert.deepEqual(rb.terminated, ra.terminated, `terminated at ${t}`);
+        assert.deepEqual(rb.terminations, ra.terminations, `terminated at ${t}`);
         assert.deepEqual(rb.infos, ra.infos, `infos at ${t}`);
         assert.deepEqual(rb.observations, ra.observations, `observations at ${t}`);
         if (autoreset === 'same-step') assert.deepEqual(workers.hasFinal, native.hasFinal);
@@ -160,9 +173,13 @@ test('native preprocessing on the workers equals AtariPreprocessing in TS on sin
   const refs = [0, 1].map(() => new AtariPreprocessing(make('TestRom-Nes', { ...options, frameskip: 1 }), { noopMax: 0 }));
   try {
     assert.deepEqual(batch.observationShape, [84, 84]);
+    // Spaces as SyncVectorEnv has them: the preprocessed observation, batched; one action per env.
+    assert.deepEqual(batch.singleObservationSpace.shape, [84, 84]);
+    assert.deepEqual(batch.observationSpace.shape, [2, 84, 84]);
+    assert.equal(batch.actionSpace.sample().length, 2);
     assert.equal(batch.observations.length, 2 * 84 * 84);
     const start = batch.reset();
-    refs.forEach((ref, i) => assert.deepEqual(start.observations[i], ref.reset().observation));
+    refs.forEach((ref, i) => assert.deepEqual(frameOf(start, i), ref.reset().observation));
     const pendingReset = [false, false];
     let episodesEnded = 0;
     for (let t = 0; t < 40; t++) {
@@ -173,9 +190,9 @@ test('native preprocessing on the workers equals AtariPreprocessing in TS on sin
         const r = pendingReset[i] ? { ...ref.reset(), reward: 0, terminated: false } : ref.step(actions[i]);
         pendingReset[i] = r.terminated;
         if (r.terminated) episodesEnded++;
-        assert.deepEqual(result.observations[i], r.observation, `obs env ${i} t ${t}`);
+        assert.deepEqual(frameOf(result, i), r.observation, `obs env ${i} t ${t}`);
         assert.equal(result.rewards[i], r.reward);
-        assert.equal(result.terminated[i], r.terminated ? 1 : 0);
+        assert.equal(result.terminations[i], r.terminated ? 1 : 0);
       });
     }
     assert.ok(episodesEnded > 0, 'an episode ended and was reset along the way');

@@ -4,8 +4,10 @@ import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro
 import { scriptErrorFrom } from '../env/scenario-plan.ts';
 import { nativeAddon } from '../native.ts';
 import { Box } from '../spaces/box.ts';
+import { Tuple } from '../spaces/tuple.ts';
 import { checkAutoreset, type Autoreset } from './autoreset.ts';
 import { ProcessBatch } from './process-batch.ts';
+import type { VectorResetResult, VectorStepResult } from './vector-result.ts';
 import { WorkerBatch } from './worker-batch.ts';
 
 
@@ -25,8 +27,9 @@ export interface BatchEnvOptions extends MakeOptions {
   /**
    * `next-step` (default, Gymnasium 1.x): the step after an episode ends resets that env, ignoring its action, and
    * returns the first observation of the new episode with reward 0. `same-step`: the env resets in the same step
-   * that ended the episode; `terminated` is 1, the observation is the new episode's first, and the episode's last
-   * observation and variables are in `finalObservations` / `finalValues` where `hasFinal` is 1.
+   * that ended the episode; `terminations` is 1, the observation is the new episode's first, and the episode's last
+   * observation and variables are in the result's `finalObservation` / `finalInfo` (and the buffers
+   * `finalObservations` / `finalValues` where `hasFinal` is 1).
    */
   autoreset?: Autoreset;
   /**
@@ -51,16 +54,8 @@ export interface BatchEnvOptions extends MakeOptions {
   stepTimeoutMs?: number;
 }
 
-export interface BatchResult {
-  /** The envs this result covers, in the order of the other fields. */
-  envIds: Uint32Array;
-  /** One observation view per env (into the batch buffer; rewritten by the next step of that env). */
-  observations: Uint8Array[];
-  rewards: Float64Array;
-  terminated: Uint8Array;
-  truncated: Uint8Array;
-  infos: Record<string, number>[];
-}
+/** @deprecated Use {@link VectorStepResult}: `terminated` / `truncated` are now `terminations` / `truncations`. */
+export type BatchResult = VectorStepResult;
 
 interface NativeBatch {
   send(ids: Uint32Array, masks: Uint16Array): void;
@@ -87,8 +82,8 @@ interface Engine {
  * ```ts
  * const envs = new BatchEnv('TinyKart-Nes', { numEnvs: 8, frameskip: 4 });
  * envs.reset({ seed: 0 });
- * const { rewards, terminated } = envs.step(actions);   // actions: one per env
- * envs.observations;                                    // Uint8Array(8 * 224 * 256 * 3)
+ * const { observations, rewards, terminations } = envs.step(actions);   // actions: one per env
+ * observations;                                       // Uint8Array(8 * 224 * 256 * 3), the batch buffer itself
  * ```
  * Asynchronous use: `send(actions, envIds)` then `recv()` returns the first `batchSize` envs that finished.
  *
@@ -110,16 +105,20 @@ export class BatchEnv {
   /** N×V RAM variables (`variableNames` order). */
   readonly values: Float64Array;
   readonly rewards: Float64Array;
-  readonly terminated: Uint8Array;
+  /** 1 where the env's last step ended its episode (the game ended it). */
+  readonly terminations: Uint8Array;
+  /** 1 where the env's last step was cut by a time limit. */
+  readonly truncations: Uint8Array;
   readonly finalObservations: Uint8Array | undefined;
   readonly finalValues: Float64Array | undefined;
   readonly hasFinal: Uint8Array | undefined;
   readonly variableNames: string[];
   readonly observationShape: readonly number[];
+  /** One env's observations: what `preprocess` makes, else the game's frames. */
+  readonly singleObservationSpace: Box<readonly number[], 'uint8'>;
+  readonly singleActionSpace: RetroEnv['actionSpace'];
   private readonly native: Engine;
   private readonly isolated: ProcessBatch | undefined;
-  private readonly actionSpace: RetroEnv['actionSpace'];
-  private readonly observationSpace: RetroEnv['observationSpace'];
   private readonly frameBytes: number;
   private readonly players: number;
   private closed = false;
@@ -154,8 +153,7 @@ export class BatchEnv {
       this.engine = 'process';
       this.envs = [];
       const { observationShape, players, variableNames } = this.isolated.description;
-      this.actionSpace = this.isolated.actionSpace as RetroEnv['actionSpace'];
-      this.observationSpace = new Box(0, 255, observationShape, 'uint8');
+      this.singleActionSpace = this.isolated.actionSpace as RetroEnv['actionSpace'];
       this.observationShape = observationShape;
       this.players = players;
       this.variableNames = variableNames;
@@ -175,14 +173,14 @@ export class BatchEnv {
         for (const env of envs) env.close();
         throw e;
       }
-      this.actionSpace = first.actionSpace;
-      this.observationSpace = first.observationSpace;
+      this.singleActionSpace = first.actionSpace;
       const [frameHeight, frameWidth] = first.observationSpace.shape!;
       const outWidth = preprocess?.width ?? frameWidth;
       const outHeight = preprocess?.height ?? frameHeight;
       this.observationShape = !preprocess ? first.observationSpace.shape! : preprocess.grayscale ? [outHeight, outWidth] : [outHeight, outWidth, 3];
       this.players = first.players;
     }
+    this.singleObservationSpace = new Box(0, 255, this.observationShape, 'uint8');
     const envs = this.envs;
     try {
       this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
@@ -194,7 +192,8 @@ export class BatchEnv {
       this.observations = bytes(numEnvs * this.frameBytes);
       this.values = doubles(numEnvs * this.variableNames.length);
       this.rewards = doubles(numEnvs * this.players);
-      this.terminated = bytes(numEnvs);
+      this.terminations = bytes(numEnvs);
+      this.truncations = new Uint8Array(numEnvs);
       if (autoreset === 'same-step') {
         this.finalObservations = bytes(numEnvs * this.frameBytes);
         this.finalValues = doubles(numEnvs * this.variableNames.length);
@@ -204,7 +203,7 @@ export class BatchEnv {
         observations: this.observations,
         values: this.values,
         rewards: this.rewards,
-        terminated: this.terminated,
+        terminated: this.terminations,
         finalObservations: this.finalObservations,
         finalValues: this.finalValues,
         hasFinal: this.hasFinal,
@@ -264,12 +263,19 @@ export class BatchEnv {
     }
   }
 
-  get singleActionSpace(): RetroEnv['actionSpace'] {
-    return this.actionSpace;
+  /** `Box [N, ...single shape]`: the observations of all envs, as `step()` returns them. */
+  get observationSpace(): Box<readonly number[], 'uint8'> {
+    return new Box(0, 255, [this.numEnvs, ...this.observationShape], 'uint8');
   }
 
-  get singleObservationSpace(): RetroEnv['observationSpace'] {
-    return this.observationSpace;
+  /** One action per env: its `sample()` is an array `step()` takes. */
+  get actionSpace(): Tuple<readonly RetroEnv['actionSpace'][]> {
+    return new Tuple(new Array(this.numEnvs).fill(this.singleActionSpace));
+  }
+
+  /** @deprecated Renamed {@link terminations}. */
+  get terminated(): Uint8Array {
+    return this.terminations;
   }
 
   /** With `isolate: 'process'`: the PID of each env's child process (for monitoring). Empty otherwise. */
@@ -292,7 +298,7 @@ export class BatchEnv {
   }
 
   /** Resets every env (or those listed) to its start state and waits for them. */
-  reset(args: { envIds?: ArrayLike<number> } = {}): BatchResult {
+  reset(args: { envIds?: ArrayLike<number> } = {}): VectorResetResult {
     this.check();
     const ids = this.ids(args.envIds);
     this.call(() => this.native.sendReset(ids));
@@ -318,13 +324,13 @@ export class BatchEnv {
   }
 
   /** Waits for the first `batchSize` envs that finished and returns their results. */
-  recv(): BatchResult {
+  recv(): VectorStepResult {
     this.check();
     return this.result(this.call(() => this.native.recv(this.batchSize)));
   }
 
   /** send() to every env, then recv() all of them; results in env order. */
-  step(actions: readonly Action[]): BatchResult {
+  step(actions: readonly Action[]): VectorStepResult {
     if (this.batchSize !== this.numEnvs) throw new ArgumentError('INVALID_ARGUMENT', 'step() needs batchSize = numEnvs; use send()/recv()');
     this.send(actions);
     this.check();
@@ -336,7 +342,7 @@ export class BatchEnv {
    * fresh one and resets its envs; a live one is killed first and its pending results are dropped. Other envs are
    * not touched, even in flight. Returns the restarted envs' first observations (all envs of those processes).
    */
-  restart(envIds?: ArrayLike<number>): BatchResult {
+  restart(envIds?: ArrayLike<number>): VectorStepResult {
     this.check();
     const isolated = this.isolated;
     if (!isolated) throw new ArgumentError('INVALID_ARGUMENT', `restart() needs isolate: 'process' (this batch runs on the ${this.engine} engine)`);
@@ -344,21 +350,49 @@ export class BatchEnv {
     return this.result(this.call(() => isolated.restart(ids)));
   }
 
-  private result(envIds: Uint32Array): BatchResult {
-    const vars = this.variableNames.length;
-    const rewards = new Float64Array(envIds.length);
-    const terminated = new Uint8Array(envIds.length);
-    const observations: Uint8Array[] = [];
+  private result(envIds: Uint32Array): VectorStepResult {
+    const n = envIds.length;
+    const rewards = new Float64Array(n);
+    const terminations = new Uint8Array(n);
+    const truncations = new Uint8Array(n);
     const infos: Record<string, number>[] = [];
     envIds.forEach((id, i) => {
       rewards[i] = this.rewards[id * this.players];
-      terminated[i] = this.terminated[id];
-      observations.push(this.observations.subarray(id * this.frameBytes, (id + 1) * this.frameBytes));
-      const info: Record<string, number> = {};
-      for (let v = 0; v < vars; v++) info[this.variableNames[v]] = this.values[id * vars + v];
-      infos.push(info);
+      terminations[i] = this.terminations[id];
+      truncations[i] = this.truncations[id];
+      infos.push(this.info(this.values, id));
     });
-    return { envIds, observations, rewards, terminated, truncated: new Uint8Array(envIds.length), infos };
+    const result: VectorStepResult = { envIds, observations: this.gather(envIds), rewards, terminations, truncations, infos };
+    if (this.hasFinal) {
+      const hasFinal = this.hasFinal;
+      result.finalObservation = Array.from(envIds, (id) => (hasFinal[id] ? this.frame(this.finalObservations!, id) : null));
+      result.finalInfo = Array.from(envIds, (id) => (hasFinal[id] ? this.info(this.finalValues!, id) : null));
+    }
+    return result;
+  }
+
+  /** Env `id`'s slot of an observation buffer. */
+  private frame(buffer: Uint8Array, id: number): Uint8Array {
+    return buffer.subarray(id * this.frameBytes, (id + 1) * this.frameBytes);
+  }
+
+  private info(values: Float64Array, id: number): Record<string, number> {
+    const vars = this.variableNames.length;
+    const info: Record<string, number> = {};
+    for (let v = 0; v < vars; v++) info[this.variableNames[v]] = values[id * vars + v];
+    return info;
+  }
+
+  /**
+   * The observations of `envIds`, back to back: a view of the batch buffer when the ids are consecutive (always for
+   * step() and reset()), so no frame is copied; a copy otherwise.
+   */
+  private gather(envIds: Uint32Array): Uint8Array {
+    const first = envIds[0];
+    if (envIds.every((id, i) => id === first + i)) return this.observations.subarray(first * this.frameBytes, (first + envIds.length) * this.frameBytes);
+    const out = new Uint8Array(envIds.length * this.frameBytes);
+    envIds.forEach((id, i) => out.set(this.frame(this.observations, id), i * this.frameBytes));
+    return out;
   }
 
   private call<T>(fn: () => T): T {

@@ -4,29 +4,12 @@ import type { AnySpace } from '../spaces/space.ts';
 import { Tuple } from '../spaces/tuple.ts';
 import { BOX_ARRAYS, tileBound } from '../wrappers/space-utils.ts';
 import { Autoresetter, checkAutoreset, type Autoreset } from './autoreset.ts';
+import type { VectorResetResult, VectorStepResult } from './vector-result.ts';
 import type { ActionSpaceOf, AnyEnv, ObservationOf, ObservationSpaceOf, StepActionOf } from '../wrappers/wrapper.ts';
 
 export interface SyncVectorEnvOptions {
   /** Default `next-step`. */
   autoreset?: Autoreset;
-}
-
-export interface VectorResetResult<Batch> {
-  /** One observation per env, back to back in one array (N × the size of one observation). */
-  observations: Batch;
-  infos: Record<string, number>[];
-}
-
-export interface VectorStepResult<Batch, Obs> extends VectorResetResult<Batch> {
-  rewards: Float64Array;
-  /** 1 where the env's episode terminated in this step. */
-  terminateds: Uint8Array;
-  /** 1 where the env's episode was truncated in this step. */
-  truncateds: Uint8Array;
-  /** `same-step` mode only: the last observation of each episode that ended in this step, else null. */
-  finalObservation?: (Obs | null)[];
-  /** `same-step` mode only: the last info of each episode that ended in this step, else null. */
-  finalInfo?: (Record<string, number> | null)[];
 }
 
 /**
@@ -41,7 +24,7 @@ export interface VectorStepResult<Batch, Obs> extends VectorResetResult<Batch> {
  * ```ts
  * const envs = new SyncVectorEnv(Array.from({ length: 4 }, () => () => new AtariPreprocessing(make('TinyKart-Nes'))));
  * const { observations } = envs.reset({ seed: 42 });     // Uint8Array of 4 × 84 × 84
- * const { rewards, terminateds, truncateds } = envs.step(envs.actionSpace.sample());
+ * const { rewards, terminations, truncations } = envs.step(envs.actionSpace.sample());
  * envs.close();
  * ```
  */
@@ -57,6 +40,7 @@ export class SyncVectorEnv<E extends AnyEnv> {
   readonly actionSpace: Tuple<readonly ActionSpaceOf<E>[]>;
   private readonly obsSize: number;
   private readonly autoresetter: Autoresetter;
+  private readonly allIds: Uint32Array;
   private isReset = false;
   private isClosed = false;
 
@@ -91,6 +75,7 @@ export class SyncVectorEnv<E extends AnyEnv> {
     this.actionSpace = new Tuple(envs.map((env) => env.actionSpace as ActionSpaceOf<E>));
     this.obsSize = single.size;
     this.autoresetter = new Autoresetter(autoreset);
+    this.allIds = Uint32Array.from({ length: envs.length }, (_, i) => i);
   }
 
   /**
@@ -109,7 +94,7 @@ export class SyncVectorEnv<E extends AnyEnv> {
     });
     this.autoresetter.forget();
     this.isReset = true;
-    return { observations, infos };
+    return { envIds: this.allIds.slice(), observations, infos };
   }
 
   /**
@@ -117,7 +102,7 @@ export class SyncVectorEnv<E extends AnyEnv> {
    * Every action is checked against its env's action space before any env moves (except those about to be reset
    * in `next-step` mode, whose actions are ignored).
    */
-  step(actions: ArrayLike<StepActionOf<E>>): VectorStepResult<ObservationOf<E>, ObservationOf<E>> {
+  step(actions: ArrayLike<StepActionOf<E>>): VectorStepResult<ObservationOf<E>> {
     this.check(true);
     if (actions === null || typeof actions !== 'object' || actions.length !== this.numEnvs) {
       throw new ArgumentError('INVALID_ACTION', `step() needs one action per env (${this.numEnvs}), got ${describeLength(actions)}`);
@@ -131,8 +116,8 @@ export class SyncVectorEnv<E extends AnyEnv> {
     }
     const observations = this.batch();
     const rewards = new Float64Array(n);
-    const terminateds = new Uint8Array(n);
-    const truncateds = new Uint8Array(n);
+    const terminations = new Uint8Array(n);
+    const truncations = new Uint8Array(n);
     const infos: Record<string, number>[] = [];
     const sameStep = this.autoreset === 'same-step';
     const finalObservation: (ObservationOf<E> | null)[] | undefined = sameStep ? [] : undefined;
@@ -150,8 +135,8 @@ export class SyncVectorEnv<E extends AnyEnv> {
       });
       if (step) {
         rewards[i] = step.reward;
-        terminateds[i] = step.terminated ? 1 : 0;
-        truncateds[i] = step.truncated ? 1 : 0;
+        terminations[i] = step.terminated ? 1 : 0;
+        truncations[i] = step.truncated ? 1 : 0;
       }
       const shown = reset ?? step!;
       this.put(observations, i, shown.observation);
@@ -161,7 +146,7 @@ export class SyncVectorEnv<E extends AnyEnv> {
         finalInfo![i] = null;
       }
     }
-    const result: VectorStepResult<ObservationOf<E>, ObservationOf<E>> = { observations, rewards, terminateds, truncateds, infos };
+    const result: VectorStepResult<ObservationOf<E>> = { envIds: this.allIds.slice(), observations, rewards, terminations, truncations, infos };
     if (sameStep) {
       result.finalObservation = finalObservation;
       result.finalInfo = finalInfo;
