@@ -229,3 +229,63 @@ test('with one worker per CPU, each native worker is pinned to its own CPU; pinT
     free.close();
   }
 });
+
+for (const autoreset of ['next-step', 'same-step'] as const) {
+  test(`maxEpisodeSteps truncates each episode at its limit and the env is reset (${autoreset})`, () => {
+    const limit = 3;
+    const batch = new BatchEnv('TestRom-Nes', { ...options, numEnvs: 2, threads: 1, autoreset, maxEpisodeSteps: limit });
+    // A reference env stepped by hand with the same actions: action 5 (RIGHT) never ends an episode.
+    const ref = make('TestRom-Nes', options);
+    try {
+      const start = frameOf(batch.reset(), 0).slice();
+      ref.reset();
+      // Env 1 starts one step later, so the two envs' episodes are cut at different steps.
+      batch.step([5, 5]);
+      batch.reset({ envIds: [1] });
+      ref.step(5);
+      const truncatedAt: number[][] = [[], []];
+      for (let t = 1; t <= 8; t++) {
+        const r = batch.step([5, 5]);
+        assert.equal(r.terminations[0] + r.terminations[1], 0);
+        for (let i = 0; i < 2; i++) if (r.truncations[i]) truncatedAt[i].push(t);
+        const last = ref.step(5);
+        if (autoreset === 'same-step') {
+          if (r.truncations[0]) {
+            // Reset within the step: the new episode's first frame, the cut episode's last one in finalObservation.
+            assert.deepEqual(frameOf(r, 0), start);
+            assert.deepEqual(r.finalObservation![0], last.observation);
+            assert.deepEqual(r.finalInfo![0], last.info);
+            assert.equal(r.rewards[0], last.reward);
+            ref.reset();
+          } else {
+            assert.equal(r.finalObservation![0], null);
+            assert.deepEqual(frameOf(r, 0), last.observation);
+          }
+        } else if (r.truncations[0]) {
+          assert.deepEqual(frameOf(r, 0), last.observation, 'next-step: the cut step shows the last frame');
+          // Its next step resets it instead, with reward 0 and no flags.
+          const reset = batch.step([5, 5]);
+          t++;
+          for (let i = 0; i < 2; i++) if (reset.truncations[i]) truncatedAt[i].push(t);
+          assert.deepEqual(frameOf(reset, 0), start);
+          assert.deepEqual([reset.rewards[0], reset.terminations[0], reset.truncations[0]], [0, 0, 0]);
+          ref.reset();
+        } else {
+          assert.deepEqual(frameOf(r, 0), last.observation);
+        }
+      }
+      // Env 0 had taken one step before t = 1; a next-step reset takes a step of its own.
+      assert.deepEqual(truncatedAt, autoreset === 'same-step' ? [[2, 5, 8], [3, 6]] : [[2, 6], [3, 7]]);
+    } finally {
+      batch.close();
+      ref.close();
+    }
+  });
+}
+
+test('maxEpisodeSteps must be a positive integer, and same-step needs synchronous batches', () => {
+  for (const maxEpisodeSteps of [0, 1.5, -2]) {
+    assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, numEnvs: 1, maxEpisodeSteps }), { code: 'INVALID_ARGUMENT' });
+  }
+  assert.throws(() => new BatchEnv('TestRom-Nes', { ...options, numEnvs: 2, batchSize: 1, autoreset: 'same-step', maxEpisodeSteps: 5 }), /batchSize = numEnvs/);
+});

@@ -1,58 +1,19 @@
 import { cpus } from 'node:os';
 import { ArgumentError, LifecycleError, RetroError } from '../errors.ts';
-import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro-env.ts';
+import { make, type Action, type RetroEnv } from '../env/retro-env.ts';
 import { scriptErrorFrom } from '../env/scenario-plan.ts';
 import { nativeAddon } from '../native.ts';
 import { Box } from '../spaces/box.ts';
 import { Tuple } from '../spaces/tuple.ts';
 import { checkAutoreset, type Autoreset } from './autoreset.ts';
+import type { BatchEnvOptions } from './batch-env-options.ts';
+import { BatchResults } from './batch-results.ts';
+import { EpisodeTimeLimit } from './episode-time-limit.ts';
 import { ProcessBatch } from './process-batch.ts';
 import type { VectorResetResult, VectorStepResult } from './vector-result.ts';
 import { WorkerBatch } from './worker-batch.ts';
 
-
-export interface BatchEnvOptions extends MakeOptions {
-  /** Number of emulators. */
-  numEnvs: number;
-  /** How many envs `recv()` waits for (default: all of them, i.e. synchronous stepping). */
-  batchSize?: number;
-  /** Native worker threads (default: the machine's cores, at most numEnvs). */
-  threads?: number;
-  /**
-   * With one native worker per CPU, keep each worker on its own CPU (default true). Unpinned, the scheduler tends
-   * to wake the workers on the CPU of the JS thread and leave them sharing it for many steps: on a 2-CPU machine
-   * that cost up to a third of the throughput. Turn it off when other busy processes share the machine.
-   */
-  pinThreads?: boolean;
-  /**
-   * `next-step` (default, Gymnasium 1.x): the step after an episode ends resets that env, ignoring its action, and
-   * returns the first observation of the new episode with reward 0. `same-step`: the env resets in the same step
-   * that ended the episode; `terminations` is 1, the observation is the new episode's first, and the episode's last
-   * observation and variables are in the result's `finalObservation` / `finalInfo` (and the buffers
-   * `finalObservations` / `finalValues` where `hasFinal` is 1).
-   */
-  autoreset?: Autoreset;
-  /**
-   * Observation preprocessing done natively on the worker threads: grey (one channel) and/or an area resize, e.g.
-   * `{ grayscale: true, width: 84, height: 84 }`. Combine with `frameskip: 4, maxPool: true` for Atari-style
-   * observations. Not available with the worker_threads fallback.
-   */
-  preprocess?: { grayscale?: boolean; width?: number; height?: number };
-  /**
-   * `'process'`: run the envs in child processes (one per env by default), for cores and integrations you do not
-   * trust. A child that crashes, calls `exit()`, runs out of memory or is killed makes the pending call throw a
-   * `LifecycleError` `ENV_CRASHED` naming its envs, how it ended and its last output; `restart()` replaces it, and
-   * the other envs go on. No emulator or script runs in this process then: `envs` is empty. Same API and results.
-   */
-  isolate?: 'process';
-  /** With `isolate: 'process'`: how many child processes share the envs (default: one per env). */
-  processes?: number;
-  /**
-   * With `isolate: 'process'`: a child that takes longer than this (ms) to answer a reset or step, e.g. stuck in a
-   * core or a script, is killed and reported as `ENV_CRASHED`. Default: no limit (a stuck child blocks the call).
-   */
-  stepTimeoutMs?: number;
-}
+export type { BatchEnvOptions };
 
 /** @deprecated Use {@link VectorStepResult}: `terminated` / `truncated` are now `terminations` / `truncations`. */
 export type BatchResult = VectorStepResult;
@@ -118,6 +79,8 @@ export class BatchEnv {
   readonly singleObservationSpace: Box<readonly number[], 'uint8'>;
   readonly singleActionSpace: RetroEnv['actionSpace'];
   private readonly native: Engine;
+  private readonly timeLimit: EpisodeTimeLimit | undefined;
+  private readonly results: BatchResults;
   private readonly isolated: ProcessBatch | undefined;
   private readonly frameBytes: number;
   private readonly players: number;
@@ -125,12 +88,18 @@ export class BatchEnv {
   private releaseEnvs: (() => void)[] = [];
 
   constructor(game: string, options: BatchEnvOptions) {
-    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', preprocess, isolate, processes = numEnvs, stepTimeoutMs, ...makeOptions } = options;
+    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', maxEpisodeSteps, preprocess, isolate, processes = numEnvs, stepTimeoutMs, ...makeOptions } = options;
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ArgumentError('INVALID_ARGUMENT', `numEnvs must be a positive integer, got ${numEnvs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > numEnvs) {
       throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
     }
     checkAutoreset(autoreset);
+    if (maxEpisodeSteps !== undefined && (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps < 1)) {
+      throw new ArgumentError('INVALID_ARGUMENT', `maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
+    }
+    if (maxEpisodeSteps !== undefined && autoreset === 'same-step' && batchSize !== numEnvs) {
+      throw new ArgumentError('INVALID_ARGUMENT', 'maxEpisodeSteps with same-step autoreset needs batchSize = numEnvs');
+    }
     if (isolate !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `isolate must be 'process' or left out, got ${String(isolate)}`);
     if (!Number.isInteger(processes) || processes < 1) throw new ArgumentError('INVALID_ARGUMENT', `processes must be a positive integer, got ${processes}`);
     if (stepTimeoutMs !== undefined && (!Number.isInteger(stepTimeoutMs) || stepTimeoutMs < 1)) {
@@ -199,6 +168,8 @@ export class BatchEnv {
         this.finalValues = doubles(numEnvs * this.variableNames.length);
         this.hasFinal = bytes(numEnvs);
       }
+      this.results = new BatchResults(this, { frameBytes: this.frameBytes, players: this.players, variableNames: this.variableNames });
+      if (maxEpisodeSteps !== undefined) this.timeLimit = new EpisodeTimeLimit(numEnvs, maxEpisodeSteps, autoreset, this);
       const outputs = {
         observations: this.observations,
         values: this.values,
@@ -303,7 +274,8 @@ export class BatchEnv {
     const ids = this.ids(args.envIds);
     this.call(() => this.native.sendReset(ids));
     const done = this.call(() => this.native.recv(ids.length));
-    return this.result(sortIds(done));
+    this.timeLimit?.restarted(done);
+    return this.results.read(sortIds(done));
   }
 
   /** Queues one action per listed env (default: all envs, actions in env order). */
@@ -311,7 +283,15 @@ export class BatchEnv {
     this.check();
     const ids = this.ids(envIds);
     if (actions.length !== ids.length) throw new ArgumentError('INVALID_ACTION', `${actions.length} actions for ${ids.length} envs`);
-    this.call(() => this.native.send(ids, actions));
+    const resets = this.timeLimit?.plan(ids);
+    if (!resets?.includes(true)) {
+      this.call(() => this.native.send(ids, actions));
+      return;
+    }
+    // Envs truncated last step (next-step autoreset) are reset instead; their actions are ignored.
+    const stepping = ids.filter((_, i) => !resets[i]);
+    if (stepping.length > 0) this.call(() => this.native.send(stepping, actions.filter((_, i) => !resets[i])));
+    this.call(() => this.native.sendReset(ids.filter((_, i) => resets[i])));
   }
 
   /** One button mask per env and player, for the in-process engines; INVALID_ACTION before anything is sent. */
@@ -326,7 +306,7 @@ export class BatchEnv {
   /** Waits for the first `batchSize` envs that finished and returns their results. */
   recv(): VectorStepResult {
     this.check();
-    return this.result(this.call(() => this.native.recv(this.batchSize)));
+    return this.results.read(this.stepped(this.call(() => this.native.recv(this.batchSize))));
   }
 
   /** send() to every env, then recv() all of them; results in env order. */
@@ -334,7 +314,7 @@ export class BatchEnv {
     if (this.batchSize !== this.numEnvs) throw new ArgumentError('INVALID_ARGUMENT', 'step() needs batchSize = numEnvs; use send()/recv()');
     this.send(actions);
     this.check();
-    return this.result(sortIds(this.call(() => this.native.recv(this.numEnvs))));
+    return this.results.read(this.stepped(sortIds(this.call(() => this.native.recv(this.numEnvs)))));
   }
 
   /**
@@ -347,52 +327,24 @@ export class BatchEnv {
     const isolated = this.isolated;
     if (!isolated) throw new ArgumentError('INVALID_ARGUMENT', `restart() needs isolate: 'process' (this batch runs on the ${this.engine} engine)`);
     const ids = envIds === undefined ? undefined : this.ids(envIds);
-    return this.result(this.call(() => isolated.restart(ids)));
+    const restarted = this.call(() => isolated.restart(ids));
+    this.timeLimit?.restarted(restarted);
+    return this.results.read(restarted);
   }
 
-  private result(envIds: Uint32Array): VectorStepResult {
-    const n = envIds.length;
-    const rewards = new Float64Array(n);
-    const terminations = new Uint8Array(n);
-    const truncations = new Uint8Array(n);
-    const infos: Record<string, number>[] = [];
-    envIds.forEach((id, i) => {
-      rewards[i] = this.rewards[id * this.players];
-      terminations[i] = this.terminations[id];
-      truncations[i] = this.truncations[id];
-      infos.push(this.info(this.values, id));
-    });
-    const result: VectorStepResult = { envIds, observations: this.gather(envIds), rewards, terminations, truncations, infos };
-    if (this.hasFinal) {
-      const hasFinal = this.hasFinal;
-      result.finalObservation = Array.from(envIds, (id) => (hasFinal[id] ? this.frame(this.finalObservations!, id) : null));
-      result.finalInfo = Array.from(envIds, (id) => (hasFinal[id] ? this.info(this.finalValues!, id) : null));
-    }
-    return result;
+  /** Applies the time limit to the envs the engine answered for; same-step resets the truncated ones now. */
+  private stepped(ids: Uint32Array): Uint32Array {
+    const truncated = this.timeLimit?.counted(ids);
+    if (truncated && truncated.length > 0) this.resetTruncated(Uint32Array.from(truncated));
+    return ids;
   }
 
-  /** Env `id`'s slot of an observation buffer. */
-  private frame(buffer: Uint8Array, id: number): Uint8Array {
-    return buffer.subarray(id * this.frameBytes, (id + 1) * this.frameBytes);
-  }
-
-  private info(values: Float64Array, id: number): Record<string, number> {
-    const vars = this.variableNames.length;
-    const info: Record<string, number> = {};
-    for (let v = 0; v < vars; v++) info[this.variableNames[v]] = values[id * vars + v];
-    return info;
-  }
-
-  /**
-   * The observations of `envIds`, back to back: a view of the batch buffer when the ids are consecutive (always for
-   * step() and reset()), so no frame is copied; a copy otherwise.
-   */
-  private gather(envIds: Uint32Array): Uint8Array {
-    const first = envIds[0];
-    if (envIds.every((id, i) => id === first + i)) return this.observations.subarray(first * this.frameBytes, (first + envIds.length) * this.frameBytes);
-    const out = new Uint8Array(envIds.length * this.frameBytes);
-    envIds.forEach((id, i) => out.set(this.frame(this.observations, id), i * this.frameBytes));
-    return out;
+  /** Same-step autoreset of envs a time limit cut: as the engines do after a termination (nothing else in flight). */
+  private resetTruncated(ids: Uint32Array): void {
+    const rewards = this.results.keepFinal(ids);
+    this.call(() => this.native.sendReset(ids));
+    this.call(() => this.native.recv(ids.length));
+    this.results.restoreFinal(ids, rewards);
   }
 
   private call<T>(fn: () => T): T {
