@@ -11,7 +11,8 @@
 export { make, RetroEnv, State, Observations, type MakeOptions, type ScriptLimits, type StepResult, type Action, type TrustScripts } from './env/retro-env.ts';
 export { Actions } from './env/action-codec.ts';
 export { buildStates } from './env/boot-recipe.ts';
-export { BatchEnv, type BatchEnvOptions, type BatchResult, type Autoreset } from './vector/batch-env.ts';
+export { BatchEnv, type BatchEnvOptions, type BatchResult } from './vector/batch-env.ts';
+export type { Autoreset } from './vector/autoreset.ts';
 export type { Env, EnvStepResult, ResetResult } from './env/env.ts';
 export { Emulator, type EmulatorOptions, type AvInfo, type SystemInfo, type CoreOption, type MemoryRegions } from './emulator.ts';
 export * from './errors.ts';

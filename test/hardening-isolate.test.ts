@@ -154,7 +154,7 @@ else describe('isolate: process', () => {
             const a = native.step(actions);
             const b = isolated.step(actions);
             assert.deepEqual(b.rewards, a.rewards, `rewards at ${t}`);
-            assert.deepEqual(b.terminated, a.terminated, `terminated at ${t}`);
+            assert.deepEqual(b.terminations, a.terminations, `terminated at ${t}`);
             assert.deepEqual(b.infos, a.infos, `infos at ${t}`);
             assert.deepEqual(b.observations, a.observations, `observations at ${t}`);
             if (autoreset === 'same-step') {
@@ -167,7 +167,7 @@ else describe('isolate: process', () => {
                 assert.deepEqual(isolated.finalValues!.subarray(i * vars, (i + 1) * vars), native.finalValues!.subarray(i * vars, (i + 1) * vars));
               }
             }
-            episodesEnded += a.terminated.reduce((n, d) => n + d, 0);
+            episodesEnded += a.terminations.reduce((n, d) => n + d, 0);
           }
           assert.ok(episodesEnded > 0, 'an episode ended and was reset along the way');
           assert.throws(() => isolated.send([0, 999]), { code: 'INVALID_ACTION' });

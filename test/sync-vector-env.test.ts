@@ -8,7 +8,8 @@ import { make, type MakeOptions, type RetroEnv } from '../lib/env/retro-env.ts';
 import { ArgumentError } from '../lib/errors.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { Rng } from '../lib/rng.ts';
-import { SyncVectorEnv, type AutoresetMode } from '../lib/vector/sync-vector-env.ts';
+import type { Autoreset } from '../lib/vector/autoreset.ts';
+import { SyncVectorEnv } from '../lib/vector/sync-vector-env.ts';
 import { GrayScale, Resize, TimeLimit } from '../lib/wrappers/index.ts';
 
 const fixtures = join(packageRoot(), 'test', 'fixtures', 'integrations');
@@ -42,7 +43,7 @@ interface Expected {
   finalInfo: Record<string, number> | null;
 }
 
-function referenceStep(env: Sub, action: Uint8Array, mode: AutoresetMode, pending: { reset: boolean }): Expected {
+function referenceStep(env: Sub, action: Uint8Array, mode: Autoreset, pending: { reset: boolean }): Expected {
   if (mode === 'next-step' && pending.reset) {
     pending.reset = false;
     const { observation, info } = env.reset();
@@ -86,15 +87,15 @@ for (const mode of ['next-step', 'same-step'] as const) {
         const actions = vec.actionSpace.sample() as Uint8Array[];
         const result = vec.step(actions);
         assert.ok(vec.observationSpace.contains(result.observations));
-        assert.ok(result.rewards instanceof Float64Array && result.terminateds instanceof Uint8Array && result.truncateds instanceof Uint8Array);
+        assert.ok(result.rewards instanceof Float64Array && result.terminations instanceof Uint8Array && result.truncations instanceof Uint8Array);
         assert.equal('finalObservation' in result, mode === 'same-step');
         refs.forEach((env, i) => {
           const expected = referenceStep(env, actions[i], mode, pending[i]);
           const where = `step ${t}, env ${i}`;
           assert.deepEqual(result.observations.subarray(i * size, (i + 1) * size), expected.observation, where);
           assert.equal(result.rewards[i], expected.reward, where);
-          assert.equal(result.terminateds[i], expected.terminated ? 1 : 0, where);
-          assert.equal(result.truncateds[i], expected.truncated ? 1 : 0, where);
+          assert.equal(result.terminations[i], expected.terminated ? 1 : 0, where);
+          assert.equal(result.truncations[i], expected.truncated ? 1 : 0, where);
           assert.deepEqual(result.infos[i], expected.info, where);
           if (mode === 'same-step') {
             assert.deepEqual(result.finalObservation![i], expected.finalObservation, where);
@@ -115,10 +116,10 @@ describe('SyncVectorEnv', () => {
     const start = vec.reset().infos[0].frame;
     const right = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 1, 0]);
     const done = vec.step([right]);
-    assert.equal(done.truncateds[0], 1);
+    assert.equal(done.truncations[0], 1);
     assert.equal(done.infos[0].frame, start + 1);
     const restarted = vec.step([right]);
-    assert.deepEqual([restarted.rewards[0], restarted.terminateds[0], restarted.truncateds[0]], [0, 0, 0]);
+    assert.deepEqual([restarted.rewards[0], restarted.terminations[0], restarted.truncations[0]], [0, 0, 0]);
     assert.equal(restarted.infos[0].frame, start, 'reset, not stepped');
     assert.equal(restarted.infos[0].x, 128);
   });
@@ -181,7 +182,7 @@ describe('SyncVectorEnv over raw RetroEnvs (zero-copy observations)', () => {
     const last = vec.step([action]);
     const expected = ref.step(action).observation.slice();
     const restarted = ref.reset().observation;
-    assert.equal(last.truncateds[0], 1);
+    assert.equal(last.truncations[0], 1);
     assert.deepEqual(last.finalObservation![0], expected);
     assert.notDeepEqual(expected, restarted, 'the last frame and the new first frame differ, so a stale view would show');
   });

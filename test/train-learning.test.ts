@@ -38,7 +38,7 @@ function randomPolicyReturn(config: TrainConfig, episodes: number, seed: number)
       for (let steps = 0; steps < 20_000; steps++) {
         const result = envs.step([randomAction(codec, rng)]);
         total += result.rewards[0];
-        if (result.terminated[0]) break;
+        if (result.terminations[0]) break;
       }
     }
     return total / episodes;

@@ -62,7 +62,7 @@ export function playEpisode(
     const result = envs.step([codec.encode(act.actions)]);
     total += result.rewards[0];
     length++;
-    terminated = result.terminated[0] === 1;
+    terminated = result.terminations[0] === 1;
     reader.read([0], false);
     options.onStep?.(length, terminated || length === options.maxSteps);
   }

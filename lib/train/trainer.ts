@@ -251,7 +251,7 @@ class Trainer {
     const truncated: number[] = [];
     const vars = envs.variableNames.length;
     for (let e = 0; e < n; e++) {
-      const terminated = result.terminated[e] === 1;
+      const terminated = result.terminations[e] === 1;
       const timeUp = !terminated && config.maxEpisodeSteps > 0 && this.tracker.lengthOf(e) + 1 >= config.maxEpisodeSteps;
       if (timeUp) truncated.push(e);
       ended[e] = terminated || timeUp ? 1 : 0;

@@ -1,66 +1,22 @@
 import { cpus } from 'node:os';
 import { ArgumentError, LifecycleError, RetroError } from '../errors.ts';
-import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro-env.ts';
+import { make, type Action, type RetroEnv } from '../env/retro-env.ts';
 import { scriptErrorFrom } from '../env/scenario-plan.ts';
 import { nativeAddon } from '../native.ts';
 import { Box } from '../spaces/box.ts';
+import { Tuple } from '../spaces/tuple.ts';
+import { checkAutoreset, type Autoreset } from './autoreset.ts';
+import type { BatchEnvOptions } from './batch-env-options.ts';
+import { BatchResults } from './batch-results.ts';
+import { EpisodeTimeLimit } from './episode-time-limit.ts';
 import { ProcessBatch } from './process-batch.ts';
+import type { VectorResetResult, VectorStepResult } from './vector-result.ts';
 import { WorkerBatch } from './worker-batch.ts';
 
-export type Autoreset = 'next-step' | 'same-step';
+export type { BatchEnvOptions };
 
-export interface BatchEnvOptions extends MakeOptions {
-  /** Number of emulators. */
-  numEnvs: number;
-  /** How many envs `recv()` waits for (default: all of them, i.e. synchronous stepping). */
-  batchSize?: number;
-  /** Native worker threads (default: the machine's cores, at most numEnvs). */
-  threads?: number;
-  /**
-   * With one native worker per CPU, keep each worker on its own CPU (default true). Unpinned, the scheduler tends
-   * to wake the workers on the CPU of the JS thread and leave them sharing it for many steps: on a 2-CPU machine
-   * that cost up to a third of the throughput. Turn it off when other busy processes share the machine.
-   */
-  pinThreads?: boolean;
-  /**
-   * `next-step` (default, Gymnasium 1.x): the step after an episode ends resets that env, ignoring its action, and
-   * returns the first observation of the new episode with reward 0. `same-step`: the env resets in the same step
-   * that ended the episode; `terminated` is 1, the observation is the new episode's first, and the episode's last
-   * observation and variables are in `finalObservations` / `finalValues` where `hasFinal` is 1.
-   */
-  autoreset?: Autoreset;
-  /**
-   * Observation preprocessing done natively on the worker threads: grey (one channel) and/or an area resize, e.g.
-   * `{ grayscale: true, width: 84, height: 84 }`. Combine with `frameskip: 4, maxPool: true` for Atari-style
-   * observations. Not available with the worker_threads fallback.
-   */
-  preprocess?: { grayscale?: boolean; width?: number; height?: number };
-  /**
-   * `'process'`: run the envs in child processes (one per env by default), for cores and integrations you do not
-   * trust. A child that crashes, calls `exit()`, runs out of memory or is killed makes the pending call throw a
-   * `LifecycleError` `ENV_CRASHED` naming its envs, how it ended and its last output; `restart()` replaces it, and
-   * the other envs go on. No emulator or script runs in this process then: `envs` is empty. Same API and results.
-   */
-  isolate?: 'process';
-  /** With `isolate: 'process'`: how many child processes share the envs (default: one per env). */
-  processes?: number;
-  /**
-   * With `isolate: 'process'`: a child that takes longer than this (ms) to answer a reset or step, e.g. stuck in a
-   * core or a script, is killed and reported as `ENV_CRASHED`. Default: no limit (a stuck child blocks the call).
-   */
-  stepTimeoutMs?: number;
-}
-
-export interface BatchResult {
-  /** The envs this result covers, in the order of the other fields. */
-  envIds: Uint32Array;
-  /** One observation view per env (into the batch buffer; rewritten by the next step of that env). */
-  observations: Uint8Array[];
-  rewards: Float64Array;
-  terminated: Uint8Array;
-  truncated: Uint8Array;
-  infos: Record<string, number>[];
-}
+/** @deprecated Use {@link VectorStepResult}: `terminated` / `truncated` are now `terminations` / `truncations`. */
+export type BatchResult = VectorStepResult;
 
 interface NativeBatch {
   send(ids: Uint32Array, masks: Uint16Array): void;
@@ -87,8 +43,8 @@ interface Engine {
  * ```ts
  * const envs = new BatchEnv('TinyKart-Nes', { numEnvs: 8, frameskip: 4 });
  * envs.reset({ seed: 0 });
- * const { rewards, terminated } = envs.step(actions);   // actions: one per env
- * envs.observations;                                    // Uint8Array(8 * 224 * 256 * 3)
+ * const { observations, rewards, terminations } = envs.step(actions);   // actions: one per env
+ * observations;                                       // Uint8Array(8 * 224 * 256 * 3), the batch buffer itself
  * ```
  * Asynchronous use: `send(actions, envIds)` then `recv()` returns the first `batchSize` envs that finished.
  *
@@ -110,28 +66,40 @@ export class BatchEnv {
   /** N×V RAM variables (`variableNames` order). */
   readonly values: Float64Array;
   readonly rewards: Float64Array;
-  readonly terminated: Uint8Array;
+  /** 1 where the env's last step ended its episode (the game ended it). */
+  readonly terminations: Uint8Array;
+  /** 1 where the env's last step was cut by a time limit. */
+  readonly truncations: Uint8Array;
   readonly finalObservations: Uint8Array | undefined;
   readonly finalValues: Float64Array | undefined;
   readonly hasFinal: Uint8Array | undefined;
   readonly variableNames: string[];
   readonly observationShape: readonly number[];
+  /** One env's observations: what `preprocess` makes, else the game's frames. */
+  readonly singleObservationSpace: Box<readonly number[], 'uint8'>;
+  readonly singleActionSpace: RetroEnv['actionSpace'];
   private readonly native: Engine;
+  private readonly timeLimit: EpisodeTimeLimit | undefined;
+  private readonly results: BatchResults;
   private readonly isolated: ProcessBatch | undefined;
-  private readonly actionSpace: RetroEnv['actionSpace'];
-  private readonly observationSpace: RetroEnv['observationSpace'];
   private readonly frameBytes: number;
   private readonly players: number;
   private closed = false;
   private releaseEnvs: (() => void)[] = [];
 
   constructor(game: string, options: BatchEnvOptions) {
-    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', preprocess, isolate, processes = numEnvs, stepTimeoutMs, ...makeOptions } = options;
+    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', maxEpisodeSteps, preprocess, isolate, processes = numEnvs, stepTimeoutMs, ...makeOptions } = options;
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ArgumentError('INVALID_ARGUMENT', `numEnvs must be a positive integer, got ${numEnvs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > numEnvs) {
       throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
     }
-    if (autoreset !== 'next-step' && autoreset !== 'same-step') throw new ArgumentError('INVALID_ARGUMENT', `autoreset must be next-step or same-step`);
+    checkAutoreset(autoreset);
+    if (maxEpisodeSteps !== undefined && (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps < 1)) {
+      throw new ArgumentError('INVALID_ARGUMENT', `maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
+    }
+    if (maxEpisodeSteps !== undefined && autoreset === 'same-step' && batchSize !== numEnvs) {
+      throw new ArgumentError('INVALID_ARGUMENT', 'maxEpisodeSteps with same-step autoreset needs batchSize = numEnvs');
+    }
     if (isolate !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `isolate must be 'process' or left out, got ${String(isolate)}`);
     if (!Number.isInteger(processes) || processes < 1) throw new ArgumentError('INVALID_ARGUMENT', `processes must be a positive integer, got ${processes}`);
     if (stepTimeoutMs !== undefined && (!Number.isInteger(stepTimeoutMs) || stepTimeoutMs < 1)) {
@@ -154,8 +122,7 @@ export class BatchEnv {
       this.engine = 'process';
       this.envs = [];
       const { observationShape, players, variableNames } = this.isolated.description;
-      this.actionSpace = this.isolated.actionSpace as RetroEnv['actionSpace'];
-      this.observationSpace = new Box(0, 255, observationShape, 'uint8');
+      this.singleActionSpace = this.isolated.actionSpace as RetroEnv['actionSpace'];
       this.observationShape = observationShape;
       this.players = players;
       this.variableNames = variableNames;
@@ -175,14 +142,14 @@ export class BatchEnv {
         for (const env of envs) env.close();
         throw e;
       }
-      this.actionSpace = first.actionSpace;
-      this.observationSpace = first.observationSpace;
+      this.singleActionSpace = first.actionSpace;
       const [frameHeight, frameWidth] = first.observationSpace.shape!;
       const outWidth = preprocess?.width ?? frameWidth;
       const outHeight = preprocess?.height ?? frameHeight;
       this.observationShape = !preprocess ? first.observationSpace.shape! : preprocess.grayscale ? [outHeight, outWidth] : [outHeight, outWidth, 3];
       this.players = first.players;
     }
+    this.singleObservationSpace = new Box(0, 255, this.observationShape, 'uint8');
     const envs = this.envs;
     try {
       this.frameBytes = this.observationShape.reduce((a, b) => a * b, 1);
@@ -194,17 +161,20 @@ export class BatchEnv {
       this.observations = bytes(numEnvs * this.frameBytes);
       this.values = doubles(numEnvs * this.variableNames.length);
       this.rewards = doubles(numEnvs * this.players);
-      this.terminated = bytes(numEnvs);
+      this.terminations = bytes(numEnvs);
+      this.truncations = new Uint8Array(numEnvs);
       if (autoreset === 'same-step') {
         this.finalObservations = bytes(numEnvs * this.frameBytes);
         this.finalValues = doubles(numEnvs * this.variableNames.length);
         this.hasFinal = bytes(numEnvs);
       }
+      this.results = new BatchResults(this, { frameBytes: this.frameBytes, players: this.players, variableNames: this.variableNames });
+      if (maxEpisodeSteps !== undefined) this.timeLimit = new EpisodeTimeLimit(numEnvs, maxEpisodeSteps, autoreset, this);
       const outputs = {
         observations: this.observations,
         values: this.values,
         rewards: this.rewards,
-        terminated: this.terminated,
+        terminated: this.terminations,
         finalObservations: this.finalObservations,
         finalValues: this.finalValues,
         hasFinal: this.hasFinal,
@@ -264,12 +234,19 @@ export class BatchEnv {
     }
   }
 
-  get singleActionSpace(): RetroEnv['actionSpace'] {
-    return this.actionSpace;
+  /** `Box [N, ...single shape]`: the observations of all envs, as `step()` returns them. */
+  get observationSpace(): Box<readonly number[], 'uint8'> {
+    return new Box(0, 255, [this.numEnvs, ...this.observationShape], 'uint8');
   }
 
-  get singleObservationSpace(): RetroEnv['observationSpace'] {
-    return this.observationSpace;
+  /** One action per env: its `sample()` is an array `step()` takes. */
+  get actionSpace(): Tuple<readonly RetroEnv['actionSpace'][]> {
+    return new Tuple(new Array(this.numEnvs).fill(this.singleActionSpace));
+  }
+
+  /** @deprecated Renamed {@link terminations}. */
+  get terminated(): Uint8Array {
+    return this.terminations;
   }
 
   /** With `isolate: 'process'`: the PID of each env's child process (for monitoring). Empty otherwise. */
@@ -292,12 +269,13 @@ export class BatchEnv {
   }
 
   /** Resets every env (or those listed) to its start state and waits for them. */
-  reset(args: { envIds?: ArrayLike<number> } = {}): BatchResult {
+  reset(args: { envIds?: ArrayLike<number> } = {}): VectorResetResult {
     this.check();
     const ids = this.ids(args.envIds);
     this.call(() => this.native.sendReset(ids));
     const done = this.call(() => this.native.recv(ids.length));
-    return this.result(sortIds(done));
+    this.timeLimit?.restarted(done);
+    return this.results.read(sortIds(done));
   }
 
   /** Queues one action per listed env (default: all envs, actions in env order). */
@@ -305,7 +283,15 @@ export class BatchEnv {
     this.check();
     const ids = this.ids(envIds);
     if (actions.length !== ids.length) throw new ArgumentError('INVALID_ACTION', `${actions.length} actions for ${ids.length} envs`);
-    this.call(() => this.native.send(ids, actions));
+    const resets = this.timeLimit?.plan(ids);
+    if (!resets?.includes(true)) {
+      this.call(() => this.native.send(ids, actions));
+      return;
+    }
+    // Envs truncated last step (next-step autoreset) are reset instead; their actions are ignored.
+    const stepping = ids.filter((_, i) => !resets[i]);
+    if (stepping.length > 0) this.call(() => this.native.send(stepping, actions.filter((_, i) => !resets[i])));
+    this.call(() => this.native.sendReset(ids.filter((_, i) => resets[i])));
   }
 
   /** One button mask per env and player, for the in-process engines; INVALID_ACTION before anything is sent. */
@@ -318,17 +304,17 @@ export class BatchEnv {
   }
 
   /** Waits for the first `batchSize` envs that finished and returns their results. */
-  recv(): BatchResult {
+  recv(): VectorStepResult {
     this.check();
-    return this.result(this.call(() => this.native.recv(this.batchSize)));
+    return this.results.read(this.stepped(this.call(() => this.native.recv(this.batchSize))));
   }
 
   /** send() to every env, then recv() all of them; results in env order. */
-  step(actions: readonly Action[]): BatchResult {
+  step(actions: readonly Action[]): VectorStepResult {
     if (this.batchSize !== this.numEnvs) throw new ArgumentError('INVALID_ARGUMENT', 'step() needs batchSize = numEnvs; use send()/recv()');
     this.send(actions);
     this.check();
-    return this.result(sortIds(this.call(() => this.native.recv(this.numEnvs))));
+    return this.results.read(this.stepped(sortIds(this.call(() => this.native.recv(this.numEnvs)))));
   }
 
   /**
@@ -336,29 +322,29 @@ export class BatchEnv {
    * fresh one and resets its envs; a live one is killed first and its pending results are dropped. Other envs are
    * not touched, even in flight. Returns the restarted envs' first observations (all envs of those processes).
    */
-  restart(envIds?: ArrayLike<number>): BatchResult {
+  restart(envIds?: ArrayLike<number>): VectorStepResult {
     this.check();
     const isolated = this.isolated;
     if (!isolated) throw new ArgumentError('INVALID_ARGUMENT', `restart() needs isolate: 'process' (this batch runs on the ${this.engine} engine)`);
     const ids = envIds === undefined ? undefined : this.ids(envIds);
-    return this.result(this.call(() => isolated.restart(ids)));
+    const restarted = this.call(() => isolated.restart(ids));
+    this.timeLimit?.restarted(restarted);
+    return this.results.read(restarted);
   }
 
-  private result(envIds: Uint32Array): BatchResult {
-    const vars = this.variableNames.length;
-    const rewards = new Float64Array(envIds.length);
-    const terminated = new Uint8Array(envIds.length);
-    const observations: Uint8Array[] = [];
-    const infos: Record<string, number>[] = [];
-    envIds.forEach((id, i) => {
-      rewards[i] = this.rewards[id * this.players];
-      terminated[i] = this.terminated[id];
-      observations.push(this.observations.subarray(id * this.frameBytes, (id + 1) * this.frameBytes));
-      const info: Record<string, number> = {};
-      for (let v = 0; v < vars; v++) info[this.variableNames[v]] = this.values[id * vars + v];
-      infos.push(info);
-    });
-    return { envIds, observations, rewards, terminated, truncated: new Uint8Array(envIds.length), infos };
+  /** Applies the time limit to the envs the engine answered for; same-step resets the truncated ones now. */
+  private stepped(ids: Uint32Array): Uint32Array {
+    const truncated = this.timeLimit?.counted(ids);
+    if (truncated && truncated.length > 0) this.resetTruncated(Uint32Array.from(truncated));
+    return ids;
+  }
+
+  /** Same-step autoreset of envs a time limit cut: as the engines do after a termination (nothing else in flight). */
+  private resetTruncated(ids: Uint32Array): void {
+    const rewards = this.results.keepFinal(ids);
+    this.call(() => this.native.sendReset(ids));
+    this.call(() => this.native.recv(ids.length));
+    this.results.restoreFinal(ids, rewards);
   }
 
   private call<T>(fn: () => T): T {

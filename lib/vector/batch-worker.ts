@@ -4,6 +4,7 @@
 import { workerData } from 'node:worker_threads';
 import { Actions } from '../env/action-codec.ts';
 import { make, type RetroEnv } from '../env/retro-env.ts';
+import { Autoresetter } from './autoreset.ts';
 import { RING, type BatchWorkerData } from './worker-batch.ts';
 
 interface Job {
@@ -24,7 +25,7 @@ try {
 }
 const frameBytes = outputs.observations.length / config.numEnvs;
 const varCount = outputs.values.length / config.numEnvs;
-const over = new Set<number>();
+const autoresetter = new Autoresetter(config.autoreset);
 
 function write(id: number, observation: Uint8Array, info: Record<string, number>): void {
   outputs.observations.set(observation, id * frameBytes);
@@ -35,33 +36,33 @@ function run(job: Job): void {
   if (initError !== undefined) throw new Error(initError);
   const env = envs.get(job.id)!;
   if (outputs.hasFinal) outputs.hasFinal[job.id] = 0;
-  if (job.reset || (config.autoreset === 'next-step' && over.has(job.id))) {
-    over.delete(job.id);
-    const { observation, info } = env.reset();
-    write(job.id, observation, info);
-    outputs.rewards.fill(0, job.id * config.players, (job.id + 1) * config.players);
-    outputs.terminated[job.id] = 0;
-    return;
-  }
+  if (job.reset) autoresetter.forget(job.id);
+  const { step, reset } = job.reset
+    ? { step: undefined, reset: env.reset() }
+    : autoresetter.run(job.id, {
+        step: () => env.step(actionOf(env, job.masks)),
+        reset: () => env.reset(),
+        keepFinal: (last) => {
+          outputs.finalObservations!.set(last.observation, job.id * frameBytes);
+          Object.values(last.info).forEach((v, i) => (outputs.finalValues![job.id * varCount + i] = v));
+          outputs.hasFinal![job.id] = 1;
+        },
+      });
+  const shown = reset ?? step!;
+  write(job.id, shown.observation, shown.info);
+  if (step) step.rewards.forEach((r, p) => (outputs.rewards[job.id * config.players + p] = r));
+  else outputs.rewards.fill(0, job.id * config.players, (job.id + 1) * config.players);
+  outputs.terminated[job.id] = step?.terminated ? 1 : 0;
+}
+
+/** Raw button bits from one mask per player. */
+function actionOf(env: RetroEnv, masks: number[]): Uint8Array {
   const buttons = env.buttons.length;
   const action = new Uint8Array(buttons * config.players);
-  job.masks.forEach((mask, p) => {
+  masks.forEach((mask, p) => {
     for (let b = 0; b < buttons; b++) action[p * buttons + b] = (mask >> b) & 1;
   });
-  const result = env.step(action);
-  write(job.id, result.observation, result.info);
-  result.rewards.forEach((r, p) => (outputs.rewards[job.id * config.players + p] = r));
-  outputs.terminated[job.id] = result.terminated ? 1 : 0;
-  if (!result.terminated) return;
-  if (config.autoreset === 'next-step') {
-    over.add(job.id);
-    return;
-  }
-  outputs.finalObservations!.set(result.observation, job.id * frameBytes);
-  Object.values(result.info).forEach((v, i) => (outputs.finalValues![job.id * varCount + i] = v));
-  outputs.hasFinal![job.id] = 1;
-  const { observation, info } = env.reset();
-  write(job.id, observation, info);
+  return action;
 }
 
 function report(id: number, failed: boolean): void {

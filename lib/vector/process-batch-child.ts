@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, ftruncateSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { make, type RetroEnv } from '../env/retro-env.ts';
+import { Autoresetter } from './autoreset.ts';
 import { readFully, writeFully } from './blocking-pipe.ts';
 import {
   decodeJobs,
@@ -35,13 +36,15 @@ function readMessage(): Uint8Array | undefined {
 
 /** The envs of this process, stepped with the same autoreset rules as the other BatchEnv engines. */
 class EnvRunner {
-  private readonly over = new Set<number>();
+  private readonly autoresetter: Autoresetter;
   private readonly header = new Uint8Array(RECORD_HEADER_BYTES);
 
   constructor(
     private readonly envs: Map<number, RetroEnv>,
-    private readonly autoreset: ChildInit['autoreset'],
-  ) {}
+    autoreset: ChildInit['autoreset'],
+  ) {
+    this.autoresetter = new Autoresetter(autoreset);
+  }
 
   /** Runs one job and writes its record. */
   run(job: Job): void {
@@ -55,22 +58,19 @@ class EnvRunner {
   }
 
   private outcome(env: RetroEnv, job: Job): Outcome {
-    if (job.reset || (this.autoreset === 'next-step' && this.over.has(job.envId))) {
-      this.over.delete(job.envId);
-      const { observation, info } = env.reset();
-      return { rewards: new Array<number>(env.players).fill(0), terminated: false, info, observation };
-    }
-    const result = env.step(env.actionSpace.shape.length === 0 ? job.action[0] : job.action);
-    const outcome: Outcome = { rewards: result.rewards, terminated: result.terminated, info: result.info, observation: result.observation };
-    if (!result.terminated) return outcome;
-    if (this.autoreset === 'next-step') {
-      this.over.add(job.envId);
-      return outcome;
-    }
-    // same-step: the episode's last observation is copied out before reset() rewrites the env's buffer.
-    const final = { info: result.info, observation: result.observation.slice() };
-    const { observation, info } = env.reset();
-    return { ...outcome, info, observation, final };
+    if (job.reset) this.autoresetter.forget(job.envId);
+    let final: Outcome['final'];
+    const { step, reset } = job.reset
+      ? { step: undefined, reset: env.reset() }
+      : this.autoresetter.run(job.envId, {
+          step: () => env.step(env.actionSpace.shape.length === 0 ? job.action[0] : job.action),
+          // The episode's last observation is copied out before reset() rewrites the env's buffer.
+          keepFinal: (last) => (final = { info: last.info, observation: last.observation.slice() }),
+          reset: () => env.reset(),
+        });
+    const shown = reset ?? step!;
+    const rewards = step ? step.rewards : new Array<number>(env.players).fill(0);
+    return { rewards, terminated: step?.terminated ?? false, info: shown.info, observation: shown.observation, final };
   }
 
   private writeRecord(envId: number, o: Outcome): void {

@@ -4,7 +4,7 @@ import { ArgumentError, CoreError, IntegrationError, LifecycleError, RetroError,
 import { spaceFromJSON } from '../spaces/json.ts';
 import type { AnySpace } from '../spaces/space.ts';
 import { createWorkDir, releaseWorkDir } from '../work-dir.ts';
-import type { Autoreset } from './batch-env.ts';
+import type { Autoreset } from './autoreset.ts';
 import { describeCrash, EnvProcess, type Crash } from './env-process.ts';
 import { WaitWatchdog } from './wait-watchdog.ts';
 import { encodeJobs, RECORD_HEADER_BYTES, RECORD_OK, type ChildInit, type EnvDescription, type Job, type SerializedError } from './process-protocol.ts';

@@ -18,7 +18,7 @@
 import type { MakeOptions } from '../env/retro-env.ts';
 import { RetroError } from '../errors.ts';
 import type { SpaceJSON } from '../spaces/space.ts';
-import type { Autoreset } from './batch-env.ts';
+import type { Autoreset } from './autoreset.ts';
 
 export interface ChildInit {
   game: string;

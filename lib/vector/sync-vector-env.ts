@@ -3,46 +3,18 @@ import { Box, type AnyBox } from '../spaces/box.ts';
 import type { AnySpace } from '../spaces/space.ts';
 import { Tuple } from '../spaces/tuple.ts';
 import { BOX_ARRAYS, tileBound } from '../wrappers/space-utils.ts';
+import { Autoresetter, checkAutoreset, type Autoreset } from './autoreset.ts';
+import type { VectorResetResult, VectorStepResult } from './vector-result.ts';
 import type { ActionSpaceOf, AnyEnv, ObservationOf, ObservationSpaceOf, StepActionOf } from '../wrappers/wrapper.ts';
-
-/**
- * When a sub-env whose episode ended starts the next one (Gymnasium 1.x's `AutoresetMode`):
- *
- * - `next-step` (default): the step that ends an episode returns its last observation with `terminated` or
- *   `truncated` set. On the next `step()` that env is reset instead of stepped: its action is ignored, and it
- *   returns the new episode's first observation and reset info, with reward 0 and both flags clear.
- * - `same-step`: the env is reset within the step that ends the episode. That step returns the new episode's first
- *   observation and reset info, with the reward and flags of the finished step; the finished episode's last
- *   observation and info are in `finalObservation[i]` / `finalInfo[i]` (null for envs that did not finish).
- */
-export type AutoresetMode = 'next-step' | 'same-step';
 
 export interface SyncVectorEnvOptions {
   /** Default `next-step`. */
-  autoreset?: AutoresetMode;
-}
-
-export interface VectorResetResult<Batch> {
-  /** One observation per env, back to back in one array (N × the size of one observation). */
-  observations: Batch;
-  infos: Record<string, number>[];
-}
-
-export interface VectorStepResult<Batch, Obs> extends VectorResetResult<Batch> {
-  rewards: Float64Array;
-  /** 1 where the env's episode terminated in this step. */
-  terminateds: Uint8Array;
-  /** 1 where the env's episode was truncated in this step. */
-  truncateds: Uint8Array;
-  /** `same-step` mode only: the last observation of each episode that ended in this step, else null. */
-  finalObservation?: (Obs | null)[];
-  /** `same-step` mode only: the last info of each episode that ended in this step, else null. */
-  finalInfo?: (Record<string, number> | null)[];
+  autoreset?: Autoreset;
 }
 
 /**
  * N envs stepped one after another in this thread, behind Gymnasium's vector API: batched observations in one
- * typed array, rewards and flags in typed arrays, and automatic resets (see {@link AutoresetMode}).
+ * typed array, rewards and flags in typed arrays, and automatic resets (see {@link Autoreset}).
  *
  * The envs come from factories, so each is independent (each `RetroEnv` loads its own copy of the core), and
  * must all have equal observation spaces (a `Box`) and equal action spaces. `reset({ seed })` seeds env i with
@@ -52,14 +24,14 @@ export interface VectorStepResult<Batch, Obs> extends VectorResetResult<Batch> {
  * ```ts
  * const envs = new SyncVectorEnv(Array.from({ length: 4 }, () => () => new AtariPreprocessing(make('TinyKart-Nes'))));
  * const { observations } = envs.reset({ seed: 42 });     // Uint8Array of 4 × 84 × 84
- * const { rewards, terminateds, truncateds } = envs.step(envs.actionSpace.sample());
+ * const { rewards, terminations, truncations } = envs.step(envs.actionSpace.sample());
  * envs.close();
  * ```
  */
 export class SyncVectorEnv<E extends AnyEnv> {
   readonly envs: readonly E[];
   readonly numEnvs: number;
-  readonly autoreset: AutoresetMode;
+  readonly autoreset: Autoreset;
   readonly singleObservationSpace: ObservationSpaceOf<E>;
   readonly singleActionSpace: ActionSpaceOf<E>;
   /** `Box [N, ...single shape]` of the single space's dtype. */
@@ -67,15 +39,13 @@ export class SyncVectorEnv<E extends AnyEnv> {
   /** One action per env: its `sample()` is an array `step()` takes. */
   readonly actionSpace: Tuple<readonly ActionSpaceOf<E>[]>;
   private readonly obsSize: number;
-  private readonly needsAutoreset: Uint8Array;
+  private readonly autoresetter: Autoresetter;
+  private readonly allIds: Uint32Array;
   private isReset = false;
   private isClosed = false;
 
   constructor(factories: readonly (() => E)[], options: SyncVectorEnvOptions = {}) {
-    const autoreset = options.autoreset ?? 'next-step';
-    if (autoreset !== 'next-step' && autoreset !== 'same-step') {
-      throw new ArgumentError('INVALID_ARGUMENT', `autoreset must be 'next-step' or 'same-step', got ${String(autoreset)}`, { field: 'autoreset' });
-    }
+    const autoreset = checkAutoreset(options.autoreset ?? 'next-step');
     if (!Array.isArray(factories) || factories.length === 0) {
       throw new ArgumentError('INVALID_ARGUMENT', 'SyncVectorEnv needs a non-empty array of env factories', { field: 'factories' });
     }
@@ -104,7 +74,8 @@ export class SyncVectorEnv<E extends AnyEnv> {
     this.observationSpace = new Box(tileBound(single.low, envs.length), tileBound(single.high, envs.length), [envs.length, ...single.shape], single.dtype);
     this.actionSpace = new Tuple(envs.map((env) => env.actionSpace as ActionSpaceOf<E>));
     this.obsSize = single.size;
-    this.needsAutoreset = new Uint8Array(envs.length);
+    this.autoresetter = new Autoresetter(autoreset);
+    this.allIds = Uint32Array.from({ length: envs.length }, (_, i) => i);
   }
 
   /**
@@ -121,9 +92,9 @@ export class SyncVectorEnv<E extends AnyEnv> {
       this.put(observations, i, observation);
       infos.push(info);
     });
-    this.needsAutoreset.fill(0);
+    this.autoresetter.forget();
     this.isReset = true;
-    return { observations, infos };
+    return { envIds: this.allIds.slice(), observations, infos };
   }
 
   /**
@@ -131,7 +102,7 @@ export class SyncVectorEnv<E extends AnyEnv> {
    * Every action is checked against its env's action space before any env moves (except those about to be reset
    * in `next-step` mode, whose actions are ignored).
    */
-  step(actions: ArrayLike<StepActionOf<E>>): VectorStepResult<ObservationOf<E>, ObservationOf<E>> {
+  step(actions: ArrayLike<StepActionOf<E>>): VectorStepResult<ObservationOf<E>> {
     this.check(true);
     if (actions === null || typeof actions !== 'object' || actions.length !== this.numEnvs) {
       throw new ArgumentError('INVALID_ACTION', `step() needs one action per env (${this.numEnvs}), got ${describeLength(actions)}`);
@@ -139,49 +110,43 @@ export class SyncVectorEnv<E extends AnyEnv> {
     const n = this.numEnvs;
     // Checked up front, so a bad action leaves every env where it was rather than half the batch stepped.
     for (let i = 0; i < n; i++) {
-      if (!this.needsAutoreset[i] && !this.envs[i].actionSpace.contains(actions[i])) {
+      if (!this.autoresetter.resetsNext(i) && !this.envs[i].actionSpace.contains(actions[i])) {
         throw new ArgumentError('INVALID_ACTION', `actions[${i}] is not in env ${i}'s action space ${this.envs[i].actionSpace.toString()}`, { index: i });
       }
     }
     const observations = this.batch();
     const rewards = new Float64Array(n);
-    const terminateds = new Uint8Array(n);
-    const truncateds = new Uint8Array(n);
+    const terminations = new Uint8Array(n);
+    const truncations = new Uint8Array(n);
     const infos: Record<string, number>[] = [];
     const sameStep = this.autoreset === 'same-step';
     const finalObservation: (ObservationOf<E> | null)[] | undefined = sameStep ? [] : undefined;
     const finalInfo: (Record<string, number> | null)[] | undefined = sameStep ? [] : undefined;
     for (let i = 0; i < n; i++) {
       const env = this.envs[i];
-      if (this.needsAutoreset[i]) {
-        const { observation, info } = env.reset();
-        this.put(observations, i, observation);
-        infos.push(info);
-        this.needsAutoreset[i] = 0;
-        continue;
+      const { step, reset } = this.autoresetter.run(i, {
+        step: () => env.step(actions[i]),
+        reset: () => env.reset(),
+        // A copy: the reset may rewrite the buffer a RetroEnv observation views.
+        keepFinal: (last) => {
+          finalObservation![i] = (last.observation as Uint8Array).slice() as ObservationOf<E>;
+          finalInfo![i] = last.info;
+        },
+      });
+      if (step) {
+        rewards[i] = step.reward;
+        terminations[i] = step.terminated ? 1 : 0;
+        truncations[i] = step.truncated ? 1 : 0;
       }
-      const { observation, reward, terminated, truncated, info } = env.step(actions[i]);
-      rewards[i] = reward;
-      terminateds[i] = terminated ? 1 : 0;
-      truncateds[i] = truncated ? 1 : 0;
-      const done = terminated || truncated;
-      if (sameStep) {
-        // A copy: the reset below may rewrite the buffer a RetroEnv observation views.
-        finalObservation!.push(done ? ((observation as Uint8Array).slice() as ObservationOf<E>) : null);
-        finalInfo!.push(done ? info : null);
-        if (done) {
-          const next = env.reset();
-          this.put(observations, i, next.observation);
-          infos.push(next.info);
-          continue;
-        }
-      } else if (done) {
-        this.needsAutoreset[i] = 1;
+      const shown = reset ?? step!;
+      this.put(observations, i, shown.observation);
+      infos.push(shown.info);
+      if (sameStep && !(step && reset)) {
+        finalObservation![i] = null;
+        finalInfo![i] = null;
       }
-      this.put(observations, i, observation);
-      infos.push(info);
     }
-    const result: VectorStepResult<ObservationOf<E>, ObservationOf<E>> = { observations, rewards, terminateds, truncateds, infos };
+    const result: VectorStepResult<ObservationOf<E>> = { envIds: this.allIds.slice(), observations, rewards, terminations, truncations, infos };
     if (sameStep) {
       result.finalObservation = finalObservation;
       result.finalInfo = finalInfo;

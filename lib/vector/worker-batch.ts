@@ -4,7 +4,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { pathToFileURL } from 'node:url';
 import type { MakeOptions } from '../env/retro-env.ts';
 import { LifecycleError } from '../errors.ts';
-import type { Autoreset } from './batch-env.ts';
+import type { Autoreset } from './autoreset.ts';
 
 /** Shared result buffers of a batch; the same layout the native stepper writes. */
 export interface SharedOutputs {
