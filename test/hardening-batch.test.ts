@@ -15,7 +15,8 @@ const privateTmp = mkdtempSync(join(tmpdir(), 'rgym-batch-hard-'));
 const previousTmp = process.env.TMPDIR;
 process.env.TMPDIR = privateTmp;
 after(() => {
-  process.env.TMPDIR = previousTmp;
+  if (previousTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = previousTmp;
   rmSync(privateTmp, { recursive: true, force: true });
 });
 const workDirs = () => readdirSync(privateTmp).filter((f) => f.startsWith('libretro-gym-')).length;

@@ -176,7 +176,8 @@ describe('checkpoints', () => {
         (e: Error & { code?: string }) => e.code === 'CHECKPOINT_INVALID',
       );
     } finally {
-      process.env.TMPDIR = previous;
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
     }
     assert.deepEqual(readdirSync(privateTmp).filter((f) => f.startsWith('libretro-gym-')), []);
   });
