@@ -7,11 +7,21 @@ import type { MemoryRegionName } from '../native.ts';
 
 export type RomHeaderKind = 'ines' | 'snes' | 'gb' | 'gba' | 'none';
 
+/** One core of a descriptor's `cores` list. */
+export interface CoreEntry {
+  file: string;
+  debianPackage?: string;
+  options?: Record<string, string>;
+  stateSizeSlack?: number;
+  /** Name of the game database file the core reads from its system directory (see lib/core/external-database.ts). */
+  externalDatabase?: string;
+}
+
 /** A system's `cores/<system>.json`: see data/core-descriptor.schema.json for every field. */
 export interface CoreDescriptor {
   system: string;
   name: string;
-  cores: { file: string; debianPackage?: string; options?: Record<string, string>; stateSizeSlack?: number }[];
+  cores: CoreEntry[];
   ext: string[];
   romHeader?: RomHeaderKind;
   rambase?: number;
