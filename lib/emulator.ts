@@ -159,7 +159,7 @@ export class Emulator {
     try {
       if (found.externalDatabase) provideExternalDatabase(this.corePath, found.externalDatabase, this.workDir);
       const { NativeEmulator } = nativeAddon();
-      this.native = new NativeEmulator(this.corePath, this.workDir);
+      this.native = new NativeEmulator(this.corePath, this.workDir, found.reusable);
       // An emulator collected without close() frees its core in the native finalizer; this frees its folder.
       removeWorkDirWith(this.native, this.workDir);
       for (const [key, value] of Object.entries({ ...found.options, ...options.coreOptions })) this.native.setOption(key, value);

@@ -88,7 +88,11 @@ export interface NativeEmulator {
 }
 
 export interface NativeAddon {
-  NativeEmulator: new (corePath: string, workDir: string) => NativeEmulator;
+  /** `reusable` false keeps the emulator's core copy out of the core pool (default true). */
+  NativeEmulator: new (corePath: string, workDir: string, reusable?: boolean) => NativeEmulator;
+  setCorePoolSize(copiesPerCore: number): void;
+  corePoolStats(): { copiesPerCore: number; idle: number };
+  drainCorePool(): void;
 }
 
 let addon: NativeAddon | undefined;

@@ -7,6 +7,7 @@
 
 namespace rgym {
 void registerBatch(Napi::Env env, Napi::Object exports);
+void registerCorePool(Napi::Env env, Napi::Object exports);
 }
 
 namespace {
@@ -16,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeSession", rgym::SessionWrap::Define(env));
   rgym::registerBatch(env, exports);
   rgym::registerFrameOps(env, exports);
+  rgym::registerCorePool(env, exports);
   return exports;
 }
 

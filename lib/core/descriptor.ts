@@ -13,6 +13,8 @@ export interface CoreEntry {
   debianPackage?: string;
   options?: Record<string, string>;
   stateSizeSlack?: number;
+  /** Whether a closed emulator's loaded copy may serve the next emulator of this core (default true). */
+  reusable?: boolean;
   /** Name of the game database file the core reads from its system directory (see lib/core/external-database.ts). */
   externalDatabase?: string;
 }

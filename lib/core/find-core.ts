@@ -27,6 +27,8 @@ export interface FoundCore {
   options: Record<string, string>;
   /** Bytes a state may fall short of the core's own state size (descriptor's `stateSizeSlack`). */
   stateSizeSlack: number;
+  /** Whether closed emulators' copies of this core may be reused (descriptor's `reusable`). */
+  reusable: boolean;
   /** The game database file to put in the core's system directory (descriptor's `externalDatabase`). */
   externalDatabase?: string;
 }
@@ -38,6 +40,7 @@ export function describeCore(descriptor: CoreDescriptor, path: string, entry: Co
     file: basename(path),
     options: { ...descriptor.options, ...entry?.options },
     stateSizeSlack: entry?.stateSizeSlack ?? 0,
+    reusable: entry?.reusable ?? true,
     externalDatabase: entry?.externalDatabase,
   };
 }
