@@ -93,6 +93,8 @@ export interface NativeAddon {
   setCorePoolSize(copiesPerCore: number): void;
   corePoolStats(): { copiesPerCore: number; idle: number };
   drainCorePool(): void;
+  /** Bytes allocated from the C heap and not freed (glibc mallinfo2), for leak tests and the bench. */
+  mallocInUse(): number;
 }
 
 let addon: NativeAddon | undefined;
