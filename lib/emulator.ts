@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { loadCoreDescriptor, systemForExtension, type CoreDescriptor } from './core/descriptor.ts';
-import { findCore } from './core/find-core.ts';
+import { provideExternalDatabase } from './core/external-database.ts';
+import { describeCore, findCore } from './core/find-core.ts';
 import { checkRom, checkRomSize } from './core/rom-check.ts';
 import {
   ArgumentError,
@@ -151,17 +152,14 @@ export class Emulator {
     if (options.checkRom !== false) checkRom(rom.bytes, this.descriptor.romHeader ?? 'none', this.system, rom.label);
 
     const found = options.core
-      ? {
-          path: resolve(options.core),
-          options: { ...this.descriptor.options },
-          stateSizeSlack: this.descriptor.cores.find((c) => c.file === basename(options.core!))?.stateSizeSlack ?? 0,
-        }
+      ? describeCore(this.descriptor, resolve(options.core), this.descriptor.cores.find((c) => c.file === basename(options.core!)))
       : findCore(this.descriptor);
     this.corePath = found.path;
     this.workDir = createWorkDir();
     try {
+      if (found.externalDatabase) provideExternalDatabase(this.corePath, found.externalDatabase, this.workDir);
       const { NativeEmulator } = nativeAddon();
-      this.native = new NativeEmulator(this.corePath, this.workDir);
+      this.native = new NativeEmulator(this.corePath, this.workDir, found.reusable);
       // An emulator collected without close() frees its core in the native finalizer; this frees its folder.
       removeWorkDirWith(this.native, this.workDir);
       for (const [key, value] of Object.entries({ ...found.options, ...options.coreOptions })) this.native.setOption(key, value);

@@ -21,6 +21,7 @@ export * from './spaces/index.ts';
 export { Rng } from './rng.ts';
 export { GifRecorder } from './media/gif.ts';
 export { loadCoreDescriptor, listSystems, type CoreDescriptor } from './core/descriptor.ts';
+export { setCorePoolSize, corePoolStats, drainCorePool, DEFAULT_CORE_POOL_SIZE, type CorePoolStats } from './core/core-pool.ts';
 export { MARIO_KART_ACTIONS, marioKartOptions } from '../integrations/MarioKart-Snes/preset.ts';
 export * from './wrappers/index.ts';
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';

@@ -100,8 +100,14 @@ export interface NativeBuildInfo {
 }
 
 export interface NativeAddon {
-  NativeEmulator: new (corePath: string, workDir: string) => NativeEmulator;
+  /** `reusable` false keeps the emulator's core copy out of the core pool (default true). */
+  NativeEmulator: new (corePath: string, workDir: string, reusable?: boolean) => NativeEmulator;
   buildInfo(): NativeBuildInfo;
+  setCorePoolSize(copiesPerCore: number): void;
+  corePoolStats(): { copiesPerCore: number; idle: number };
+  drainCorePool(): void;
+  /** Bytes allocated from the C heap and not freed (glibc mallinfo2), for leak tests and the bench. */
+  mallocInUse(): number;
 }
 
 let addon: NativeAddon | undefined;

@@ -8,6 +8,8 @@
 namespace rgym {
 void registerBatch(Napi::Env env, Napi::Object exports);
 void registerBuildInfo(Napi::Env env, Napi::Object exports);
+void registerCorePool(Napi::Env env, Napi::Object exports);
+void registerMemoryStats(Napi::Env env, Napi::Object exports);
 }
 
 namespace {
@@ -18,6 +20,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   rgym::registerBatch(env, exports);
   rgym::registerFrameOps(env, exports);
   rgym::registerBuildInfo(env, exports);
+  rgym::registerCorePool(env, exports);
+  rgym::registerMemoryStats(env, exports);
   return exports;
 }
 

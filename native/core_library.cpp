@@ -1,7 +1,10 @@
 #include "core_library.h"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include <filesystem>
 #include <system_error>
@@ -24,7 +27,15 @@ void bindSymbol(void* handle, const char* name, Fn& target, const std::string& c
 
 }  // namespace
 
-CoreLibrary::CoreLibrary(const std::string& corePath, const std::string& scratchDir) {
+std::string coreFileIdentity(const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) return "";
+  return std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino) + ":" + std::to_string(info.st_size) + ":" +
+         std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec);
+}
+
+CoreLibrary::CoreLibrary(const std::string& corePath, const std::string& scratchDir)
+    : fileIdentity_(coreFileIdentity(corePath)) {
   std::error_code ec;
   if (!fs::is_regular_file(corePath, ec)) {
     throw EmulatorError("CORE_NOT_FOUND", "libretro core not found: " + corePath);
@@ -75,6 +86,14 @@ CoreLibrary::CoreLibrary(const std::string& corePath, const std::string& scratch
     handle_ = nullptr;
     throw EmulatorError("CORE_LOAD_FAILED", corePath + " speaks an unsupported libretro API version");
   }
+}
+
+void CoreLibrary::setDirectory(const std::string& directory) {
+  if (directory.size() >= directory_.size()) {
+    throw EmulatorError("INVALID_ARGUMENT", "the work folder path is too long (" + std::to_string(directory.size()) +
+                                                " bytes): " + directory);
+  }
+  std::memcpy(directory_.data(), directory.c_str(), directory.size() + 1);
 }
 
 CoreLibrary::~CoreLibrary() {

@@ -4,10 +4,14 @@
 // machine. Each CoreLibrary therefore copies the .so to a private file, dlopens that copy (a new path is a new
 // object for the dynamic loader) and unlinks the copy at once: the mapping stays valid, and nothing is left on disk
 // even if the process is killed.
+//
+// A copy outlives its emulator when the core pool keeps it (core_pool.h), so what the core may hold on to across
+// emulators (the directory string it is given) belongs to the copy, not to the emulator.
 #pragma once
 
 #include <libretro.h>
 
+#include <array>
 #include <string>
 
 namespace rgym {
@@ -19,6 +23,15 @@ class CoreLibrary {
   ~CoreLibrary();
   CoreLibrary(const CoreLibrary&) = delete;
   CoreLibrary& operator=(const CoreLibrary&) = delete;
+
+  // Which file this copy was made from, as coreFileIdentity() named it then: the core pool's key.
+  const std::string& fileIdentity() const { return fileIdentity_; }
+
+  // The folder the core is told to use (system, save and assets directory). Cores keep the pointer they get, so it
+  // stays valid as long as the copy is loaded; a reused copy's old pointer then reads its new emulator's folder.
+  const char* directory() const { return directory_.data(); }
+  // Throws EmulatorError INVALID_ARGUMENT for a path longer than the buffer.
+  void setDirectory(const std::string& directory);
 
   void (*retro_init)(void) = nullptr;
   void (*retro_deinit)(void) = nullptr;
@@ -44,6 +57,12 @@ class CoreLibrary {
 
  private:
   void* handle_ = nullptr;
+  std::string fileIdentity_;
+  std::array<char, 4096> directory_{};
 };
+
+// Names the file at `path` by device, inode, size and modification time, so a copy loaded from a file is never
+// taken for a different file later installed at the same path. Empty when the file cannot be examined.
+std::string coreFileIdentity(const std::string& path);
 
 }  // namespace rgym

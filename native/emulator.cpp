@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "core_pool.h"
 #include "errors.h"
 #include "frame_ops.h"
 
@@ -77,6 +78,15 @@ uint64_t perfCpuFeatures() { return 0; }
 void perfNoop(retro_perf_counter*) {}
 void perfLogNoop() {}
 
+// 64-bit FNV-1a, in hex: tells games apart in power-on state keys (with their size) at memory speed.
+std::string fnv1a64(const std::vector<uint8_t>& bytes) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (const uint8_t byte : bytes) hash = (hash ^ byte) * 0x100000001b3ull;
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
 std::string firstExtension(const std::string& validExtensions) {
   const auto bar = validExtensions.find('|');
   return validExtensions.substr(0, bar);
@@ -96,8 +106,29 @@ class CoreCallScope {
   Emulator* previous_;
 };
 
-Emulator::Emulator(const std::string& corePath, const std::string& workDir) : workDir_(workDir) {
-  core_ = std::make_unique<CoreLibrary>(corePath, workDir);
+Emulator::Emulator(const std::string& corePath, const std::string& workDir, bool reusable)
+    : corePath_(corePath), workDir_(workDir), reusable_(reusable) {
+  std::unique_ptr<CoreLibrary> pooled = reusable_ ? CorePool::instance().take(corePath) : nullptr;
+  reusedCopy_ = pooled != nullptr;
+  attachCore(pooled ? std::move(pooled) : std::make_unique<CoreLibrary>(corePath, workDir));
+}
+
+Emulator::~Emulator() {
+  {
+    CoreCallScope scope(this);
+    sink_.reset();
+    last_ = RawFrame{};
+    if (gameLoaded_) core_->retro_unload_game();
+    if (initialised_) core_->retro_deinit();
+  }
+  if (copyReusable()) CorePool::instance().give(std::move(core_));
+  core_.reset();
+}
+
+// Makes `core` this emulator's copy and initialises it: callbacks, system info, retro_init.
+void Emulator::attachCore(std::unique_ptr<CoreLibrary> core) {
+  core_ = std::move(core);
+  core_->setDirectory(workDir_);
   CoreCallScope scope(this);
   core_->retro_set_environment(environmentCallback);
   core_->retro_set_video_refresh(videoCallback);
@@ -118,13 +149,19 @@ Emulator::Emulator(const std::string& corePath, const std::string& workDir) : wo
   initialised_ = true;
 }
 
-Emulator::~Emulator() {
-  CoreCallScope scope(this);
-  sink_.reset();
-  last_ = RawFrame{};
-  if (gameLoaded_) core_->retro_unload_game();
-  if (initialised_) core_->retro_deinit();
-  core_.reset();
+// Gives the reused copy back to the pool (deinitialised, as clean as it came) and initialises a new copy instead.
+void Emulator::replaceReusedCopy() {
+  auto fresh = std::make_unique<CoreLibrary>(corePath_, workDir_);  // if this throws, the emulator keeps its copy
+  {
+    CoreCallScope scope(this);
+    if (gameLoaded_) core_->retro_unload_game();
+    core_->retro_deinit();
+  }
+  gameLoaded_ = false;
+  initialised_ = false;
+  CorePool::instance().give(std::move(core_));
+  reusedCopy_ = false;
+  attachCore(std::move(fresh));
 }
 
 void Emulator::loadGame(const std::string& romPath, const std::vector<uint8_t>& romBytes) {
@@ -142,15 +179,52 @@ void Emulator::loadGame(const std::string& romPath, const std::vector<uint8_t>& 
   game.data = romBytes.empty() ? nullptr : romBytes.data();
   game.size = romBytes.size();
 
+  // A reused copy runs the game exactly as a new copy would once it has the state a new copy had after loading it.
+  const bool pooled = reusable_ && CorePool::instance().enabled();
+  const std::string powerOnKey = pooled ? this->powerOnKey(romPath, romBytes) : std::string();
+  PowerOnState powerOn = reusedCopy_ ? CorePool::instance().powerOnState(powerOnKey) : nullptr;
+  if (reusedCopy_ && !powerOn) replaceReusedCopy();
+  loadIntoCore(game, romPath);
+  if (powerOn && !restorePowerOnState(*powerOn)) {
+    replaceReusedCopy();  // the core refused its own state: never seen, but a new copy is always right
+    loadIntoCore(game, romPath);
+  }
+  if (pooled && !reusedCopy_) rememberPowerOnState(powerOnKey);
+  refreshAvInfo();
+}
+
+void Emulator::loadIntoCore(const retro_game_info& game, const std::string& romPath) {
   CoreCallScope scope(this);
   if (!core_->retro_load_game(&game)) {
+    loadFailed_ = true;
     std::string reason;
     for (const std::string& line : recentLog_) reason += "\n  core: " + line;
     throw EmulatorError("ROM_LOAD_FAILED", systemInfo_.libraryName + " refused to load the ROM" +
                                                (romPath.empty() ? std::string() : " " + romPath) + reason);
   }
   gameLoaded_ = true;
-  refreshAvInfo();
+}
+
+// The core file, the game and every core option value: what the state right after loading depends on.
+std::string Emulator::powerOnKey(const std::string& romPath, const std::vector<uint8_t>& romBytes) const {
+  std::string key = core_->fileIdentity() + "\n" + std::to_string(romBytes.size()) + ":" + fnv1a64(romBytes);
+  if (romBytes.empty()) key += "\n" + romPath + "@" + coreFileIdentity(romPath);
+  for (const std::string& name : optionOrder_) key += "\n" + name + "=" + options_.at(name).value;
+  return key;
+}
+
+void Emulator::rememberPowerOnState(const std::string& key) {
+  if (CorePool::instance().powerOnState(key)) return;  // the first new copy's state serves all later reuses
+  CoreCallScope scope(this);
+  auto state = std::make_shared<std::vector<uint8_t>>(core_->retro_serialize_size());
+  // A core that cannot save its state yet leaves no power-on state: reused copies of it get a new copy instead.
+  if (state->empty() || !core_->retro_serialize(state->data(), state->size())) return;
+  CorePool::instance().rememberPowerOnState(key, std::move(state));
+}
+
+bool Emulator::restorePowerOnState(const std::vector<uint8_t>& state) {
+  CoreCallScope scope(this);
+  return core_->retro_unserialize(state.data(), state.size());
 }
 
 void Emulator::refreshAvInfo() {
@@ -423,7 +497,8 @@ bool Emulator::onEnvironment(unsigned cmd, void* data) {
     case RETRO_ENVIRONMENT_GET_SYSTEM_DIRECTORY:
     case RETRO_ENVIRONMENT_GET_SAVE_DIRECTORY:
     case RETRO_ENVIRONMENT_GET_CORE_ASSETS_DIRECTORY:
-      *static_cast<const char**>(data) = workDir_.c_str();
+      // The copy's string, not ours: the core may keep the pointer past this emulator when the copy is pooled.
+      *static_cast<const char**>(data) = core_->directory();
       return true;
     case RETRO_ENVIRONMENT_GET_CORE_OPTIONS_VERSION:
       // Version 0 makes cores fall back to the plain SET_VARIABLES declaration, which is all we need.

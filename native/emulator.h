@@ -53,9 +53,10 @@ class Emulator {
  public:
   static constexpr unsigned kMaxPorts = 8;
 
-  // Loads a private copy of the core and initialises it. `workDir` must exist; it becomes the core's system and
-  // save directory and is where a ROM given as bytes is written for cores that need a path.
-  Emulator(const std::string& corePath, const std::string& workDir);
+  // Initialises a private copy of the core: an idle one from the core pool when `reusable`, else a newly loaded
+  // one. `workDir` must exist; it becomes the core's system and save directory and is where a ROM given as bytes is
+  // written for cores that need a path. A `reusable` emulator gives its copy back to the pool when destroyed.
+  Emulator(const std::string& corePath, const std::string& workDir, bool reusable = true);
   ~Emulator();
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;
@@ -139,10 +140,24 @@ class Emulator {
   void convertLastFrame();
   void declareVariables(const retro_variable* variables);
 
+  // Core copy lifecycle and the core pool (core_pool.h).
+  void attachCore(std::unique_ptr<CoreLibrary> core);
+  void replaceReusedCopy();
+  void loadIntoCore(const retro_game_info& game, const std::string& romPath);
+  std::string powerOnKey(const std::string& romPath, const std::vector<uint8_t>& romBytes) const;
+  void rememberPowerOnState(const std::string& key);
+  bool restorePowerOnState(const std::vector<uint8_t>& state);
+  // Whether the copy came through a whole lifecycle (init, load, unload, deinit) and may serve another emulator.
+  bool copyReusable() const { return reusable_ && initialised_ && !loadFailed_; }
+
+  std::string corePath_;
   std::string workDir_;
   std::unique_ptr<CoreLibrary> core_;
+  bool reusable_ = true;
+  bool reusedCopy_ = false;  // core_ came from the pool: it must restore its game's power-on state
   bool initialised_ = false;
   bool gameLoaded_ = false;
+  bool loadFailed_ = false;  // the core refused a game: what it left behind is unknown
   size_t stateSizeSlack_ = 0;
   SystemInfo systemInfo_;
   AvInfo avInfo_;

@@ -74,8 +74,10 @@ EmulatorWrap::EmulatorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Em
   guarded(info.Env(), [&]() -> Napi::Value {
     const std::string corePath = stringArg(info, 0, "corePath");
     const std::string workDir = stringArg(info, 1, "workDir");
+    // Optional: false keeps this emulator's core copy out of the core pool (a descriptor's "reusable": false).
+    const bool reusable = info.Length() < 3 || info[2].IsUndefined() || info[2].ToBoolean().Value();
     owner_ = std::make_shared<Owner>();
-    owner_->emulator = std::make_unique<Emulator>(corePath, workDir);
+    owner_->emulator = std::make_unique<Emulator>(corePath, workDir, reusable);
     return info.Env().Undefined();
   }, "CORE_LOAD_FAILED");
 }

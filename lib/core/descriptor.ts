@@ -7,11 +7,23 @@ import type { MemoryRegionName } from '../native.ts';
 
 export type RomHeaderKind = 'ines' | 'snes' | 'gb' | 'gba' | 'none';
 
+/** One core of a descriptor's `cores` list. */
+export interface CoreEntry {
+  file: string;
+  debianPackage?: string;
+  options?: Record<string, string>;
+  stateSizeSlack?: number;
+  /** Whether a closed emulator's loaded copy may serve the next emulator of this core (default true). */
+  reusable?: boolean;
+  /** Name of the game database file the core reads from its system directory (see lib/core/external-database.ts). */
+  externalDatabase?: string;
+}
+
 /** A system's `cores/<system>.json`: see data/core-descriptor.schema.json for every field. */
 export interface CoreDescriptor {
   system: string;
   name: string;
-  cores: { file: string; debianPackage?: string; options?: Record<string, string>; stateSizeSlack?: number }[];
+  cores: CoreEntry[];
   ext: string[];
   romHeader?: RomHeaderKind;
   rambase?: number;

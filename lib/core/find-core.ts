@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { CoreError } from '../errors.ts';
-import { coresDir, type CoreDescriptor } from './descriptor.ts';
+import { coresDir, type CoreDescriptor, type CoreEntry } from './descriptor.ts';
 
 /**
  * Folders searched for libretro core files, in order: `RETRO_CORES_PATH`, the package's `cores/`, Debian's
@@ -27,6 +27,22 @@ export interface FoundCore {
   options: Record<string, string>;
   /** Bytes a state may fall short of the core's own state size (descriptor's `stateSizeSlack`). */
   stateSizeSlack: number;
+  /** Whether closed emulators' copies of this core may be reused (descriptor's `reusable`). */
+  reusable: boolean;
+  /** The game database file to put in the core's system directory (descriptor's `externalDatabase`). */
+  externalDatabase?: string;
+}
+
+/** What the descriptor says about a core file at `path`; `entry` is undefined for a core it does not list. */
+export function describeCore(descriptor: CoreDescriptor, path: string, entry: CoreEntry | undefined): FoundCore {
+  return {
+    path,
+    file: basename(path),
+    options: { ...descriptor.options, ...entry?.options },
+    stateSizeSlack: entry?.stateSizeSlack ?? 0,
+    reusable: entry?.reusable ?? true,
+    externalDatabase: entry?.externalDatabase,
+  };
 }
 
 /**
@@ -38,7 +54,7 @@ export function findCore(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv = pr
   for (const core of descriptor.cores) {
     for (const folder of folders) {
       const path = join(folder, core.file);
-      if (existsSync(path)) return { path, file: core.file, options: { ...descriptor.options, ...core.options }, stateSizeSlack: core.stateSizeSlack ?? 0 };
+      if (existsSync(path)) return describeCore(descriptor, path, core);
     }
   }
   const packages = descriptor.cores.map((c) => c.debianPackage).filter((p): p is string => p !== undefined);
