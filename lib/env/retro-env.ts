@@ -12,7 +12,7 @@ import { nativeAddon } from '../native.ts';
 import { readStateFile } from '../state-file.ts';
 import { Rng } from '../rng.ts';
 import { Box } from '../spaces/box.ts';
-import { Discrete } from '../spaces/discrete.ts';
+import { Discrete, MAX_DISCRETE_N } from '../spaces/discrete.ts';
 import { MultiBinary } from '../spaces/multi-binary.ts';
 import { MultiDiscrete } from '../spaces/multi-discrete.ts';
 import {
@@ -293,8 +293,8 @@ export class RetroEnv {
     switch (this.useRestrictedActions) {
       case Actions.DISCRETE: {
         const n = this.groups.reduce((product, g) => product * g.combos.length, 1) ** this.players;
-        if (n > MAX_DISCRETE_ACTIONS) {
-          throw new IntegrationError('SCENARIO_INVALID', `${this.scenarioFile}#/actions: the action groups make ${n.toPrecision(3)} discrete actions for ${this.players} player(s), more than the ${MAX_DISCRETE_ACTIONS} a Discrete space holds: use Actions.MULTI_DISCRETE or fewer combos`, {
+        if (n > MAX_DISCRETE_N) {
+          throw new IntegrationError('SCENARIO_INVALID', `${this.scenarioFile}#/actions: the action groups make ${n.toPrecision(3)} discrete actions for ${this.players} player(s), more than the ${MAX_DISCRETE_N} a Discrete space holds: use Actions.MULTI_DISCRETE or fewer combos`, {
           file: this.scenarioFile,
           field: '/actions',
         });
@@ -591,9 +591,6 @@ function asTyped(e: unknown, file?: string): unknown {
   if (code === 'EMULATOR_CLOSED') return new LifecycleError('ENV_CLOSED', e.message, {}, { cause: e });
   return e;
 }
-
-/** A Discrete space's largest size (see spaces/discrete.ts). */
-const MAX_DISCRETE_ACTIONS = 2 ** 32;
 
 /** A scenario crop must lie inside the core's frame: outside it, observations would be read past the picture. */
 function checkCrop(crop: readonly number[], { baseWidth, baseHeight }: AvInfo, file: string): void {

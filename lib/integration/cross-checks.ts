@@ -6,6 +6,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { MAX_DISCRETE_N } from '../spaces/discrete.ts';
 import { pointerOf, type Problem } from './problems.ts';
 import { pathInside } from './safe-names.ts';
 import { closestNames } from './suggest.ts';
@@ -201,19 +202,16 @@ export function checkScenarioReferences(file: string, scenario: Scenario, ctx: C
     );
   }
   const discreteActions = (scenario.actions ?? []).reduce((n, group) => n * group.length, 1);
-  if (discreteActions > MAX_DISCRETE_ACTIONS) {
+  if (discreteActions > MAX_DISCRETE_N) {
     problems.push({
       code: 'SCENARIO_INVALID',
       file,
       pointer: '/actions',
-      message: `the groups make ${discreteActions.toPrecision(3)} discrete actions, more than the ${MAX_DISCRETE_ACTIONS} a Discrete space holds`,
+      message: `the groups make ${discreteActions.toPrecision(3)} discrete actions, more than the ${MAX_DISCRETE_N} a Discrete space holds`,
     });
   }
   return problems;
 }
-
-/** A Discrete space's largest size (spaces/discrete.ts): larger action products cannot be played as one number. */
-const MAX_DISCRETE_ACTIONS = 2 ** 32;
 
 /** The most frames a boot recipe may run in all (each step is capped by the schema too). */
 export const MAX_RECIPE_FRAMES = 216_000;

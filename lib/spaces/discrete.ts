@@ -19,6 +19,9 @@ import type { BinaryMask, SpaceJSON } from './space.ts';
  * new Discrete(3, -1).contains(-1);     // true: values -1, 0, 1
  * ```
  */
+/** The most values a Discrete space holds. */
+export const MAX_DISCRETE_N = 2 ** 32;
+
 export class Discrete extends Space<number, BinaryMask> {
   /** Number of values. */
   readonly n: number;
@@ -30,7 +33,7 @@ export class Discrete extends Space<number, BinaryMask> {
   /** `n` ≥ 1; all values must fit in a signed 32-bit integer. */
   constructor(n: number, start = 0) {
     super();
-    checkInt(n, 1, 2 ** 32, 'n');
+    checkInt(n, 1, MAX_DISCRETE_N, 'n');
     checkInt(start, INT32_MIN, INT32_MAX - n + 1, 'start');
     this.n = n;
     this.start = start;
