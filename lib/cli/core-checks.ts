@@ -3,7 +3,7 @@
  * scenario crop must fit the core's frame, and each variable's bytes must be memory the core exposes. They run
  * when the game's ROM is imported and its core installed; otherwise validate says why they were skipped.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Emulator } from '../emulator.ts';
 import { cropMisfit } from '../env/crop.ts';
 import { RetroError } from '../errors.ts';
@@ -11,6 +11,7 @@ import { typeWidth } from '../integration/cross-checks.ts';
 import { getRomPath } from '../integration/data-api.ts';
 import type { LookupOptions } from '../integration/paths.ts';
 import { pointerOf, type Problem } from '../integration/problems.ts';
+import { loadSystem } from '../integration/systems.ts';
 import type { Integration } from '../integration/types.ts';
 import { readStateFile } from '../state-file.ts';
 
@@ -19,8 +20,8 @@ export type CoreCheckResult = { problems: Problem[] } | { skipped: string };
 export function runCoreChecks(integration: Integration, lookup: LookupOptions): CoreCheckResult {
   let emulator: Emulator;
   try {
-    // The folder being validated wins over a same-named game elsewhere in the search paths.
-    const rom = getRomPath(integration.name, { ...lookup, integrationPaths: [dirname(integration.dir), ...(lookup.integrationPaths ?? [])] });
+    // The folder being validated, not a same-named game elsewhere in the search paths.
+    const rom = getRomPath({ name: integration.name, dir: integration.dir, system: loadSystem(integration.system)! }, lookup);
     emulator = new Emulator({ rom, system: integration.system });
   } catch (error) {
     if (!(error instanceof RetroError)) throw error;
