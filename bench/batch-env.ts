@@ -6,6 +6,7 @@ import { make, type MakeOptions, type RetroEnv } from '../lib/env/retro-env.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { BatchEnv } from '../lib/vector/batch-env.ts';
 import { median, type BenchRow } from './report.ts';
+import { measureRawFps } from './raw-fps.ts';
 
 /**
  * BatchEnv with N = 1, 2, 4, 8, 16 emulators on the NES and SNES fixture integrations (frameskip 4), against the
@@ -58,10 +59,10 @@ export function benchBatchEnv(seconds: number): BenchRow[] {
           single.reset();
           batch.reset();
           const actions = Array.from({ length: numEnvs }, (_, i) => (i * 7) % 36);
-          const chunkFrames = Math.max(4 * numEnvs, (single.emulator.measureRawFps(120) * seconds) / (3 * CHUNKS));
+          const chunkFrames = Math.max(4 * numEnvs, (measureRawFps(single.emulator, 120) * seconds) / (3 * CHUNKS));
           const raw: number[] = [], one: number[] = [], many: number[] = [];
           for (let c = 0; c < CHUNKS; c++) {
-            raw.push(single.emulator.measureRawFps(Math.round(chunkFrames)));
+            raw.push(measureRawFps(single.emulator, Math.round(chunkFrames)));
             one.push(singleEnvChunk(single, chunkFrames));
             many.push(batchChunk(batch, actions, chunkFrames * 2));
           }
