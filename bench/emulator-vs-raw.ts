@@ -16,7 +16,7 @@ export function benchEmulatorVsRaw(seconds: number): BenchRow[] {
       for (const frameskip of [1, 4]) {
         const steps = Math.ceil(framesPerChunk / frameskip);
         const masks = Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff);
-        const { a: raw, b: ours, ratio } = interleave(
+        const { a: raw, b: ours, ratio, extraMicrosPerFrame } = interleave(
           20,
           () => [steps * frameskip, (steps * frameskip) / measureRawFps(emu, steps * frameskip)],
           () => {
@@ -28,7 +28,15 @@ export function benchEmulatorVsRaw(seconds: number): BenchRow[] {
             return [steps * frameskip, Number(process.hrtime.bigint() - start) / 1e9];
           },
         );
-        rows.push({ bench: 'emulator-vs-raw', system, frameskip, raw_fps: round(raw), emulator_fps: round(ours), ratio: round(ratio, 3) });
+        rows.push({
+          bench: 'emulator-vs-raw',
+          system,
+          frameskip,
+          raw_fps: round(raw),
+          emulator_fps: round(ours),
+          ratio: round(ratio, 3),
+          overhead_us_per_step: round(extraMicrosPerFrame * frameskip),
+        });
       }
     } finally {
       emu.close();

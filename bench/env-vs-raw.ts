@@ -22,7 +22,7 @@ export function benchEnvVsRaw(seconds: number): BenchRow[] {
         const probeFps = measureRawFps(env.emulator, 120);
         const steps = Math.max(20, Math.round((probeFps * seconds) / 40 / frameskip));
         const actions = Array.from({ length: 64 }, (_, i) => Uint8Array.from({ length: 9 }, (_, b) => ((i * 37) >> b) & 1));
-        const { a: raw, b: ours, ratio } = interleave(
+        const { a: raw, b: ours, ratio, extraMicrosPerFrame } = interleave(
           20,
           () => [steps * frameskip, (steps * frameskip) / measureRawFps(env.emulator, steps * frameskip)],
           () => {
@@ -42,6 +42,7 @@ export function benchEnvVsRaw(seconds: number): BenchRow[] {
           raw_fps: Math.round(raw * 10) / 10,
           env_fps: Math.round(ours * 10) / 10,
           ratio: Math.round(ratio * 1000) / 1000,
+          overhead_us_per_step: Math.round(extraMicrosPerFrame * frameskip * 10) / 10,
         });
       } finally {
         env.close();

@@ -47,7 +47,7 @@ function benchOne(env: AtariPreprocessing<any>, path: string, seconds: number): 
     const probeFps = measureRawFps(emulator, 60);
     const frames = Math.max(240, Math.round((probeFps * seconds) / 40));
     const steps = Math.ceil(frames / env.frameSkip);
-    const { a: raw, b: ours, ratio } = interleave(
+    const { a: raw, b: ours, ratio, extraMicrosPerFrame } = interleave(
       20,
       () => [steps * env.frameSkip, (steps * env.frameSkip) / measureRawFps(emulator, steps * env.frameSkip)],
       () => {
@@ -59,7 +59,16 @@ function benchOne(env: AtariPreprocessing<any>, path: string, seconds: number): 
         return [steps * env.frameSkip, Number(process.hrtime.bigint() - start) / 1e9];
       },
     );
-    return { bench: 'atari-preprocessing-vs-raw', system: 'nes', path, raw_fps: round(raw), env_fps: round(ours), ratio: round(ratio, 3) };
+    return {
+      bench: 'atari-preprocessing-vs-raw',
+      system: 'nes',
+      path,
+      frameskip: env.frameSkip,
+      raw_fps: round(raw),
+      env_fps: round(ours),
+      ratio: round(ratio, 3),
+      overhead_us_per_step: round(extraMicrosPerFrame * env.frameSkip),
+    };
   } finally {
     env.close();
   }
