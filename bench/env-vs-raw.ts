@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { make } from '../lib/env/retro-env.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { interleave, type BenchRow } from './report.ts';
+import { measureRawFps } from './raw-fps.ts';
 
 /**
  * `RetroEnv.step` at frameskip 4 on the NES fixture integration (10 RAM variables) with each kind of scenario —
@@ -18,12 +19,12 @@ export function benchEnvVsRaw(seconds: number): BenchRow[] {
       const env = make('TestRom-Nes', { integrationPaths: [join(packageRoot(), 'test', 'fixtures', 'integrations')], dataDir, scenario, frameskip });
       try {
         env.reset();
-        const probeFps = env.emulator.measureRawFps(120);
+        const probeFps = measureRawFps(env.emulator, 120);
         const steps = Math.max(20, Math.round((probeFps * seconds) / 40 / frameskip));
         const actions = Array.from({ length: 64 }, (_, i) => Uint8Array.from({ length: 9 }, (_, b) => ((i * 37) >> b) & 1));
-        const { a: raw, b: ours, ratio } = interleave(
+        const { a: raw, b: ours, ratio, extraMicrosPerFrame } = interleave(
           20,
-          () => [steps * frameskip, (steps * frameskip) / env.emulator.measureRawFps(steps * frameskip)],
+          () => [steps * frameskip, (steps * frameskip) / measureRawFps(env.emulator, steps * frameskip)],
           () => {
             const start = process.hrtime.bigint();
             for (let i = 0; i < steps; i++) {
@@ -41,6 +42,7 @@ export function benchEnvVsRaw(seconds: number): BenchRow[] {
           raw_fps: Math.round(raw * 10) / 10,
           env_fps: Math.round(ours * 10) / 10,
           ratio: Math.round(ratio * 1000) / 1000,
+          overhead_us_per_step: Math.round(extraMicrosPerFrame * frameskip * 10) / 10,
         });
       } finally {
         env.close();

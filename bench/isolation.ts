@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Actions } from '../lib/env/action-codec.ts';
 import { BatchEnv, type BatchEnvOptions } from '../lib/vector/batch-env.ts';
-import { median, type BenchRow } from './report.ts';
+import { median, overheadMicros, type BenchRow } from './report.ts';
 
 const CHUNKS = 7;
 /** Linux's USER_HZ: the unit of the CPU times in /proc/<pid>/stat. */
@@ -83,6 +83,7 @@ export function benchIsolation(seconds: number): BenchRow[] {
         'native steps/CPU s': round(median(a.map((x) => x.cpu))),
         'process steps/CPU s': round(median(b.map((x) => x.cpu))),
         'CPU ratio': round(median(a.map((x, c) => b[c].cpu / x.cpu)), 3),
+        'overhead CPU µs/step': round(median(a.map((x, c) => overheadMicros(b[c].cpu, x.cpu))), 1),
         'start ms': round(startMs),
         'kill → ENV_CRASHED ms': round(crashMs, 1),
         'restart ms': round(restartMs),

@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --json] [-- --seconds N] [-- --cycles N] [-- --only emulator-vs-raw]`
+ * `npm run bench [-- --json] [-- --seconds N] [-- --cycles N] [-- --only emulator-vs-raw,env-vs-raw]`
  *
  * Prints frames/s of the bare core in a native loop next to what our layers reach on the same ROM in the same run,
- * and their ratio. Raw and measured chunks alternate, so load changes on the machine hit both sides alike. `leaks`
+ * their ratio, and the µs per step our layer adds (each table's last line defines its columns). Raw and measured
+ * chunks alternate, so load changes on the machine hit both sides alike. The first row describes the machine and
+ * its load when the run started (`scripts/bench-table.ts` turns a `--json` run into the README's tables). `leaks`
  * gives the memory 100 make/close cycles leave behind, with and without the core pool (`--cycles` per case).
  */
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchEmulatorVsRaw } from './emulator-vs-raw.ts';
 import { benchWrappers } from './wrappers.ts';
@@ -39,7 +42,24 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   leaks: () => benchLeaks(cycles),
 };
 
+const only = values.only?.split(',');
+const unknown = only?.filter((name) => !(name in suites)) ?? [];
+if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; the benches are ${Object.keys(suites).join(', ')}`);
+
+printRows([machineRow()], values.json);
 for (const [name, run] of Object.entries(suites)) {
-  if (values.only && values.only !== name) continue;
+  if (only && !only.includes(name)) continue;
   printRows(await run(), values.json);
+}
+
+/** Where and when the numbers were taken; a load above the CPU count means the benches shared the machine. */
+function machineRow(): BenchRow {
+  return {
+    bench: 'machine',
+    date: new Date().toISOString().slice(0, 10),
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? '',
+    load_1m: Math.round(loadavg()[0] * 100) / 100,
+    node: process.version,
+  };
 }

@@ -13,7 +13,7 @@ import { loadTensorFlow } from '../lib/train/backend.ts';
 import { readGameTrainDefaults, resolveConfig, type TrainConfig } from '../lib/train/config.ts';
 import { actionCodecFor, makeEnvs } from '../lib/train/setup.ts';
 import { train } from '../lib/train/trainer.ts';
-import type { BenchRow } from './report.ts';
+import { overheadMicros, type BenchRow } from './report.ts';
 
 /** Agent steps/s of the bare batch for about `seconds`, random actions drawn through the trainer's codec. */
 function bareStepsPerSecond(config: TrainConfig, seconds: number): number {
@@ -58,6 +58,7 @@ export async function benchTraining(seconds: number): Promise<BenchRow[]> {
         'bare steps/s': bare,
         'train steps/s': sps,
         ratio: sps / bare,
+        'overhead µs/step': overheadMicros(sps, bare),
         'env %': (100 * env) / total,
         'inference %': (100 * inference) / total,
         'learning %': (100 * learning) / total,

@@ -6,6 +6,7 @@ import { packageRoot } from '../lib/package-root.ts';
 import { AtariPreprocessing } from '../lib/wrappers/atari-preprocessing.ts';
 import { Wrapper } from '../lib/wrappers/wrapper.ts';
 import { interleave, type BenchRow } from './report.ts';
+import { measureRawFps } from './raw-fps.ts';
 
 /**
  * One env with AtariPreprocessing (no-op starts, frame skip 4 with max-pooling, grayscale, 84×84 area resize) on
@@ -43,12 +44,12 @@ function benchOne(env: AtariPreprocessing<any>, path: string, seconds: number): 
     env.reset({ seed: 0 });
     for (let i = 0; i < 30; i++) env.step(actions[i & 63]);
     // Chunks sized from a quick probe, so each side runs about seconds/2 in total, in 20 alternating chunks.
-    const probeFps = emulator.measureRawFps(60);
+    const probeFps = measureRawFps(emulator, 60);
     const frames = Math.max(240, Math.round((probeFps * seconds) / 40));
     const steps = Math.ceil(frames / env.frameSkip);
-    const { a: raw, b: ours, ratio } = interleave(
+    const { a: raw, b: ours, ratio, extraMicrosPerFrame } = interleave(
       20,
-      () => [steps * env.frameSkip, (steps * env.frameSkip) / emulator.measureRawFps(steps * env.frameSkip)],
+      () => [steps * env.frameSkip, (steps * env.frameSkip) / measureRawFps(emulator, steps * env.frameSkip)],
       () => {
         const start = process.hrtime.bigint();
         for (let i = 0; i < steps; i++) {
@@ -58,7 +59,16 @@ function benchOne(env: AtariPreprocessing<any>, path: string, seconds: number): 
         return [steps * env.frameSkip, Number(process.hrtime.bigint() - start) / 1e9];
       },
     );
-    return { bench: 'atari-preprocessing-vs-raw', system: 'nes', path, raw_fps: round(raw), env_fps: round(ours), ratio: round(ratio, 3) };
+    return {
+      bench: 'atari-preprocessing-vs-raw',
+      system: 'nes',
+      path,
+      frameskip: env.frameSkip,
+      raw_fps: round(raw),
+      env_fps: round(ours),
+      ratio: round(ratio, 3),
+      overhead_us_per_step: round(extraMicrosPerFrame * env.frameSkip),
+    };
   } finally {
     env.close();
   }

@@ -345,11 +345,6 @@ export class Emulator {
     return this.call((native) => native.recentLog());
   }
 
-  /** Frames per second of the bare core in a native loop, for benchmarks. */
-  measureRawFps(frames: number): number {
-    return frames / this.call((native) => native.runRawBenchmark(frames));
-  }
-
   /** Unloads the game and the core copy and removes the work folder. A second close() is an error. */
   close(): void {
     if (!this.native) throw new LifecycleError('EMULATOR_CLOSED', 'the emulator is already closed');

@@ -42,9 +42,11 @@ interface Engine {
  *
  * ```ts
  * const envs = new BatchEnv('TinyKart-Nes', { numEnvs: 8, frameskip: 4 });
- * envs.reset({ seed: 0 });
- * const { observations, rewards, terminations } = envs.step(actions);   // actions: one per env
+ * envs.reset();
+ * const actions = envs.actionSpace.sample();          // one action per env
+ * const { observations, rewards, terminations } = envs.step(actions);
  * observations;                                       // Uint8Array(8 * 224 * 256 * 3), the batch buffer itself
+ * envs.close();
  * ```
  * Asynchronous use: `send(actions, envIds)` then `recv()` returns the first `batchSize` envs that finished.
  *
