@@ -75,11 +75,6 @@ BatchStepper::~BatchStepper() {
   for (std::thread& t : workers_) t.join();
 }
 
-size_t BatchStepper::inFlight() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return pending_;
-}
-
 // Call with mutex_ held.
 void BatchStepper::requireIdle(const std::vector<uint32_t>& ids) const {
   for (uint32_t id : ids) {

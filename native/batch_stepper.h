@@ -59,7 +59,6 @@ class BatchStepper {
   // error an env raised (SCRIPT_ERROR, SCRIPT_TIMEOUT, SCRIPT_MEMORY from Lua, ...) with its code, after the batch
   // is collected.
   std::vector<uint32_t> recv(size_t batchSize);
-  size_t inFlight() const;
 
  private:
   struct Job {

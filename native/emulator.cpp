@@ -263,7 +263,6 @@ void Emulator::runFrame(FrameOutput output) {
     frameOutput_ = output;
     core_->retro_run();
     frameOutput_ = FrameOutput::Show;
-    ++frameCount_;
   }
   if (sink_) sink_->throwIfFailed();
 }

@@ -63,15 +63,12 @@ class Emulator {
 
   // `romBytes` may be empty, then the core reads `romPath` itself.
   void loadGame(const std::string& romPath, const std::vector<uint8_t>& romBytes);
-  bool gameLoaded() const { return gameLoaded_; }
 
   const SystemInfo& systemInfo() const { return systemInfo_; }
   const AvInfo& avInfo() const { return avInfo_; }
-  PixelFormat pixelFormat() const { return pixelFormat_; }
 
   void setControllerPortDevice(unsigned port, unsigned device);
   void setInput(unsigned port, uint16_t buttonMask) { inputMasks_.at(port) = buttonMask; }
-  uint16_t input(unsigned port) const { return inputMasks_.at(port); }
 
   // Runs `frames` frames with the current input. Only the last frame is converted into the frame target.
   void run(unsigned frames);
@@ -91,12 +88,10 @@ class Emulator {
   // frame): converted into the frame target, or handed to the frame sink.
   void showLastFrame();
   void reset();
-  uint64_t frameCount() const { return frameCount_; }
 
   // Hands every shown picture to `sink` (native preprocessing) instead of converting it into the frame target;
   // the target is then converted only on syncFrameTarget(). nullptr goes back to converting every shown frame.
   void setFrameSink(std::unique_ptr<FrameSink> sink);
-  FrameSink* frameSink() const { return sink_.get(); }
   // With a frame sink: converts the last picture into the frame target if it is not there yet. No-op otherwise.
   void syncFrameTarget();
 
@@ -166,7 +161,6 @@ class Emulator {
   std::array<uint16_t, kMaxPorts> inputMasks_{};
   std::array<unsigned, kMaxPorts> portDevices_{};
 
-  uint64_t frameCount_ = 0;
   FrameOutput frameOutput_ = FrameOutput::Show;
   FrameTarget frameTarget_;
   struct HeldFrame {
