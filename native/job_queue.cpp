@@ -64,21 +64,33 @@ JobQueue::~JobQueue() {
   for (std::thread& t : workers_) t.join();
 }
 
-// Call with mutex_ held.
-void JobQueue::requireIdle(const std::vector<uint32_t>& ids) const {
-  for (uint32_t id : ids) {
-    if (id >= busy_.size()) throw EmulatorError("INVALID_ARGUMENT", "env id " + std::to_string(id) + " out of range");
-    if (busy_[id]) throw EmulatorError("INVALID_ARGUMENT", "env " + std::to_string(id) + " is still stepping: recv() it first");
+// Call with mutex_ held. Marks every env busy, or none: an id out of range, an env still stepping or one named
+// twice (two jobs of one env would step it on two threads at once) refuses the whole call.
+void JobQueue::markBusy(const std::vector<uint32_t>& ids) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const uint32_t id = ids[i];
+    std::string problem;
+    if (id >= busy_.size()) {
+      problem = "env id " + std::to_string(id) + " out of range";
+    } else if (busy_[id]) {
+      const bool twice = std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), id) != ids.begin() + static_cast<std::ptrdiff_t>(i);
+      problem = twice ? "env " + std::to_string(id) + " is named twice in one call"
+                      : "env " + std::to_string(id) + " is still stepping: recv() it first";
+    }
+    if (!problem.empty()) {
+      for (size_t j = 0; j < i; ++j) busy_[ids[j]] = false;
+      throw EmulatorError("INVALID_ARGUMENT", problem);
+    }
+    busy_[id] = true;
   }
 }
 
 void JobQueue::send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv) {
   std::lock_guard<std::mutex> lock(mutex_);
-  requireIdle(ids);
+  markBusy(ids);
   for (size_t i = 0; i < ids.size(); ++i) {
     BatchJob job{ids[i], false, {}};
     for (unsigned p = 0; p < portsPerEnv; ++p) job.masks[p] = masks[i * portsPerEnv + p];
-    busy_[ids[i]] = true;
     jobs_.push_back(job);
     ++pending_;
   }
@@ -87,9 +99,8 @@ void JobQueue::send(const std::vector<uint32_t>& ids, const std::vector<uint16_t
 
 void JobQueue::sendReset(const std::vector<uint32_t>& ids) {
   std::lock_guard<std::mutex> lock(mutex_);
-  requireIdle(ids);
+  markBusy(ids);
   for (uint32_t id : ids) {
-    busy_[id] = true;
     jobs_.push_back(BatchJob{id, true, {}});
     ++pending_;
   }

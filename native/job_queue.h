@@ -40,8 +40,8 @@ class JobQueue {
   JobQueue(const JobQueue&) = delete;
   JobQueue& operator=(const JobQueue&) = delete;
 
-  // Queues a step of env `ids[i]` with masks[i * portsPerEnv ...]. Throws INVALID_ARGUMENT for an id out of range
-  // or an env still stepping (sent and not yet received), and then queues none.
+  // Queues a step of env `ids[i]` with masks[i * portsPerEnv ...]. Throws INVALID_ARGUMENT for an id out of range,
+  // an env still stepping (sent and not yet received) or named twice, and then queues none.
   void send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv);
   // Queues a reset of each env.
   void sendReset(const std::vector<uint32_t>& ids);
@@ -53,7 +53,7 @@ class JobQueue {
   bool callerHelps() const { return callerHelps_; }
 
  private:
-  void requireIdle(const std::vector<uint32_t>& ids) const;
+  void markBusy(const std::vector<uint32_t>& ids);
   void pinWorkers(const std::vector<int>& cpus);
   void work();
   void runNext(std::unique_lock<std::mutex>& lock);

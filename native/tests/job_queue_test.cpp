@@ -98,6 +98,16 @@ TEST("an env is busy from send to recv; a refused send queues nothing") {
   CHECK(seen.runs == (std::vector<int>{0, 1, 1, 2}));
 }
 
+TEST("one env twice in one send is refused") {
+  Seen seen(4);
+  JobQueue queue(4, seen.recorder(), 2, false);
+  CHECK_THROWS_CODE(queue.send({0, 2, 0}, {0, 0, 0}, 1), "INVALID_ARGUMENT");
+  CHECK_THROWS_CODE(queue.sendReset({1, 1}), "INVALID_ARGUMENT");
+  queue.send({0, 1, 2}, {0, 0, 0}, 1);  // none was left busy
+  CHECK(queue.recv(3).size() == 3);
+  CHECK(seen.runs == (std::vector<int>{1, 1, 1, 0}));
+}
+
 TEST("recv(0) and recv of more than was sent are refused") {
   Seen seen(2);
   JobQueue queue(2, seen.recorder(), 1, false);
