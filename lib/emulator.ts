@@ -217,7 +217,7 @@ export class Emulator {
     return this.native === undefined;
   }
 
-  /** Video geometry and timing; refreshed after each step in case the core changed them. */
+  /** Video geometry and timing as the core reported them when the game loaded. */
   get avInfo(): AvInfo {
     return this.av;
   }

@@ -69,7 +69,6 @@ export interface NativeEmulator {
   reset(): void;
   setFrameBuffer(buffer: Uint8Array): void;
   frameSize(): [number, number];
-  pixelFormat(): number;
   setAudioCapture(enabled: boolean): void;
   setStateSizeSlack(bytes: number): void;
   takeAudio(): Int16Array;

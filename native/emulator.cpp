@@ -4,12 +4,10 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 
 #include "core_pool.h"
 #include "errors.h"
-#include "frame_ops.h"
 
 namespace rgym {
 namespace {
@@ -263,7 +261,6 @@ void Emulator::runFrame(FrameOutput output) {
     frameOutput_ = output;
     core_->retro_run();
     frameOutput_ = FrameOutput::Show;
-    ++frameCount_;
   }
   if (sink_) sink_->throwIfFailed();
 }
@@ -271,30 +268,17 @@ void Emulator::runFrame(FrameOutput output) {
 void Emulator::setFrameSink(std::unique_ptr<FrameSink> sink) {
   sink_ = std::move(sink);
   targetStale_ = sink_ != nullptr;
-  held_.width = 0;  // what the RGB path held predates the switch
+  picture_.forgetHeld();  // what the frame target held predates the switch
 }
 
 void Emulator::syncFrameTarget() {
-  if (targetStale_) convertLastFrame();
+  if (!targetStale_ || last_.data == nullptr) return;
+  picture_.show(last_, false);
+  targetStale_ = false;
 }
 
 void Emulator::showLastFrame() {
-  if (sink_ && last_.data != nullptr) {
-    sink_->show(last_, false);
-  } else {
-    convertLastFrame();
-  }
-}
-
-// The rows of the last picture that fit, converted into the frame target.
-void Emulator::convertLastFrame() {
-  if (last_.data == nullptr || frameTarget_.data == nullptr) return;
-  RawFrame visible = last_;
-  visible.height = static_cast<unsigned>(std::min<size_t>(last_.height, frameTarget_.capacity / (size_t{last_.width} * 3)));
-  convertToRgb24(visible, frameTarget_.data);
-  frameWidth_ = visible.width;
-  frameHeight_ = visible.height;
-  targetStale_ = false;
+  if (last_.data != nullptr) activeSink().show(last_, false);
 }
 
 void Emulator::reset() {
@@ -309,56 +293,14 @@ void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t
   // Cores keep their video buffer until the next retro_run (frontends that redraw a paused game rely on it), so
   // this picture can still be shown or converted after the frame: showLastFrame(), syncFrameTarget().
   last_ = RawFrame{data, width, height, pitch, pixelFormat_};
-  if (sink_) {
-    targetStale_ = true;
-    switch (frameOutput_) {
-      case FrameOutput::Hold: sink_->hold(last_); break;
-      case FrameOutput::Show: sink_->show(last_, false); break;
-      case FrameOutput::ShowPooled: sink_->show(last_, true); break;
-      case FrameOutput::Skip: break;
-    }
-    return;
+  targetStale_ = sink_ != nullptr;
+  FrameSink& sink = activeSink();
+  switch (frameOutput_) {
+    case FrameOutput::Hold: sink.hold(last_); break;
+    case FrameOutput::Show: sink.show(last_, false); break;
+    case FrameOutput::ShowPooled: sink.show(last_, true); break;
+    case FrameOutput::Skip: break;
   }
-  if (frameTarget_.data == nullptr || frameOutput_ == FrameOutput::Skip) return;
-  if (frameOutput_ == FrameOutput::Hold) {
-    // A raw copy of the visible rows is a few microseconds; converting is only worth it for frames that are shown.
-    // Rows are packed: a core's pitch can be far wider than the picture (Nestopia's leaves room for 602 pixels).
-    const size_t rowBytes = static_cast<size_t>(width) * (pixelFormat_ == PixelFormat::XRGB8888 ? 4 : 2);
-    held_.pixels.resize(rowBytes * height);
-    const auto* bytes = static_cast<const uint8_t*>(data);
-    for (unsigned y = 0; y < height; ++y) std::memcpy(held_.pixels.data() + y * rowBytes, bytes + y * pitch, rowBytes);
-    held_.width = width;
-    held_.height = height;
-    held_.pitch = rowBytes;
-    return;
-  }
-  const size_t rowBytes = static_cast<size_t>(width) * 3;
-  const unsigned rows = static_cast<unsigned>(std::min<size_t>(height, frameTarget_.capacity / rowBytes));
-  const bool pool = frameOutput_ == FrameOutput::ShowPooled && held_.width == width && held_.height >= rows;
-  if (!pool) {
-    convertLastFrame();
-    return;
-  }
-  frameWidth_ = width;
-  frameHeight_ = rows;
-  if (pixelFormat_ == PixelFormat::XRGB8888) {
-    // In XRGB8888 every byte is one channel, so pooling the raw frames first and converting once is exact and
-    // saves a conversion.
-    const size_t rawRow = static_cast<size_t>(width) * 4;
-    pooled_.resize(rawRow * rows);
-    const auto* bytes = static_cast<const uint8_t*>(data);
-    for (unsigned y = 0; y < rows; ++y) {
-      maxPool(bytes + y * pitch, held_.pixels.data() + y * held_.pitch, pooled_.data() + y * rawRow, rawRow);
-    }
-    convertToRgb24(pooled_.data(), width, rows, rawRow, pixelFormat_, frameTarget_.data);
-    return;
-  }
-  // 16-bit formats pack channels across bytes: pool after converting.
-  convertToRgb24(data, width, rows, pitch, pixelFormat_, frameTarget_.data);
-  const size_t n = rowBytes * rows;
-  pooled_.resize(n);
-  convertToRgb24(held_.pixels.data(), width, rows, held_.pitch, pixelFormat_, pooled_.data());
-  maxPool(frameTarget_.data, pooled_.data(), frameTarget_.data, n);
 }
 
 void Emulator::setAudioCapture(bool enabled) {

@@ -19,6 +19,7 @@
 #include "core_library.h"
 #include "frame.h"
 #include "frame_sink.h"
+#include "observation_pipeline.h"
 
 namespace rgym {
 
@@ -43,12 +44,6 @@ struct MemoryRegionInfo {
   size_t size;
 };
 
-// A writable RGB24 destination owned by the caller (a JS buffer, or a slot of a batch buffer).
-struct FrameTarget {
-  uint8_t* data = nullptr;
-  size_t capacity = 0;
-};
-
 class Emulator {
  public:
   static constexpr unsigned kMaxPorts = 8;
@@ -63,15 +58,12 @@ class Emulator {
 
   // `romBytes` may be empty, then the core reads `romPath` itself.
   void loadGame(const std::string& romPath, const std::vector<uint8_t>& romBytes);
-  bool gameLoaded() const { return gameLoaded_; }
 
   const SystemInfo& systemInfo() const { return systemInfo_; }
   const AvInfo& avInfo() const { return avInfo_; }
-  PixelFormat pixelFormat() const { return pixelFormat_; }
 
   void setControllerPortDevice(unsigned port, unsigned device);
   void setInput(unsigned port, uint16_t buttonMask) { inputMasks_.at(port) = buttonMask; }
-  uint16_t input(unsigned port) const { return inputMasks_.at(port); }
 
   // Runs `frames` frames with the current input. Only the last frame is converted into the frame target.
   void run(unsigned frames);
@@ -81,29 +73,27 @@ class Emulator {
 
   // What happens to the picture of one frame run with runFrame().
   enum class FrameOutput {
-    Hold,        // kept (raw, or preprocessed by the frame sink) to be pooled with the next frame
-    Show,        // converted into the frame target
+    Hold,        // converted by the frame sink and kept, to be pooled with the next frame
+    Show,        // converted by the frame sink
     ShowPooled,  // converted, then max-pooled with the held previous frame (Atari-style flicker removal)
     Skip,        // not converted (showLastFrame() can still show it until the next frame runs)
   };
   void runFrame(FrameOutput output);
   // Shows the picture of the last frame run, whatever its output was (a step that stopped early shows its last
-  // frame): converted into the frame target, or handed to the frame sink.
+  // frame), through the active frame sink.
   void showLastFrame();
   void reset();
-  uint64_t frameCount() const { return frameCount_; }
 
-  // Hands every shown picture to `sink` (native preprocessing) instead of converting it into the frame target;
-  // the target is then converted only on syncFrameTarget(). nullptr goes back to converting every shown frame.
+  // Every picture goes through one frame sink (observation_pipeline.h). By default it is the core's own picture
+  // as RGB24 in the frame target. `sink` (native preprocessing) takes its place; the frame target is then brought
+  // up to date only on syncFrameTarget(). nullptr goes back to the RGB frame target.
   void setFrameSink(std::unique_ptr<FrameSink> sink);
-  FrameSink* frameSink() const { return sink_.get(); }
   // With a frame sink: converts the last picture into the frame target if it is not there yet. No-op otherwise.
   void syncFrameTarget();
 
-  void setFrameTarget(FrameTarget target) { frameTarget_ = target; }
-  const FrameTarget& frameTarget() const { return frameTarget_; }
-  unsigned frameWidth() const { return frameWidth_; }
-  unsigned frameHeight() const { return frameHeight_; }
+  void setFrameTarget(FrameTarget target) { picture_.setTarget(target); }
+  unsigned frameWidth() const { return picture_.width(); }
+  unsigned frameHeight() const { return picture_.height(); }
 
   void setAudioCapture(bool enabled);
   std::vector<int16_t> takeAudio();
@@ -137,7 +127,8 @@ class Emulator {
  private:
   friend class CoreCallScope;
   void refreshAvInfo();
-  void convertLastFrame();
+  // The sink the core's pictures go to: the preprocessing one when set, else the RGB frame target.
+  FrameSink& activeSink() { return sink_ ? *sink_ : static_cast<FrameSink&>(picture_); }
   void declareVariables(const retro_variable* variables);
 
   // Core copy lifecycle and the core pool (core_pool.h).
@@ -166,19 +157,11 @@ class Emulator {
   std::array<uint16_t, kMaxPorts> inputMasks_{};
   std::array<unsigned, kMaxPorts> portDevices_{};
 
-  uint64_t frameCount_ = 0;
   FrameOutput frameOutput_ = FrameOutput::Show;
-  FrameTarget frameTarget_;
-  struct HeldFrame {
-    std::vector<uint8_t> pixels;
-    unsigned width = 0, height = 0;
-    size_t pitch = 0;
-  } held_;
-  std::vector<uint8_t> pooled_;  // the held frame converted, for max-pooling
-  std::unique_ptr<FrameSink> sink_;
-  RawFrame last_;             // with a sink: the core's last picture, for syncFrameTarget()
-  bool targetStale_ = false;  // with a sink: the frame target is behind the last picture
-  unsigned frameWidth_ = 0, frameHeight_ = 0;
+  RawFrame last_;  // the core's last picture, for showLastFrame() and syncFrameTarget()
+  ObservationPipeline picture_{FrameTarget{}};  // the core's own picture, RGB24, into the frame target
+  std::unique_ptr<FrameSink> sink_;             // preprocessing, in picture_'s place
+  bool targetStale_ = false;                    // with a sink: the frame target is behind the last picture
 
   bool captureAudio_ = false;
   std::vector<int16_t> audio_;

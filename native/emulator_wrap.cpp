@@ -52,7 +52,6 @@ Napi::Function EmulatorWrap::Define(Napi::Env env) {
                          InstanceMethod("reset", &EmulatorWrap::Reset),
                          InstanceMethod("setFrameBuffer", &EmulatorWrap::SetFrameBuffer),
                          InstanceMethod("frameSize", &EmulatorWrap::FrameSize),
-                         InstanceMethod("pixelFormat", &EmulatorWrap::PixelFormat),
                          InstanceMethod("setAudioCapture", &EmulatorWrap::SetAudioCapture),
                          InstanceMethod("setStateSizeSlack", &EmulatorWrap::SetStateSizeSlack),
                          InstanceMethod("takeAudio", &EmulatorWrap::TakeAudio),
@@ -234,12 +233,6 @@ Napi::Value EmulatorWrap::FrameSize(const Napi::CallbackInfo& info) {
     out.Set(0u, emu.frameWidth());
     out.Set(1u, emu.frameHeight());
     return out;
-  });
-}
-
-Napi::Value EmulatorWrap::PixelFormat(const Napi::CallbackInfo& info) {
-  return guarded(info.Env(), [&]() -> Napi::Value {
-    return Napi::Number::New(info.Env(), static_cast<int>(open(info.Env()).pixelFormat()));
   });
 }
 

@@ -38,7 +38,6 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
   Napi::Value Reset(const Napi::CallbackInfo& info);
   Napi::Value SetFrameBuffer(const Napi::CallbackInfo& info);
   Napi::Value FrameSize(const Napi::CallbackInfo& info);
-  Napi::Value PixelFormat(const Napi::CallbackInfo& info);
   Napi::Value SetAudioCapture(const Napi::CallbackInfo& info);
   Napi::Value SetStateSizeSlack(const Napi::CallbackInfo& info);
   Napi::Value TakeAudio(const Napi::CallbackInfo& info);

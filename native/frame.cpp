@@ -79,9 +79,9 @@ __attribute__((target("ssse3"))) unsigned rgbXrgbSsse3(const uint32_t* row, uint
   return x;
 }
 
-// RETRO_GYM_SIMD=sse2 keeps to baseline SSE2 on newer CPUs, so tests can check that path too. These run as static
+// RETRO_SIMD=sse2 keeps to baseline SSE2 on newer CPUs, so tests can check that path too. These run as static
 // initialisers, so the CPU model is initialised explicitly first.
-const bool kBaselineOnly = std::getenv("RETRO_GYM_SIMD") != nullptr && std::string(std::getenv("RETRO_GYM_SIMD")) == "sse2";
+const bool kBaselineOnly = std::getenv("RETRO_SIMD") != nullptr && std::string(std::getenv("RETRO_SIMD")) == "sse2";
 const bool kHasAvx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2")) && !kBaselineOnly;
 const bool kHasSsse3 = (__builtin_cpu_init(), __builtin_cpu_supports("ssse3")) && !kBaselineOnly;
 #endif

@@ -1,5 +1,5 @@
-// Where an emulator's pictures go when something other than its RGB frame target consumes them (native
-// observation preprocessing). The emulator calls it from inside the core's video callback, with the core's own
+// Where an emulator's pictures go: an ObservationPipeline, either the core's own picture as RGB24 or native
+// observation preprocessing. The emulator calls it from inside the core's video callback, with the core's own
 // buffer, so a sink can work on the picture without first copying it.
 #pragma once
 

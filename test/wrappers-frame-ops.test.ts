@@ -174,7 +174,7 @@ describe('decodeFrame', () => {
     );
   });
 
-  it('decodes the same on the baseline SSE2 path as on the SSSE3/AVX2 ones (RETRO_GYM_SIMD=sse2 in a child process)', () => {
+  it('decodes the same on the baseline SSE2 path as on the SSSE3/AVX2 ones (RETRO_SIMD=sse2 in a child process)', () => {
     // A fixed pseudo-random XRGB8888 picture with widths that hit both SIMD block sizes and their remainders.
     const script = `
       import { decodeFrame } from './lib/frame-ops.ts';
@@ -187,8 +187,8 @@ describe('decodeFrame', () => {
       }
       process.stdout.write(JSON.stringify(out));`;
     const run = (simd: string | undefined) => {
-      const env = { ...process.env, RETRO_GYM_SIMD: simd };
-      if (simd === undefined) delete env.RETRO_GYM_SIMD;
+      const env = { ...process.env, RETRO_SIMD: simd };
+      if (simd === undefined) delete env.RETRO_SIMD;
       const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: packageRoot(), env, encoding: 'utf8' });
       assert.equal(child.status, 0, child.stderr);
       return JSON.parse(child.stdout) as number[];
