@@ -1,5 +1,5 @@
 import type { Env, EnvStepResult, ResetResult } from '../env/env.ts';
-import { RetroEnv, type Action } from '../env/retro-env.ts';
+import { nativeFastPath, type Action, type NativeFastPath } from '../env/retro-env.ts';
 import { ArgumentError } from '../errors.ts';
 import type { Interpolation } from '../frame-ops.ts';
 import { Box } from '../spaces/box.ts';
@@ -41,8 +41,8 @@ type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends tru
  * averaging, and optionally scaling to [0, 1] and ending episodes on a lost life.
  *
  * Over a bare `RetroEnv` (the usual `new AtariPreprocessing(make(game))`) the env does all of a step natively:
- * it runs the frames, greys the last two straight from the core's picture, pools and resizes them into one buffer
- * (`attachPreprocessing`, `stepFrames`). Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`,
+ * it runs the frames, greys the last two straight from the core's picture, pools and resizes them into one buffer.
+ * Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`,
  * `MaxAndSkip` and `Resize`; both give the same observations. So put action wrappers (`Discretizer`,
  * `StickyActions`) outside it. The base env must not skip frames itself
  * (`frameskip: 1`), unless it was made with `{ frameskip: frameSkip, maxPool: true }`: then the no-op starts count
@@ -83,7 +83,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   private readonly pipeline: AnyEnv;
   private lives = 0;
   /** Set when the base env is a bare RetroEnv: it then steps and preprocesses natively into `observation`. */
-  private readonly direct: { env: RetroEnv; observation: Uint8Array } | undefined;
+  private readonly direct: { env: NativeFastPath; observation: Uint8Array } | undefined;
 
   constructor(env: E, options: AtariPreprocessingOptions<Scale> = {}) {
     const noopMax = options.noopMax ?? 30;
@@ -116,8 +116,9 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
       throw new ArgumentError('INVALID_ARGUMENT', 'the base env preprocesses its observations differently; make it without preprocess', { field: 'preprocess' });
     }
     // A bare RetroEnv can do it all natively for this wrapper: skip, grey, pool and resize in one native step.
+    const fastPath = nativeFastPath(env);
     const direct =
-      env instanceof RetroEnv && env.canAttachPreprocessing && (env.frameskip === 1 || skipsNatively) && Math.max(width, height) <= 4096 &&
+      fastPath !== undefined && fastPath.canPreprocess() && (base.frameskip === 1 || skipsNatively) && Math.max(width, height) <= 4096 &&
       (options.interpolation ?? 'area') === 'area' && !(options.grayscaleNewaxis ?? false);
     // Gymnasium's order: grey each frame, max-pool the last two, resize. No-ops go through the env itself.
     let pipeline: AnyEnv = env;
@@ -129,7 +130,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     }
     const shape = direct ? (grayscaleObs ? [height, width] : [height, width, 3]) : pipeline.observationSpace.shape!;
     super(env, { observationSpace: (scaleObs ? new Box(0, 1, shape, 'float32') : new Box(0, 255, shape, 'uint8')) as ScaledBox<Scale> });
-    if (direct) this.direct = { env, observation: env.attachPreprocessing({ grayscale: grayscaleObs, width, height }) };
+    if (direct && fastPath) this.direct = { env: fastPath, observation: fastPath.preprocess({ grayscale: grayscaleObs, width, height }) };
 
     this.noopMax = noopMax;
     this.frameSkip = frameSkip;
