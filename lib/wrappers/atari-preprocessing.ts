@@ -1,5 +1,5 @@
 import type { Env, EnvStepResult, ResetResult } from '../env/env.ts';
-import { nativeFastPath, type Action, type NativeFastPath } from '../env/retro-env.ts';
+import { make, nativeFastPath, type Action, type MakeOptions, type NativeFastPath, type RetroEnv } from '../env/retro-env.ts';
 import { ArgumentError } from '../errors.ts';
 import type { Interpolation } from '../frame-ops.ts';
 import { Box } from '../spaces/box.ts';
@@ -78,6 +78,8 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   readonly terminalOnLifeLoss: boolean;
   readonly grayscaleObs: boolean;
   readonly scaleObs: Scale;
+  /** Whether the base env does all of a step natively (skip, grey, pool, resize), or the TS wrappers compose it. */
+  readonly native: boolean;
   /** `env` inside the wrappers this composes: NoopReset, GrayScale, MaxAndSkip, Resize (innermost first); only
    * NoopReset when the env works natively (`direct`). */
   private readonly pipeline: AnyEnv;
@@ -139,6 +141,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     this.grayscaleObs = grayscaleObs;
     this.scaleObs = scaleObs;
     this.pipeline = pipeline;
+    this.native = this.direct !== undefined;
   }
 
   override reset(args?: ResetArgs): ResetResult<ScaledArray<Scale>> {
@@ -175,5 +178,40 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     const out = new Float32Array(observation.length);
     for (let i = 0; i < observation.length; i++) out[i] = observation[i] / 255;
     return out as ScaledArray<Scale>;
+  }
+}
+
+/**
+ * A game with Atari preprocessing chosen when the env is made, as EnvPool's `make(task, { ... })`: the emulator
+ * skips, greys, pools and resizes natively, and `render()` still gives RGB frames. Options the native path cannot
+ * serve (a scenario crop, RAM observations, `grayscaleNewaxis`, bilinear resizing, an env of its own `frameskip`
+ * or `preprocess`) are refused with an `ArgumentError` instead of silently running the slower TS wrappers.
+ *
+ * @example
+ * ```ts
+ * const env = makeAtari('TinyKart-Nes', { state: 'Track1', atari: { noopMax: 30, screenSize: 84 } });
+ * env.observationSpace.shape;   // [84, 84]
+ * ```
+ */
+export function makeAtari<Scale extends boolean = false>(
+  game: string,
+  options: MakeOptions & { atari?: AtariPreprocessingOptions<Scale> } = {},
+): AtariPreprocessing<RetroEnv, Scale> {
+  const { atari = {}, ...makeOptions } = options;
+  for (const name of ['frameskip', 'maxPool', 'preprocess'] as const) {
+    if (makeOptions[name] !== undefined) {
+      throw new ArgumentError('INVALID_ARGUMENT', `makeAtari() sets ${name} itself; give frameSkip and screenSize in its atari options`, { field: name });
+    }
+  }
+  const env = make(game, makeOptions);
+  try {
+    const wrapped = new AtariPreprocessing<RetroEnv, Scale>(env, atari);
+    if (!wrapped.native) {
+      throw new ArgumentError('INVALID_ARGUMENT', `${game}: these options need the TS wrappers (a crop, RAM observations, grayscaleNewaxis or bilinear resizing); use new AtariPreprocessing(make(...)) for them`);
+    }
+    return wrapped;
+  } catch (e) {
+    env.close();
+    throw e;
   }
 }
