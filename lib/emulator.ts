@@ -16,7 +16,7 @@ import {
 } from './errors.ts';
 import {
   MemoryId,
-  isNativeError,
+  fromNative,
   memoryIdByName,
   nativeAddon,
   type NativeAvInfo,
@@ -58,29 +58,9 @@ export interface MemoryRegions {
   rtc?: Uint8Array;
 }
 
-const errorClassByCode: Partial<Record<RetroErrorCode, typeof RetroError>> = {
-  CORE_NOT_FOUND: CoreError,
-  CORE_LOAD_FAILED: CoreError,
-  ROM_NOT_FOUND: RomError,
-  ROM_INVALID: RomError,
-  ROM_LOAD_FAILED: RomError,
-  STATE_INVALID: StateError,
-  EMULATOR_CLOSED: LifecycleError,
-  INVALID_ARGUMENT: ArgumentError,
-  ADDRESS_UNMAPPED: ArgumentError,
-  SCRIPT_ERROR: ScriptError,
-  SCRIPT_TIMEOUT: ScriptError,
-  SCRIPT_MEMORY: ScriptError,
-};
-
 /** Rethrows an addon error as the library's typed error with the same code. */
 function typed(e: unknown): never {
-  if (e instanceof RetroError) throw e;
-  if (isNativeError(e)) {
-    const Class = errorClassByCode[e.code as RetroErrorCode] ?? RetroError;
-    throw new Class(e.code as RetroErrorCode, e.message, {}, { cause: e });
-  }
-  throw e;
+  throw fromNative(e);
 }
 
 function readRom(rom: string | Uint8Array): { bytes: Uint8Array; path: string; label: string } {

@@ -15,39 +15,25 @@
  * ```
  */
 import { ArgumentError, CoreError } from './errors.ts';
-import { isNativeError, nativeAddon } from './native.ts';
+import { callNative, nativeAddon, type NativeFrameOps } from './native.ts';
 
 /** How `Resize` and {@link resize} resample: area averaging (OpenCV `INTER_AREA`) or bilinear (`INTER_LINEAR`). */
 export type Interpolation = 'area' | 'bilinear';
-
-type ResizeKernel = (src: Uint8Array, srcW: number, srcH: number, channels: number, dst: Uint8Array, dstW: number, dstH: number) => void;
-
-interface NativeFrameOps {
-  rgbToGray(src: Uint8Array, dst: Uint8Array, pixels: number): void;
-  resizeArea: ResizeKernel;
-  resizeBilinear: ResizeKernel;
-  maxPool(a: Uint8Array, b: Uint8Array, dst: Uint8Array): void;
-  decodeFrame(src: Uint8Array, width: number, height: number, pitch: number, format: number, grey: boolean, dst: Uint8Array): void;
-}
 
 let ops: NativeFrameOps | undefined;
 
 function frameOps(): NativeFrameOps {
   if (ops) return ops;
-  const loaded = (nativeAddon() as unknown as { frameOps?: NativeFrameOps }).frameOps;
+  const loaded = nativeAddon().frameOps;
   if (!loaded) throw new CoreError('CORE_LOAD_FAILED', 'the native addon has no pixel kernels: rebuild it (`npm run build:native`)');
   ops = loaded;
   return ops;
 }
 
-/** Runs a kernel that writes into `dst`, turning the addon's argument errors into `ArgumentError`s; returns `dst`. */
+/** Runs a kernel that writes into `dst`, rethrowing the addon's errors as typed errors; returns `dst`. */
 function run(dst: Uint8Array, kernel: (ops: NativeFrameOps) => void): Uint8Array {
-  try {
-    kernel(frameOps());
-  } catch (e) {
-    if (isNativeError(e) && e.code === 'INVALID_ARGUMENT') throw new ArgumentError('INVALID_ARGUMENT', e.message, {}, { cause: e });
-    throw e;
-  }
+  const ops = frameOps();
+  callNative(() => kernel(ops));
   return dst;
 }
 

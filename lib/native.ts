@@ -1,6 +1,16 @@
 import { createRequire } from 'node:module';
 import { loadFailureMessage, locateAddon, type AddonFile } from './addon-location.ts';
-import { CoreError } from './errors.ts';
+import {
+  ArgumentError,
+  CoreError,
+  IntegrationError,
+  LifecycleError,
+  RetroError,
+  RomError,
+  ScriptError,
+  StateError,
+  type RetroErrorCode,
+} from './errors.ts';
 import { packageRoot } from './package-root.ts';
 
 /** RETRO_MEMORY_* ids of libretro.h. */
@@ -98,9 +108,106 @@ export interface NativeBuildInfo {
   compiler: string;
 }
 
+/** A scenario as the native session takes it (native/session_wrap.cpp parses exactly this shape). */
+export interface NativeScenarioConfig {
+  variables: { name: string; address: number; type: string; mask?: number | string }[];
+  rewards: NativeRewardTerm[][];
+  done: NativeDoneNode;
+  lua?: {
+    files: string[];
+    rewardFunctions: (string | null)[];
+    doneFunction: string;
+    limits?: { instructions?: number; timeoutMs?: number; memoryBytes?: number };
+  };
+}
+
+export interface NativeRewardTerm {
+  variable: string;
+  measurement: string;
+  op: string;
+  reference: number;
+  reward: number;
+  penalty: number;
+}
+
+export interface NativeDoneNode {
+  condition: 'any' | 'all';
+  terms: { variable: string; measurement: string; op: string; reference: number }[];
+  nodes: NativeDoneNode[];
+}
+
+/** Native preprocessing of shown frames: grey and/or an area resize of a frameWidth × frameHeight picture. */
+export interface NativeObservationSpec {
+  gray: boolean;
+  width: number;
+  height: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+/** One game played for reward (native/session_wrap.cpp): an emulator, its RAM variables and its scenario. */
+export interface NativeSession {
+  /** The arrays every call below writes its results into. */
+  bindOutputs(values: Float64Array, rewards: Float64Array, done: Uint8Array): void;
+  reset(): void;
+  restart(state: Uint8Array): void;
+  /** Frames with the held input, the scenario evaluated after each; stops at the frame that ends the episode. */
+  step(frames: number, maxPool?: boolean): void;
+  /** Frame `index` of a step of `frames` frames, for a frame loop driven from JS (TypeScript scenarios). */
+  stepFrame(index: number, frames: number, maxPool: boolean): void;
+  /** Shows the last frame run, for a JS frame loop that stopped early. */
+  showLastFrame(): void;
+  setObservation(spec: NativeObservationSpec, out: Uint8Array): void;
+  close(): void;
+}
+
+/** Many sessions stepped on native threads (native/batch_wrap.cpp). */
+export interface NativeBatch {
+  send(ids: Uint32Array, masks: Uint16Array): void;
+  sendReset(ids: Uint32Array): void;
+  recv(batchSize: number): Uint32Array;
+  close(): void;
+}
+
+export interface NativeBatchOptions {
+  threads: number;
+  pinThreads: boolean;
+  frameskip: number;
+  maxPool: boolean;
+  ports: number;
+  observationBytes: number;
+  autoreset: 'next-step' | 'same-step';
+  preprocess?: NativeObservationSpec;
+}
+
+export interface NativeBatchOutputs {
+  observations: Uint8Array;
+  values: Float64Array;
+  rewards: Float64Array;
+  terminated: Uint8Array;
+  finalObservations?: Uint8Array;
+  finalValues?: Float64Array;
+  hasFinal?: Uint8Array;
+}
+
+type ResizeKernel = (src: Uint8Array, srcW: number, srcH: number, channels: number, dst: Uint8Array, dstW: number, dstH: number) => void;
+
+/** The pixel kernels (native/frame_ops_wrap.cpp). */
+export interface NativeFrameOps {
+  rgbToGray(src: Uint8Array, dst: Uint8Array, pixels: number): void;
+  resizeArea: ResizeKernel;
+  resizeBilinear: ResizeKernel;
+  maxPool(a: Uint8Array, b: Uint8Array, dst: Uint8Array): void;
+  decodeFrame(src: Uint8Array, width: number, height: number, pitch: number, format: number, grey: boolean, dst: Uint8Array): void;
+}
+
 export interface NativeAddon {
   /** `reusable` false keeps the emulator's core copy out of the core pool (default true). */
   NativeEmulator: new (corePath: string, workDir: string, reusable?: boolean) => NativeEmulator;
+  NativeSession: new (emulator: NativeEmulator, config: NativeScenarioConfig) => NativeSession;
+  NativeBatch: new (sessions: NativeSession[], startStates: Uint8Array[], options: NativeBatchOptions, outputs: NativeBatchOutputs) => NativeBatch;
+  /** Absent from addons built before the kernels existed. */
+  frameOps?: NativeFrameOps;
   buildInfo(): NativeBuildInfo;
   setCorePoolSize(copiesPerCore: number): void;
   corePoolStats(): { copiesPerCore: number; idle: number };
@@ -134,7 +241,57 @@ export function loadedAddonFile(): AddonFile | undefined {
   return addonFile;
 }
 
-/** Re-throws an error from the addon as the library's typed error of the same code. */
+/** An error the addon threw: a plain Error with the `code` native/errors.h gave it. */
 export function isNativeError(e: unknown): e is Error & { code: string } {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
+  return e instanceof Error && !(e instanceof RetroError) && typeof (e as { code?: unknown }).code === 'string';
+}
+
+/**
+ * Every code the addon throws (grep native/ for EmulatorError) and the class it is rethrown as. The one table of
+ * the boundary: each call into the addon goes through {@link fromNative}.
+ */
+export const nativeErrorClasses = {
+  CORE_NOT_FOUND: CoreError,
+  CORE_LOAD_FAILED: CoreError,
+  ROM_LOAD_FAILED: RomError,
+  STATE_INVALID: StateError,
+  EMULATOR_CLOSED: LifecycleError,
+  ENV_CLOSED: LifecycleError,
+  ENV_CRASHED: LifecycleError,
+  INVALID_ARGUMENT: ArgumentError,
+  ADDRESS_UNMAPPED: ArgumentError,
+  SCENARIO_INVALID: IntegrationError,
+  SCRIPT_ERROR: ScriptError,
+  SCRIPT_TIMEOUT: ScriptError,
+  SCRIPT_MEMORY: ScriptError,
+} as const satisfies Partial<Record<RetroErrorCode, typeof RetroError>>;
+
+export type NativeErrorCode = keyof typeof nativeErrorClasses;
+
+/**
+ * The library's typed error for an error the addon threw: same code and message, the class of
+ * {@link nativeErrorClasses}, and for a script error the Lua file and line its message names. Anything else
+ * (already typed, or not from the addon) is returned as it is. Callers that are parsing a file add its name.
+ */
+export function fromNative(e: unknown): unknown {
+  if (!isNativeError(e)) return e;
+  const Class: typeof RetroError = nativeErrorClasses[e.code as NativeErrorCode] ?? RetroError;
+  return new Class(e.code as RetroErrorCode, e.message, Class === ScriptError ? scriptLocation(e.message) : {}, { cause: e });
+}
+
+/** Calls the addon, rethrowing what it throws as typed errors ({@link fromNative}). */
+export function callNative<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+/** Lua's "file:line: message", else the script the message names: "(<file>)" at its end, or "Lua script <file>". */
+function scriptLocation(message: string): { file?: string; line?: number } {
+  const at = /([^\s()]+\.lua):(\d+):/.exec(message);
+  const named = /\(([^()]+\.lua)\)$/.exec(message) ?? /Lua script (\S+\.lua)/.exec(message);
+  const file = at?.[1] ?? named?.[1];
+  return { ...(file !== undefined && { file }), ...(at && { line: Number(at[2]) }) };
 }

@@ -56,10 +56,8 @@ void GameSession::step(unsigned frames, bool maxPool) {
   total.assign(rewards_.size(), 0.0);
   for (unsigned i = 0; i < frames; ++i) {
     const bool last = i + 1 == frames;
-    // Only the frame before the last is kept (for pooling); a step that stops early shows the frame it stopped at.
-    using Out = Emulator::FrameOutput;
-    const bool pooled = maxPool && frames > 1;
-    stepFrame(last ? (pooled ? Out::ShowPooled : Out::Show) : pooled && i + 2 == frames ? Out::Hold : Out::Skip);
+    // A step that stops early shows the frame it stopped at.
+    stepFrame(i, frames, maxPool);
     for (size_t p = 0; p < total.size(); ++p) total[p] += rewards_[p];
     if (done_ && !last) {
       emulator_.showLastFrame();
@@ -69,7 +67,15 @@ void GameSession::step(unsigned frames, bool maxPool) {
   rewards_.swap(total);
 }
 
-void GameSession::stepFrame(Emulator::FrameOutput output) {
+Emulator::FrameOutput GameSession::frameOutput(unsigned index, unsigned frames, bool maxPool) {
+  using Out = Emulator::FrameOutput;
+  // Only the frame before the last is kept (for pooling), and only the last is shown.
+  const bool pooled = maxPool && frames > 1;
+  if (index + 1 >= frames) return pooled ? Out::ShowPooled : Out::Show;
+  return pooled && index + 2 == frames ? Out::Hold : Out::Skip;
+}
+
+void GameSession::runFrame(Emulator::FrameOutput output) {
   emulator_.runFrame(output);
   ++frame_;
   previous_.swap(current_);

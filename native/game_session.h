@@ -37,8 +37,11 @@ class GameSession {
   // the step stops at the frame that ends the episode (Gymnasium's frame-skip semantics). The picture is that of
   // the last frame run, max-pooled with the one before when `maxPool` is set and the step ran all its frames.
   void step(unsigned frames, bool maxPool = false);
-  // One frame and its evaluation, for callers that run their own frame loop (scenarios with TypeScript scripts).
-  void stepFrame(Emulator::FrameOutput output);
+  // Frame `index` of a step of `frames` frames and its evaluation, for callers that run their own frame loop
+  // (scenarios with TypeScript scripts); its picture is used as step() would use it.
+  void stepFrame(unsigned index, unsigned frames, bool maxPool) { runFrame(frameOutput(index, frames, maxPool)); }
+  // What frame `index` of a step of `frames` frames does with its picture: the one definition of a step's frames.
+  static Emulator::FrameOutput frameOutput(unsigned index, unsigned frames, bool maxPool);
   void showLastFrame() { emulator_.showLastFrame(); }
 
   size_t playerCount() const { return rules_.rewards.size(); }
@@ -50,6 +53,7 @@ class GameSession {
   Emulator& emulator() { return emulator_; }
 
  private:
+  void runFrame(Emulator::FrameOutput output);
   void evaluate();
 
   Emulator& emulator_;

@@ -157,7 +157,8 @@ void JobQueue::runNext(std::unique_lock<std::mutex>& lock) {
   } catch (const EmulatorError& e) {
     error.emplace(e.code(), "env " + std::to_string(job.id) + ": " + e.what());
   } catch (const std::exception& e) {
-    error.emplace("SCRIPT_ERROR", "env " + std::to_string(job.id) + ": " + e.what());
+    // Not a failure the engine names (those are EmulatorErrors with their own codes): the env itself broke.
+    error.emplace("ENV_CRASHED", "env " + std::to_string(job.id) + " failed: " + e.what());
   }
   lock.lock();
   if (error) errors_.push_back(*error);

@@ -7,6 +7,8 @@
 namespace rgym {
 namespace {
 
+constexpr int64_t kMaxStepFrames = 1000000;
+
 std::string stringField(const Napi::Object& o, const char* key, const std::string& fallback = "") {
   const Napi::Value v = o.Get(key);
   return v.IsString() ? v.As<Napi::String>().Utf8Value() : fallback;
@@ -228,14 +230,19 @@ Napi::Value SessionWrap::Restart(const Napi::CallbackInfo& info) {
   });
 }
 
-// stepFrame(output): 0 = hold the picture for pooling, 1 = show it, 2 = show it max-pooled with the held one,
-// 3 = skip it.
+// stepFrame(index, frames, maxPool): frame `index` of a step of `frames` frames, its picture used as step() uses it.
 Napi::Value SessionWrap::StepFrame(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     GameSession& s = open();
-    const uint32_t output = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 1;
-    if (output > 3) throw EmulatorError("INVALID_ARGUMENT", "stepFrame(output): output is 0, 1, 2 or 3");
-    s.stepFrame(static_cast<Emulator::FrameOutput>(output));
+    if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean()) {
+      throw EmulatorError("INVALID_ARGUMENT", "stepFrame(index, frames, maxPool)");
+    }
+    const int64_t index = info[0].As<Napi::Number>().Int64Value();
+    const int64_t frames = info[1].As<Napi::Number>().Int64Value();
+    if (frames < 1 || frames > kMaxStepFrames || index < 0 || index >= frames) {
+      throw EmulatorError("INVALID_ARGUMENT", "stepFrame: index must be in [0, frames) and frames in [1, 1000000]");
+    }
+    s.stepFrame(static_cast<unsigned>(index), static_cast<unsigned>(frames), info[2].As<Napi::Boolean>().Value());
     publish();
     return info.Env().Undefined();
   });
@@ -253,7 +260,7 @@ Napi::Value SessionWrap::Step(const Napi::CallbackInfo& info) {
     GameSession& s = open();
     if (info.Length() < 1 || !info[0].IsNumber()) throw EmulatorError("INVALID_ARGUMENT", "step(frames)");
     const int64_t frames = info[0].As<Napi::Number>().Int64Value();
-    if (frames < 1 || frames > 1000000) throw EmulatorError("INVALID_ARGUMENT", "frames must be in [1, 1000000]");
+    if (frames < 1 || frames > kMaxStepFrames) throw EmulatorError("INVALID_ARGUMENT", "frames must be in [1, 1000000]");
     const bool maxPool = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
     s.step(static_cast<unsigned>(frames), maxPool);
     publish();

@@ -8,7 +8,7 @@ import { make, type MakeOptions } from '../lib/env/retro-env.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { MaxAndSkip } from '../lib/wrappers/max-and-skip.ts';
-import { AtariPreprocessing } from '../lib/wrappers/atari-preprocessing.ts';
+import { AtariPreprocessing, makeAtari } from '../lib/wrappers/atari-preprocessing.ts';
 import { GrayScale } from '../lib/wrappers/gray-scale.ts';
 import { Resize } from '../lib/wrappers/resize.ts';
 
@@ -146,4 +146,50 @@ test('native preprocessing of any size, grey or RGB, equals the GrayScale and Re
     }),
     { numRuns: 12 },
   );
+});
+
+test('a TS scenario steps its frames from JS as the native loop does: same pooled pictures, rewards and early stop (property)', () => {
+  const native = make('TestRom-Nes', options({ frameskip: 4, maxPool: true }));
+  const fromJs = make('TestRom-Nes', options({ frameskip: 4, maxPool: true, scenario: 'scenario-ts' }));
+  try {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(0, 2, 5, 18, 20), { minLength: 1, maxLength: 30 }), (actions) => {
+        assert.deepEqual(native.reset().observation, fromJs.reset().observation);
+        for (const [t, action] of actions.entries()) {
+          const a = native.step(action);
+          const b = fromJs.step(action);
+          assert.equal(a.reward, b.reward, `reward at ${t}`);
+          assert.equal(a.terminated, b.terminated, `terminated at ${t}`);
+          assert.deepEqual(a.observation, b.observation, `observation at ${t}`);
+          if (a.terminated) break;
+        }
+      }),
+      { numRuns: 10 },
+    );
+  } finally {
+    native.close();
+    fromJs.close();
+  }
+});
+
+test('makeAtari chooses the native path when the env is made and equals AtariPreprocessing over make()', () => {
+  const made = makeAtari('TestRom-Nes', { ...options({}), atari: { noopMax: 0 } });
+  const wrapped = new AtariPreprocessing(make('TestRom-Nes', options({})), { noopMax: 0 });
+  try {
+    assert.equal(made.native, true);
+    assert.deepEqual(made.observationSpace.shape, [84, 84]);
+    assert.deepEqual(made.reset().observation, wrapped.reset().observation);
+    for (let t = 0; t < 30; t++) {
+      const a = made.step([0, 5, 2, 18][t % 4]);
+      const b = wrapped.step([0, 5, 2, 18][t % 4]);
+      assert.deepEqual(a.observation, b.observation, `observation at ${t}`);
+      assert.equal(a.reward, b.reward);
+    }
+  } finally {
+    made.close();
+    wrapped.close();
+  }
+  assert.equal(new AtariPreprocessing(make('TestRom-Nes', options({})), { interpolation: 'bilinear' }).native, false);
+  assert.throws(() => makeAtari('TestRom-Nes', { ...options({}), frameskip: 4 }), { code: 'INVALID_ARGUMENT', message: /sets frameskip itself/ });
+  assert.throws(() => makeAtari('TestRom-Nes', { ...options({}), atari: { interpolation: 'bilinear' } }), { code: 'INVALID_ARGUMENT', message: /need the TS wrappers/ });
 });

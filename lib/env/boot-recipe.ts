@@ -10,9 +10,8 @@ import { locateGame } from '../integration/game-index.ts';
 import { builtStatesDir, type LookupOptions } from '../integration/paths.ts';
 import { hashRomFile } from '../integration/rom-hash.ts';
 import type { Integration, StateInfo } from '../integration/types.ts';
-import { nativeAddon } from '../native.ts';
 import { writeStateFile } from '../state-file.ts';
-import { unmappedVariableError } from './unmapped-variable.ts';
+import { Session } from './session.ts';
 
 /**
  * Start states we may not ship (a commercial game's) or need not ship (our own) are declared in metadata.json as a
@@ -111,28 +110,18 @@ function failedChecks(emu: Emulator, integration: Integration, info: StateInfo):
       throw new IntegrationError('SCENARIO_INVALID', `boot recipe check names unknown variable "${variable}"`, { file: join(integration.dir, 'metadata.json') });
     }
   }
-  const { NativeSession } = nativeAddon() as unknown as {
-    NativeSession: new (emu: unknown, config: unknown) => { bindOutputs(v: Float64Array, r: Float64Array, d: Uint8Array): void; close(): void };
-  };
+  const files = { scenario: join(integration.dir, 'metadata.json'), data: join(integration.dir, 'data.json') };
   const failed: string[] = [];
-  const values = new Float64Array(variables.length);
   for (const [variable, check] of checks) {
-    // A session whose only done rule is this check: its reset() evaluates the rule on the current state.
-    let session: InstanceType<typeof NativeSession>;
-    try {
-      session = new NativeSession(emu.nativeHandle, {
-        variables,
-        rewards: [[]],
-        done: { condition: 'all', terms: [{ variable, measurement: 'absolute', op: check.op, reference: check.reference ?? 0 }], nodes: [] },
-      });
-    } catch (e) {
-      throw unmappedVariableError(e, join(integration.dir, 'data.json'));
-    }
-    const done = new Uint8Array(1);
-    session.bindOutputs(values, new Float64Array(1), done);
+    // A session whose only done rule is this check: made on the current state, it evaluates the rule there.
+    const session = new Session(emu, {
+      variables,
+      rewards: [[]],
+      done: { condition: 'all', terms: [{ variable, measurement: 'absolute', op: check.op, reference: check.reference ?? 0 }], nodes: [] },
+    }, files);
     session.close();
-    if (done[0] !== 1) {
-      const value = values[variables.findIndex((v) => v.name === variable)];
+    if (!session.done) {
+      const value = session.values[variables.findIndex((v) => v.name === variable)];
       failed.push(`${variable} = ${value}, expected ${check.op} ${check.reference ?? 0}`);
     }
   }

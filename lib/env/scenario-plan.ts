@@ -1,19 +1,14 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve, sep } from 'node:path';
+import type { NativeDoneNode, NativeRewardTerm, NativeScenarioConfig } from '../native.ts';
 import { IntegrationError, RetroError, ScriptError, type RetroErrorCode } from '../errors.ts';
 import { parseScriptEntry, parseScriptRef } from '../integration/cross-checks.ts';
 import { pathInside } from '../integration/safe-names.ts';
 import { packageRoot } from '../package-root.ts';
 import type { DoneNode, GameData, RewardSpec, RewardVariable, Scenario } from '../integration/types.ts';
 
-/** The native session's configuration (native/session_wrap.cpp parses exactly this shape). */
-export interface NativeScenarioConfig {
-  variables: { name: string; address: number; type: string; mask?: number | string }[];
-  rewards: NativeRewardTerm[][];
-  done: NativeDoneNode;
-  lua?: { files: string[]; rewardFunctions: (string | null)[]; doneFunction: string; limits?: ScriptLimits };
-}
+export type { NativeScenarioConfig } from '../native.ts';
 
 /**
  * Limits on every call into a Lua scenario script (the top level of each file at a reset, and each reward or done
@@ -64,32 +59,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
   return String(value);
-}
-
-/**
- * The typed error for a native script failure (SCRIPT_ERROR, SCRIPT_TIMEOUT, SCRIPT_MEMORY), with the Lua file and
- * line the message names; undefined for other errors.
- */
-export function scriptErrorFrom(e: Error, file?: string): ScriptError | undefined {
-  const code = (e as { code?: string }).code;
-  if (code !== 'SCRIPT_ERROR' && code !== 'SCRIPT_TIMEOUT' && code !== 'SCRIPT_MEMORY') return undefined;
-  // Lua's "file:line: message", else the script the native message names: "(<file>)" at its end, or "Lua script <file>".
-  const at = /([^\s()]+\.lua):(\d+):/.exec(e.message);
-  const named = /\(([^()]+\.lua)\)$/.exec(e.message) ?? /Lua script (\S+\.lua)/.exec(e.message);
-  return new ScriptError(code as RetroErrorCode, e.message, { file: at?.[1] ?? named?.[1] ?? file, line: at ? Number(at[2]) : undefined }, { cause: e });
-}
-interface NativeRewardTerm {
-  variable: string;
-  measurement: string;
-  op: string;
-  reference: number;
-  reward: number;
-  penalty: number;
-}
-interface NativeDoneNode {
-  condition: 'any' | 'all';
-  terms: { variable: string; measurement: string; op: string; reference: number }[];
-  nodes: NativeDoneNode[];
 }
 
 /** The signature of a TypeScript scenario function (`"script": "ts:<name>"`). */

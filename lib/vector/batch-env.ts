@@ -1,8 +1,8 @@
 import { cpus } from 'node:os';
-import { ArgumentError, LifecycleError, RetroError } from '../errors.ts';
-import { make, type Action, type RetroEnv } from '../env/retro-env.ts';
-import { scriptErrorFrom } from '../env/scenario-plan.ts';
-import { nativeAddon } from '../native.ts';
+import { ArgumentError, LifecycleError } from '../errors.ts';
+import { loadGame, type LoadedGame } from '../env/game-loader.ts';
+import { RetroEnv, type Action } from '../env/retro-env.ts';
+import { fromNative, nativeAddon } from '../native.ts';
 import { Box } from '../spaces/box.ts';
 import { Tuple } from '../spaces/tuple.ts';
 import { checkAutoreset, type Autoreset } from './autoreset.ts';
@@ -17,13 +17,6 @@ export type { BatchEnvOptions };
 
 /** @deprecated Use {@link VectorStepResult}: `terminated` / `truncated` are now `terminations` / `truncations`. */
 export type BatchResult = VectorStepResult;
-
-interface NativeBatch {
-  send(ids: Uint32Array, masks: Uint16Array): void;
-  sendReset(ids: Uint32Array): void;
-  recv(batchSize: number): Uint32Array;
-  close(): void;
-}
 
 /** What BatchEnv drives: the native stepper, worker_threads or child processes. */
 interface Engine {
@@ -88,6 +81,8 @@ export class BatchEnv {
   private readonly players: number;
   private closed = false;
   private releaseEnvs: (() => void)[] = [];
+  /** The loaded games behind `envs`, whose sessions the native stepper steps. */
+  private readonly games: readonly LoadedGame[] = [];
 
   constructor(game: string, options: BatchEnvOptions) {
     const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', maxEpisodeSteps, preprocess, isolate, processes = numEnvs, stepTimeoutMs, ...makeOptions } = options;
@@ -129,13 +124,21 @@ export class BatchEnv {
       this.players = players;
       this.variableNames = variableNames;
     } else {
-      const first = make(game, makeOptions);
-      const { hasTsScript, hasCrop } = first.internals;
-      this.engine = hasTsScript || hasCrop || first.obsType !== 'image' ? 'workers' : 'native';
+      // The batch keeps each game's session for the native stepper; `envs` are the views users know.
+      const open = (): RetroEnv => {
+        const loaded = loadGame(game, makeOptions);
+        const env = new RetroEnv(game, makeOptions, loaded);
+        games.push(loaded);
+        return env;
+      };
+      const games: LoadedGame[] = [];
+      const first = open();
+      this.engine = games[0].ts || games[0].crop || first.obsType !== 'image' ? 'workers' : 'native';
       const envs: RetroEnv[] = [first];
       this.envs = envs;
+      this.games = games;
       try {
-        if (this.engine === 'native') for (let i = 1; i < numEnvs; i++) envs.push(make(game, makeOptions));
+        if (this.engine === 'native') for (let i = 1; i < numEnvs; i++) envs.push(open());
         if (preprocess && this.engine === 'workers') {
           throw new ArgumentError('INVALID_ARGUMENT', 'preprocess needs the native stepper: it is not available for TS-script scenarios, crop or RAM observations');
         }
@@ -205,10 +208,10 @@ export class BatchEnv {
         return;
       }
       const [frameHeight, frameWidth] = envs[0].observationSpace.shape!;
-      const { NativeBatch } = nativeAddon() as unknown as { NativeBatch: new (...args: unknown[]) => NativeBatch };
+      const { NativeBatch } = nativeAddon();
       const stepper = new NativeBatch(
-        envs.map((e) => e.internals.session),
-        envs.map((e) => e.internals.startState),
+        this.games.map((g) => g.session.native),
+        this.games.map((g) => g.initialState),
         {
           threads: Math.max(1, threads),
           pinThreads,
@@ -349,17 +352,12 @@ export class BatchEnv {
     this.results.restoreFinal(ids, rewards);
   }
 
+  /** Calls an engine, rethrowing the addon's errors (and the workers', which carry its codes) as typed errors. */
   private call<T>(fn: () => T): T {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof RetroError || !(e instanceof Error)) throw e;
-      const code = (e as { code?: string }).code;
-      // SCRIPT_ERROR, SCRIPT_TIMEOUT or SCRIPT_MEMORY from an env's Lua script keeps its code.
-      const scriptError = scriptErrorFrom(e);
-      if (scriptError) throw scriptError;
-      if (code === 'ENV_CLOSED') throw new LifecycleError('ENV_CLOSED', e.message, {}, { cause: e });
-      throw new ArgumentError('INVALID_ARGUMENT', e.message, {}, { cause: e });
+      throw fromNative(e);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Env, EnvStepResult, ResetResult } from '../env/env.ts';
-import { RetroEnv, type Action } from '../env/retro-env.ts';
+import { make, nativeFastPath, type Action, type MakeOptions, type NativeFastPath, type RetroEnv } from '../env/retro-env.ts';
 import { ArgumentError } from '../errors.ts';
 import type { Interpolation } from '../frame-ops.ts';
 import { Box } from '../spaces/box.ts';
@@ -41,8 +41,8 @@ type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends tru
  * averaging, and optionally scaling to [0, 1] and ending episodes on a lost life.
  *
  * Over a bare `RetroEnv` (the usual `new AtariPreprocessing(make(game))`) the env does all of a step natively:
- * it runs the frames, greys the last two straight from the core's picture, pools and resizes them into one buffer
- * (`attachPreprocessing`, `stepFrames`). Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`,
+ * it runs the frames, greys the last two straight from the core's picture, pools and resizes them into one buffer.
+ * Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`,
  * `MaxAndSkip` and `Resize`; both give the same observations. So put action wrappers (`Discretizer`,
  * `StickyActions`) outside it. The base env must not skip frames itself
  * (`frameskip: 1`), unless it was made with `{ frameskip: frameSkip, maxPool: true }`: then the no-op starts count
@@ -78,12 +78,14 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   readonly terminalOnLifeLoss: boolean;
   readonly grayscaleObs: boolean;
   readonly scaleObs: Scale;
+  /** Whether the base env does all of a step natively (skip, grey, pool, resize), or the TS wrappers compose it. */
+  readonly native: boolean;
   /** `env` inside the wrappers this composes: NoopReset, GrayScale, MaxAndSkip, Resize (innermost first); only
    * NoopReset when the env works natively (`direct`). */
   private readonly pipeline: AnyEnv;
   private lives = 0;
   /** Set when the base env is a bare RetroEnv: it then steps and preprocesses natively into `observation`. */
-  private readonly direct: { env: RetroEnv; observation: Uint8Array } | undefined;
+  private readonly direct: { env: NativeFastPath; observation: Uint8Array } | undefined;
 
   constructor(env: E, options: AtariPreprocessingOptions<Scale> = {}) {
     const noopMax = options.noopMax ?? 30;
@@ -116,8 +118,9 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
       throw new ArgumentError('INVALID_ARGUMENT', 'the base env preprocesses its observations differently; make it without preprocess', { field: 'preprocess' });
     }
     // A bare RetroEnv can do it all natively for this wrapper: skip, grey, pool and resize in one native step.
+    const fastPath = nativeFastPath(env);
     const direct =
-      env instanceof RetroEnv && env.canAttachPreprocessing && (env.frameskip === 1 || skipsNatively) && Math.max(width, height) <= 4096 &&
+      fastPath !== undefined && fastPath.canPreprocess() && (base.frameskip === 1 || skipsNatively) && Math.max(width, height) <= 4096 &&
       (options.interpolation ?? 'area') === 'area' && !(options.grayscaleNewaxis ?? false);
     // Gymnasium's order: grey each frame, max-pool the last two, resize. No-ops go through the env itself.
     let pipeline: AnyEnv = env;
@@ -129,7 +132,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     }
     const shape = direct ? (grayscaleObs ? [height, width] : [height, width, 3]) : pipeline.observationSpace.shape!;
     super(env, { observationSpace: (scaleObs ? new Box(0, 1, shape, 'float32') : new Box(0, 255, shape, 'uint8')) as ScaledBox<Scale> });
-    if (direct) this.direct = { env, observation: env.attachPreprocessing({ grayscale: grayscaleObs, width, height }) };
+    if (direct && fastPath) this.direct = { env: fastPath, observation: fastPath.preprocess({ grayscale: grayscaleObs, width, height }) };
 
     this.noopMax = noopMax;
     this.frameSkip = frameSkip;
@@ -138,6 +141,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     this.grayscaleObs = grayscaleObs;
     this.scaleObs = scaleObs;
     this.pipeline = pipeline;
+    this.native = this.direct !== undefined;
   }
 
   override reset(args?: ResetArgs): ResetResult<ScaledArray<Scale>> {
@@ -174,5 +178,40 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     const out = new Float32Array(observation.length);
     for (let i = 0; i < observation.length; i++) out[i] = observation[i] / 255;
     return out as ScaledArray<Scale>;
+  }
+}
+
+/**
+ * A game with Atari preprocessing chosen when the env is made, as EnvPool's `make(task, { ... })`: the emulator
+ * skips, greys, pools and resizes natively, and `render()` still gives RGB frames. Options the native path cannot
+ * serve (a scenario crop, RAM observations, `grayscaleNewaxis`, bilinear resizing, an env of its own `frameskip`
+ * or `preprocess`) are refused with an `ArgumentError` instead of silently running the slower TS wrappers.
+ *
+ * @example
+ * ```ts
+ * const env = makeAtari('TinyKart-Nes', { state: 'Track1', atari: { noopMax: 30, screenSize: 84 } });
+ * env.observationSpace.shape;   // [84, 84]
+ * ```
+ */
+export function makeAtari<Scale extends boolean = false>(
+  game: string,
+  options: MakeOptions & { atari?: AtariPreprocessingOptions<Scale> } = {},
+): AtariPreprocessing<RetroEnv, Scale> {
+  const { atari = {}, ...makeOptions } = options;
+  for (const name of ['frameskip', 'maxPool', 'preprocess'] as const) {
+    if (makeOptions[name] !== undefined) {
+      throw new ArgumentError('INVALID_ARGUMENT', `makeAtari() sets ${name} itself; give frameSkip and screenSize in its atari options`, { field: name });
+    }
+  }
+  const env = make(game, makeOptions);
+  try {
+    const wrapped = new AtariPreprocessing<RetroEnv, Scale>(env, atari);
+    if (!wrapped.native) {
+      throw new ArgumentError('INVALID_ARGUMENT', `${game}: these options need the TS wrappers (a crop, RAM observations, grayscaleNewaxis or bilinear resizing); use new AtariPreprocessing(make(...)) for them`);
+    }
+    return wrapped;
+  } catch (e) {
+    env.close();
+    throw e;
   }
 }

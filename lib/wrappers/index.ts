@@ -26,4 +26,4 @@ export { TimeLimit, type TimeLimitOptions } from './time-limit.ts';
 export { ClipReward, type RewardClip } from './clip-reward.ts';
 export { Discretizer, type ButtonCombos } from './discretizer.ts';
 export { RecordEpisodeStatistics, type RecordEpisodeStatisticsOptions } from './record-episode-statistics.ts';
-export { AtariPreprocessing, type AtariPreprocessingOptions } from './atari-preprocessing.ts';
+export { AtariPreprocessing, makeAtari, type AtariPreprocessingOptions } from './atari-preprocessing.ts';
