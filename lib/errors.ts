@@ -9,6 +9,7 @@ export type RetroErrorCode =
   | 'CORE_NOT_FOUND'
   | 'CORE_LOAD_FAILED'
   | 'CORE_DESCRIPTOR_INVALID'
+  | 'CORE_INVALID'
   | 'ROM_NOT_FOUND'
   | 'ROM_INVALID'
   | 'ROM_LOAD_FAILED'
