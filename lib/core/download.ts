@@ -25,7 +25,10 @@ function downloadError(url: string, reason: string, details: Record<string, unkn
 
 /** The message of a fetch failure, with the underlying cause (ECONNREFUSED, "other side closed") when there is one. */
 function describeFailure(error: unknown): string {
-  const e = error as Error & { cause?: { message?: string; code?: string } };
+  const e = error as Error & { cause?: { message?: string; code?: string; hostname?: string } };
+  if (e.cause?.code === 'ENOTFOUND' || e.cause?.code === 'EAI_AGAIN') {
+    return `cannot resolve ${e.cause.hostname ?? 'the host'} (${e.cause.code}): offline? A mirror can be named with --url or RETRO_CORES_URL`;
+  }
   const cause = e.cause?.code ?? e.cause?.message;
   return cause && !e.message.includes(cause) ? `${e.message} (${cause})` : e.message;
 }
