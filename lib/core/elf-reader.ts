@@ -29,6 +29,8 @@ const STV_DEFAULT = 0;
 const STV_PROTECTED = 3;
 /** More symbols than any core has (a big core exports a few thousand): bounds the work a hostile table can ask. */
 const MAX_SYMBOLS = 1_000_000;
+/** Longer symbol names (deep C++ templates) are skipped unread: libretro's are short. */
+const MAX_NAME_BYTES = 4096;
 
 /** A view on the buffer whose reads fail with the typed error instead of a RangeError. */
 class Reader {
@@ -78,13 +80,17 @@ class Reader {
     return bits === 64 ? this.u64(offset, what) : this.u32(offset, what);
   }
 
-  /** A NUL-terminated string starting at `offset` within [start, end). */
-  cString(start: number, end: number, offset: number): string {
+  /**
+   * The NUL-terminated string at `offset` of the table [start, end), or undefined when longer than
+   * {@link MAX_NAME_BYTES} (no libretro name is): the scan stays short however the table is laid out.
+   */
+  cString(start: number, end: number, offset: number): string | undefined {
     const from = start + offset;
     if (offset < 0 || from >= end) this.fail('a symbol name lies outside the string table');
-    const stop = this.bytes.indexOf(0, from);
-    if (stop < 0 || stop >= end) this.fail('a symbol name runs past the string table');
-    return latin1.decode(this.bytes.subarray(from, stop));
+    const windowEnd = Math.min(end, from + MAX_NAME_BYTES);
+    const stop = this.bytes.subarray(from, windowEnd).indexOf(0);
+    if (stop < 0 && windowEnd === end) this.fail('a symbol name runs past the string table');
+    return stop < 0 ? undefined : latin1.decode(this.bytes.subarray(from, from + stop));
   }
 }
 
@@ -159,7 +165,8 @@ export function readElf(bytes: Uint8Array, label = 'ELF file'): ElfInfo {
     const binding = info >> 4;
     if (shndx === SHN_UNDEF || (binding !== STB_GLOBAL && binding !== STB_WEAK)) continue;
     if (visibility !== STV_DEFAULT && visibility !== STV_PROTECTED) continue;
-    exports.add(r.cString(strtab.offset, strEnd, r.u32(at, 'a symbol name')));
+    const name = r.cString(strtab.offset, strEnd, r.u32(at, 'a symbol name'));
+    if (name !== undefined) exports.add(name);
   }
   return { bits, littleEndian: data === 1, type, machine, exports };
 }

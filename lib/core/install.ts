@@ -85,7 +85,7 @@ function syncFolder(dir: string): void {
 function extractCore(zipPath: string, file: string, url: string): Uint8Array {
   const source = fileSource(zipPath);
   try {
-    const labelled = { ...source, label: url, read: source.read, close: source.close };
+    const labelled = { ...source, label: url }; // errors name the URL, not the temp file
     const entries = listZipEntries(labelled);
     const entry = entries.find((e) => e.name === file);
     if (!entry) {
