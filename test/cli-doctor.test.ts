@@ -56,6 +56,13 @@ describe('retro doctor', () => {
     assert.match(row(checks, 'Core: gba').detail, /^mgba_libretro\.so \(mGBA \d+\.\d+\.\d+\) in \//);
   });
 
+  test('RETRO_CORE_<SYSTEM> naming a core that is not there is a problem naming the setting', async () => {
+    const { code, checks } = await doctorJson({ RETRO_CORE_GBA: 'nosuchcore' });
+    assert.equal(row(checks, 'Core: gba').status, 'problem');
+    assert.match(row(checks, 'Core: gba').detail, /^RETRO_CORE_GBA=nosuchcore forces a core for gba, but nosuchcore_libretro\.so is in none of /);
+    assert.equal(code, 1);
+  });
+
   test('a data dir nothing can be written to is a problem: exit 1', async () => {
     const { code, checks } = await doctorJson({ RETRO_DATA_DIR: '/proc/libretro-gym' });
     assert.equal(row(checks, 'Data dir').status, 'problem');

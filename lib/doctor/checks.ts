@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { currentPlatform, declaredNapiVersion, describePlatform } from '../addon-location.ts';
 import { probeCore } from '../core/core-info.ts';
-import { findCore } from '../core/find-core.ts';
+import { findCore, forcedCoreVariable } from '../core/find-core.ts';
 import { coreNameOfFile } from '../core/user-cores.ts';
 import { listSystems, loadCoreDescriptor } from '../core/descriptor.ts';
 import { RetroError } from '../errors.ts';
@@ -106,6 +106,8 @@ function coreChecks(env: NonNullable<LookupOptions['env']>, addonLoads: boolean)
       return { name, status: 'ok', detail: `${core.file}${coreIdentity(core.path, addonLoads)} in ${join(core.path, '..')}`, packages: [] };
     } catch (error) {
       if (!(error instanceof RetroError)) throw error;
+      // A forced core that is not there is a setting to fix, not a package to install.
+      if (env[forcedCoreVariable(system)]) return { name, status: 'problem', detail: error.message, packages: [] };
       const debianPackage = descriptor.cores.find((c) => c.debianPackage !== undefined)?.debianPackage;
       const files = descriptor.cores.map((c) => c.file).join(', ');
       const detail = debianPackage
