@@ -2,6 +2,7 @@
 
 import { basename } from 'node:path';
 import { RetroError } from '../errors.ts';
+import { nativeAddon } from '../native.ts';
 import { probeCore, type CoreIdentity } from './core-info.ts';
 import { listSystems, loadCoreDescriptor, type CoreDescriptor } from './descriptor.ts';
 import { coreSearchPath, findCore, forcedCoreVariable, locateCoreFile } from './find-core.ts';
@@ -70,7 +71,19 @@ export function systemCores(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv =
   return result;
 }
 
-/** Every system's cores. */
+/** Whether the native addon loads: without it no core can be probed, and that is no fault of the cores. */
+function addonLoads(): boolean {
+  try {
+    nativeAddon();
+    return true;
+  } catch (error) {
+    if (!(error instanceof RetroError)) throw error;
+    return false;
+  }
+}
+
+/** Every system's cores; found cores are probed when `probe` is true and the addon loads. */
 export function listCores(env: NodeJS.ProcessEnv = process.env, probe = true): SystemCores[] {
-  return listSystems().map((system) => systemCores(loadCoreDescriptor(system), env, probe));
+  const canProbe = probe && addonLoads();
+  return listSystems().map((system) => systemCores(loadCoreDescriptor(system), env, canProbe));
 }
