@@ -2,6 +2,7 @@
 // of Debian's cores (never the internet): installs land whole or not at all, and the installed core is the one used.
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -28,6 +29,10 @@ const goodZip = zipOf('nestopia_libretro.so', nestopia);
 const wrongArch = Uint8Array.from(nestopia);
 new DataView(wrongArch.buffer).setUint16(18, 183, true); // e_machine: AArch64
 const libz = readFileSync('/usr/lib/x86_64-linux-gnu/libz.so.1');
+// Made once, up front: zipping in a request handler would block the event loop the client shares with the server.
+const wrongArchZip = zipOf('nestopia_libretro.so', wrongArch);
+const notLibretroZip = zipOf('nestopia_libretro.so', libz);
+const wrongEntryZip = zipOf('other_libretro.so', nestopia);
 
 /** Each route: what the server does for /<route>/<file>. */
 const routes: Record<string, (res: import('node:http').ServerResponse, file: string) => void> = {
@@ -38,9 +43,9 @@ const routes: Record<string, (res: import('node:http').ServerResponse, file: str
   },
   truncated: (res) => send(res, goodZip.subarray(0, goodZip.length >> 1)),
   corrupt: (res) => send(res, Buffer.from(goodZip.map((b, i) => (i > 100 && i < goodZip.length - 200 ? b ^ 0x5a : b)))),
-  'wrong-arch': (res) => send(res, zipOf('nestopia_libretro.so', wrongArch)),
-  'not-libretro': (res) => send(res, zipOf('nestopia_libretro.so', libz)),
-  'wrong-entry': (res) => send(res, zipOf('other_libretro.so', nestopia)),
+  'wrong-arch': (res) => send(res, wrongArchZip),
+  'not-libretro': (res) => send(res, notLibretroZip),
+  'wrong-entry': (res) => send(res, wrongEntryZip),
   dropped: (res) => {
     // Announces the whole zip, sends half, and drops the connection.
     res.writeHead(200, { 'content-length': goodZip.length, 'content-type': 'application/zip' });
@@ -72,6 +77,8 @@ const io = (extra: Record<string, string> = {}, tty = false) => captureIO(env(ex
 
 before(async () => {
   server = createServer((req, res) => {
+    // One connection per request: a kept-alive socket the server times out as the client reuses it is ECONNRESET.
+    res.setHeader('connection', 'close');
     const [, route, file] = (req.url ?? '').split('/');
     (routes[route] ?? notFound)(res, file ?? '');
   });
@@ -267,6 +274,19 @@ describe('RETRO_CORE_<SYSTEM> forces a core', () => {
       for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+  });
+});
+
+describe('retro cores list without the native addon', () => {
+  test('lists where the cores are, without blaming them for the missing addon', () => {
+    const main = join(packageRoot(), 'lib', 'cli', 'main.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', main, 'cores', 'list'], {
+      env: { ...env(), RETRO_ADDON_PATH: join(tmp.dir, 'no-addon.node') },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^ {2}\* nestopia +\/usr\/lib\/x86_64-linux-gnu\/libretro\/nestopia_libretro\.so$/m);
+    assert.doesNotMatch(run.stdout, /does not load/);
   });
 });
 
