@@ -51,6 +51,18 @@ describe('retro doctor', () => {
     assert.match(c.out(), /Optional, for the tools that need them:\n {2}(sudo )?apt-get install -y g\+\+ cmake make pkg-config binutils chromium\n/);
   });
 
+  test("a found core's row says which core it is: file, its own name and version, folder", async () => {
+    const { checks } = await doctorJson();
+    assert.match(row(checks, 'Core: gba').detail, /^mgba_libretro\.so \(mGBA \d+\.\d+\.\d+\) in \//);
+  });
+
+  test('RETRO_CORE_<SYSTEM> naming a core that is not there is a problem naming the setting', async () => {
+    const { code, checks } = await doctorJson({ RETRO_CORE_GBA: 'nosuchcore' });
+    assert.equal(row(checks, 'Core: gba').status, 'problem');
+    assert.match(row(checks, 'Core: gba').detail, /^RETRO_CORE_GBA=nosuchcore forces a core for gba, but nosuchcore_libretro\.so is in none of /);
+    assert.equal(code, 1);
+  });
+
   test('a data dir nothing can be written to is a problem: exit 1', async () => {
     const { code, checks } = await doctorJson({ RETRO_DATA_DIR: '/proc/libretro-gym' });
     assert.equal(row(checks, 'Data dir').status, 'problem');

@@ -50,6 +50,11 @@ describe('retro list', () => {
     assert.equal(nes.romPath, join(integrations, 'TestGame-Nes', 'rom.nes'));
     assert.deepEqual(nes.scenarios, ['scenario', 'speedrun']);
     assert.equal(rows.find((r) => r.game === 'AllTypes-Snes')!.rom, 'mismatch');
+    const forced = captureIO({ ...io.env, RETRO_CORE_NES: 'nestopia', RETRO_CORE_SNES: 'nosuchcore' }, tmp.dir);
+    assert.equal(await runList(['--json'], forced), 0);
+    const cores = JSON.parse(forced.out()) as { game: string; core: string | null }[];
+    assert.equal(cores.find((r) => r.game === 'TestGame-Nes')!.core, 'nestopia_libretro.so', 'the core the game would run on');
+    assert.equal(cores.find((r) => r.game === 'AllTypes-Snes')!.core, null, 'none when the system has no core');
     const available = captureIO(io.env, tmp.dir);
     await runList(['--json', '--available'], available);
     const names = (JSON.parse(available.out()) as { game: string }[]).map((r) => r.game);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RetroError } from '../errors.ts';
 import { packageRoot } from '../integration/paths.ts';
 import { runBuild } from './build.ts';
+import { runCores } from './cores.ts';
 import { runDoctor } from './doctor.ts';
 import { runImport } from './import.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, processIO, type CliIO } from './io.ts';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   states: { summary: 'Build start states from boot recipes (retro states build <game>)', run: runStates },
   train: { summary: 'Train a PPO agent on a game (needs @tensorflow/tfjs)', run: runTrain },
   eval: { summary: 'Play a trained policy from a run dir or checkpoint, optionally to a GIF', run: runEval },
+  cores: { summary: 'List, benchmark, install and remove libretro cores', run: runCores },
   doctor: { summary: 'Check what this machine has (addon, cores, Lua, ...) and what to apt-get', run: runDoctor },
   build: { summary: 'Build the native addon from source (where no prebuilt one fits)', run: runBuild },
 };

@@ -2,6 +2,8 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCoreDescriptor } from '../core/descriptor.ts';
+import { findCore } from '../core/find-core.ts';
 import { RetroError } from '../errors.ts';
 import { listGameLocations } from '../integration/game-index.ts';
 import { isScenarioFile } from '../integration/integration.ts';
@@ -46,8 +48,27 @@ interface GameRow {
   dir: string;
   rom: RomStatus['state'];
   romPath?: string;
+  /** The core file make() would run the game on now, or null when the system has none. */
+  core: string | null;
   states: string[];
   scenarios: string[];
+}
+
+/** The core file each system would run on (no core is loaded: only the search), looked up once per system. */
+function systemCoreFiles(io: CliIO): (system: string) => string | null {
+  const found = new Map<string, string | null>();
+  return (system) => {
+    if (!found.has(system)) {
+      let file: string | null = null;
+      try {
+        file = findCore(loadCoreDescriptor(system), io.env as NodeJS.ProcessEnv).file;
+      } catch (error) {
+        if (!(error instanceof RetroError)) throw error;
+      }
+      found.set(system, file);
+    }
+    return found.get(system)!;
+  };
 }
 
 export async function runList(args: string[], io: CliIO = processIO()): Promise<number> {
@@ -69,6 +90,7 @@ export async function runList(args: string[], io: CliIO = processIO()): Promise<
   }
   const lookup = lookupOptions(parsed.values, io);
 
+  const coreOf = systemCoreFiles(io);
   let rows: GameRow[] = listGameLocations(lookup).map((game) => {
     let files: string[] = [];
     try {
@@ -87,6 +109,7 @@ export async function runList(args: string[], io: CliIO = processIO()): Promise<
       system: game.system.system,
       dir: game.dir,
       rom: status.state,
+      core: coreOf(game.system.system),
       states: stateNames(game.dir, files),
       scenarios: files.filter(isScenarioFile).map((f) => f.slice(0, -'.json'.length)),
     };

@@ -11,6 +11,8 @@ export type RomHeaderKind = 'ines' | 'snes' | 'gb' | 'gba' | 'none';
 export interface CoreEntry {
   file: string;
   debianPackage?: string;
+  /** Whether stable-retro runs the system with this core (its integrations' states load only in it). */
+  stableRetro?: boolean;
   options?: Record<string, string>;
   stateSizeSlack?: number;
   /** Whether a closed emulator's loaded copy may serve the next emulator of this core (default true). */

@@ -1,18 +1,21 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { CoreError } from '../errors.ts';
 import { coresDir, type CoreDescriptor, type CoreEntry } from './descriptor.ts';
+import { coreFileName, coreNameOfFile, isCoreName, userCoresDir } from './user-cores.ts';
 
 /**
- * Folders searched for libretro core files, in order: `RETRO_CORES_PATH`, the package's `cores/`, Debian's
- * libretro folders, then RetroArch's per-user cores folder.
+ * Folders searched for libretro core files, in order: `RETRO_CORES_PATH`, the user's cores folder (where
+ * `retro cores install` puts them), the package's `cores/`, Debian's libretro folders, then RetroArch's per-user
+ * cores folder.
  */
 export function coreSearchPath(env: NodeJS.ProcessEnv = process.env): string[] {
   const fromEnv = (env.RETRO_CORES_PATH ?? '').split(delimiter).filter((p) => p.length > 0);
   const configHome = env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
   return [
     ...fromEnv,
+    userCoresDir(env),
     coresDir(),
     '/usr/lib/x86_64-linux-gnu/libretro',
     '/usr/lib/aarch64-linux-gnu/libretro',
@@ -45,23 +48,63 @@ export function describeCore(descriptor: CoreDescriptor, path: string, entry: Co
   };
 }
 
+/** The environment variable that forces a system's core: `RETRO_CORE_NES`. */
+export function forcedCoreVariable(system: string): string {
+  return `RETRO_CORE_${system.toUpperCase()}`;
+}
+
+/** The first folder of the search path holding `file`, if any. */
+export function locateCoreFile(file: string, folders: readonly string[]): string | undefined {
+  for (const folder of folders) {
+    const path = join(folder, file);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
 /**
- * The first core of the descriptor's preference list found on the search path. Preference beats folder order: a
- * user's snes9x anywhere on the path wins over Debian's bsnes-mercury when the descriptor lists snes9x first.
+ * The core `RETRO_CORE_<SYSTEM>` names: a path to a core file, or a core name (`fceumm`) or file name
+ * (`fceumm_libretro.so`) looked up on the search path, listed in the descriptor or not.
+ */
+function forcedCore(descriptor: CoreDescriptor, value: string, env: NodeJS.ProcessEnv): FoundCore {
+  const variable = forcedCoreVariable(descriptor.system);
+  const folders = coreSearchPath(env);
+  const isPath = value.includes('/');
+  const file = isPath ? basename(value) : isCoreName(value) ? coreFileName(value) : value;
+  const path = isPath ? (existsSync(resolve(value)) ? resolve(value) : undefined) : locateCoreFile(file, folders);
+  if (path === undefined) {
+    const name = coreNameOfFile(file);
+    const where = isPath ? `${resolve(value)} does not exist` : `${file} is in none of ${folders.join(', ')}`;
+    const install = name ? `; install it with: npx retro cores install ${name}` : '';
+    throw new CoreError('CORE_NOT_FOUND', `${variable}=${value} forces a core for ${descriptor.system}, but ${where}${install} (or unset ${variable})`, {
+      system: descriptor.system,
+      field: variable,
+      searched: isPath ? [resolve(value)] : folders,
+    });
+  }
+  return describeCore(descriptor, path, descriptor.cores.find((c) => c.file === file));
+}
+
+/**
+ * The core `RETRO_CORE_<SYSTEM>` forces, else the first core of the descriptor's preference list found on the search
+ * path. Preference beats folder order: a user's snes9x anywhere on the path wins over Debian's bsnes-mercury when
+ * the descriptor lists snes9x first.
  */
 export function findCore(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv = process.env): FoundCore {
+  const forced = env[forcedCoreVariable(descriptor.system)];
+  if (forced) return forcedCore(descriptor, forced, env);
   const folders = coreSearchPath(env);
   for (const core of descriptor.cores) {
-    for (const folder of folders) {
-      const path = join(folder, core.file);
-      if (existsSync(path)) return describeCore(descriptor, path, core);
-    }
+    const path = locateCoreFile(core.file, folders);
+    if (path !== undefined) return describeCore(descriptor, path, core);
   }
   const packages = descriptor.cores.map((c) => c.debianPackage).filter((p): p is string => p !== undefined);
   const install = packages.length > 0 ? ` Install one with: sudo apt-get install ${packages[0]}` : '';
+  const names = descriptor.cores.map((c) => coreNameOfFile(c.file)).filter((n): n is string => n !== undefined);
+  const download = names.length > 0 ? ` Or download one with: npx retro cores install ${names[0]}` : '';
   throw new CoreError(
     'CORE_NOT_FOUND',
-    `no libretro core for ${descriptor.name} (${descriptor.system}) found: looked for ${descriptor.cores.map((c) => c.file).join(', ')} in ${folders.join(', ')}.${install}`,
+    `no libretro core for ${descriptor.name} (${descriptor.system}) found: looked for ${descriptor.cores.map((c) => c.file).join(', ')} in ${folders.join(', ')}.${install}${download}`,
     { system: descriptor.system, debianPackage: packages[0], searched: folders },
   );
 }

@@ -5,7 +5,9 @@
 
 import { join } from 'node:path';
 import { currentPlatform, declaredNapiVersion, describePlatform } from '../addon-location.ts';
-import { findCore } from '../core/find-core.ts';
+import { probeCore } from '../core/core-info.ts';
+import { findCore, forcedCoreVariable } from '../core/find-core.ts';
+import { coreNameOfFile } from '../core/user-cores.ts';
 import { listSystems, loadCoreDescriptor } from '../core/descriptor.ts';
 import { RetroError } from '../errors.ts';
 import { listGameLocations } from '../integration/game-index.ts';
@@ -77,7 +79,19 @@ function luaCheck(addon: AddonResult): Check {
   return { name: 'Lua', status: 'ok', detail: `${lua}, ${how}`, packages: [] };
 }
 
-function coreChecks(env: NonNullable<LookupOptions['env']>): Check[] {
+/** ` (FCEUmm v1.2)`: what the core says it is, or nothing when the addon cannot load it here. */
+function coreIdentity(path: string, addonLoads: boolean): string {
+  if (!addonLoads) return '';
+  try {
+    const { libraryName, libraryVersion } = probeCore(path);
+    return ` (${`${libraryName} ${libraryVersion}`.trim()})`;
+  } catch (error) {
+    if (!(error instanceof RetroError)) throw error;
+    return ' (does not load!)';
+  }
+}
+
+function coreChecks(env: NonNullable<LookupOptions['env']>, addonLoads: boolean): Check[] {
   return listSystems().map((system) => {
     const name = `Core: ${system}`;
     let descriptor;
@@ -89,14 +103,16 @@ function coreChecks(env: NonNullable<LookupOptions['env']>): Check[] {
     }
     try {
       const core = findCore(descriptor, env as NodeJS.ProcessEnv);
-      return { name, status: 'ok', detail: `${core.file} in ${join(core.path, '..')}`, packages: [] };
+      return { name, status: 'ok', detail: `${core.file}${coreIdentity(core.path, addonLoads)} in ${join(core.path, '..')}`, packages: [] };
     } catch (error) {
       if (!(error instanceof RetroError)) throw error;
+      // A forced core that is not there is a setting to fix, not a package to install.
+      if (env[forcedCoreVariable(system)]) return { name, status: 'problem', detail: error.message, packages: [] };
       const debianPackage = descriptor.cores.find((c) => c.debianPackage !== undefined)?.debianPackage;
       const files = descriptor.cores.map((c) => c.file).join(', ');
       const detail = debianPackage
         ? `none of ${files} found; Debian's ${debianPackage} has one`
-        : `none of ${files} found; put one in a folder named by RETRO_CORES_PATH`;
+        : `none of ${files} found; npx retro cores install ${coreNameOfFile(descriptor.cores[0].file) ?? '<name>'}, or put one in a folder named by RETRO_CORES_PATH`;
       return { name, status: 'missing', detail, packages: debianPackage ? [debianPackage] : [] };
     }
   });
@@ -164,7 +180,7 @@ export function runChecks(lookup: LookupOptions): Check[] {
     nodeCheck(),
     addon.check,
     luaCheck(addon),
-    ...coreChecks(env),
+    ...coreChecks(env, addon.check.status === 'ok'),
     buildToolsCheck(env, addon.check.status === 'ok'),
     chromiumCheck(env),
     dataDirCheck(lookup),

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { loadCoreDescriptor } from '../core/descriptor.ts';
+import { findCore } from '../core/find-core.ts';
 import { Emulator } from '../emulator.ts';
 import { ArgumentError, IntegrationError, StateError } from '../errors.ts';
 import { MAX_RECIPE_FRAMES } from '../integration/cross-checks.ts';
@@ -43,13 +45,15 @@ export function builtStatePath(game: GameRef, name: string, options: LookupOptio
 }
 
 /**
- * Where the state a recipe builds is kept in the data dir. The name carries a key of the ROM's bytes and the
- * recipe, so a new ROM build or an edited recipe makes a new state instead of reusing one made for the old.
+ * Where the state a recipe builds is kept in the data dir. The name carries a key of the ROM's bytes, the recipe
+ * and the core's file name, so a new ROM build, an edited recipe or another core (a state loads only in the core
+ * that made it: nestopia's not in fceumm) makes a new state instead of reusing one made for the old.
  */
 export function recipeStatePath(game: RecipeGame, name: string): string {
   if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `state "${name}": ${STATE_NAME_RULE}`, { field: 'state' });
   const recipe = game.integration.metadata.states?.[name]?.recipe ?? null;
-  const key = createHash('sha1').update(hashRomFile(game.romPath)).update(JSON.stringify(recipe)).digest('hex').slice(0, RECIPE_KEY_LENGTH);
+  const core = basename(findCore(loadCoreDescriptor(game.integration.system)).path);
+  const key = createHash('sha1').update(hashRomFile(game.romPath)).update(JSON.stringify(recipe)).update(core).digest('hex').slice(0, RECIPE_KEY_LENGTH);
   return join(game.statesDir, `${name}.${key}.state`);
 }
 
