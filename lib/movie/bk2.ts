@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { strToU8, zipSync, type Zippable, type ZipOptions } from 'fflate';
-import { MovieError, RetroError } from '../errors.ts';
+import { MovieError } from '../errors.ts';
 import { MAX_STATE_BYTES } from '../state-file.ts';
-import { fileSource, listZipEntries, readZipEntry, type ByteSource } from '../integration/zip-reader.ts';
+import { ArchiveError, fileSource, listZipEntries, readZipEntry, type ByteSource } from '../integration/zip-reader.ts';
 import { INPUT_LOG } from './input-log.ts';
 
 export const HEADER = 'Header.txt';
@@ -80,7 +80,7 @@ export function readBk2(path: string): Bk2Parts {
   } catch (e) {
     if (e instanceof MovieError) throw e;
     // A damaged zip (ArchiveError) or an unreadable file: one error class for every broken movie.
-    const reason = e instanceof RetroError ? e.message.replace(`${path}: `, '') : (e as Error).message;
+    const reason = e instanceof ArchiveError ? e.reason : (e as Error).message;
     throw new MovieError('MOVIE_INVALID', `${path}: not a readable .bk2 movie: ${reason}`, { file: path }, { cause: e });
   } finally {
     source.close();

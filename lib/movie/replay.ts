@@ -30,7 +30,9 @@ export function makeReplayEnv(movie: Movie, options: MakeOptions = {}): RetroEnv
 /**
  * Replays every frame of `movie` in `env` (from {@link makeReplayEnv}): loads the start state (power-on when the
  * movie has none) and steps one frame per movie frame. Frame 0 is the frame a reset runs, so a movie recorded
- * here gives the same RAM after frame i as the recorded episode after its reset (i = 0) or i-th step.
+ * here gives the same RAM after frame i as the recorded episode after its reset (i = 0) or i-th step. The env must
+ * be fresh from {@link makeReplayEnv} for a movie that starts at power-on. Frame 0's reward is the scenario's for
+ * that frame, which a recorded `reset()` does not report.
  */
 export function* replayMovie(movie: Movie, env: RetroEnv): Generator<ReplayedFrame, void, undefined> {
   // Made with State.NONE, the env sits at power-on until its first reset.
