@@ -90,7 +90,7 @@ test('property: the input log codec round-trips every mask of named buttons', ()
   fc.assert(
     fc.property(movieArbitrary, ({ system, players, frames }) => {
       const layout = layoutOf(system, players);
-      const text = formatInputLog({ layout, frames });
+      const text = formatInputLog(layout, frames);
       const parsed = parseInputLog(text, system, 'p.bk2');
       const named = namedBits(system);
       assert.deepEqual(parsed.frames, frames.map((masks) => masks.map((m) => m & named)));

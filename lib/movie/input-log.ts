@@ -50,7 +50,7 @@ export function formatFrame(masks: readonly number[], layout: Layout): string {
 }
 
 /** The whole `Input Log.txt`, byte for byte as stable-retro writes it (no newline after `[/Input]`). */
-export function formatInputLog({ layout, frames }: InputLog): string {
+export function formatInputLog(layout: Layout, frames: readonly (readonly number[])[]): string {
   const lines = ['[Input]'];
   // stable-retro writes the log key with the first frame, so a movie without frames has none.
   if (frames.length > 0) lines.push(formatLogKey(layout), ...frames.map((masks) => formatFrame(masks, layout)));

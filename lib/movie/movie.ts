@@ -16,7 +16,7 @@ export interface MovieContents {
   system: string;
   /** Players whose buttons the log records (1 by default). */
   players?: number;
-  /** The state the first frame starts from (`Core.bin`); none for power-on. */
+  /** The state the first frame starts from (`Core.bin`); none for power-on, which stable-retro cannot open. */
   startState?: Uint8Array;
   /** frames[i][p]: player p's button mask on frame i, bits as in `cores/<system>.json`'s `buttons`. */
   frames: readonly (readonly number[])[];
@@ -35,7 +35,7 @@ export function writeMovie(path: string, contents: MovieContents): void {
 function bk2Parts({ game, system, players = 1, startState, frames }: MovieContents): Parameters<typeof writeBk2>[1] {
   const columns = columnsOf(system);
   const layout = Array.from({ length: players }, () => columns);
-  return { header: stableRetroHeader(platformOf(system), game), inputLog: formatInputLog({ layout, frames: frames as number[][] }), startState };
+  return { header: stableRetroHeader(platformOf(system), game), inputLog: formatInputLog(layout, frames), startState };
 }
 
 /**
