@@ -46,7 +46,9 @@ export type RetroErrorCode =
   | 'CHECKPOINT_INVALID'
   | 'ARCHIVE_INVALID'
   | 'ARCHIVE_TOO_LARGE'
-  | 'DATA_DIR_INVALID';
+  | 'DATA_DIR_INVALID'
+  // movies
+  | 'MOVIE_INVALID';
 
 export interface RetroErrorDetails {
   /** File involved, when there is one. */
@@ -85,3 +87,5 @@ export class ArgumentError extends RetroError {}
 export class IntegrationError extends RetroError {}
 /** A Lua or TypeScript scenario script failed. */
 export class ScriptError extends RetroError {}
+/** A `.bk2` movie is damaged, or records what this library cannot replay (an unknown system or button). */
+export class MovieError extends RetroError {}

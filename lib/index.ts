@@ -20,6 +20,7 @@ export * as data from './integration/data-api.ts';
 export * from './spaces/index.ts';
 export { Rng } from './rng.ts';
 export { GifRecorder } from './media/gif.ts';
+export * from './movie/index.ts';
 export { loadCoreDescriptor, listSystems, type CoreDescriptor } from './core/descriptor.ts';
 export { setCorePoolSize, corePoolStats, drainCorePool, DEFAULT_CORE_POOL_SIZE, type CorePoolStats } from './core/core-pool.ts';
 export { MARIO_KART_ACTIONS, marioKartOptions } from '../integrations/MarioKart-Snes/preset.ts';
