@@ -110,6 +110,11 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
     });
   }
 
+  /** The state `reset()` loads when not given another (a copy): what a recorded movie starts from. */
+  get startState(): Buffer {
+    return Buffer.from(this.loaded.initialState);
+  }
+
   /** Buttons of one player, by bit. */
   get buttons(): readonly (string | null)[] {
     return this.emulator.buttons;

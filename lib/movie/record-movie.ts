@@ -47,7 +47,7 @@ export class RecordMovie extends Wrapper<RetroEnv> {
       throw new ArgumentError('INVALID_ARGUMENT', 'RecordMovie records from the env\'s own start state: make the env with { state } instead of passing options.state to reset()', { field: 'options.state' });
     }
     const result = this.env.reset(args);
-    this.recording = { startState: startStateOf(this.env), frames: [new Array<number>(this.env.players).fill(0)] };
+    this.recording = { startState: this.env.startState, frames: [new Array<number>(this.env.players).fill(0)] };
     return result;
   }
 
@@ -78,12 +78,4 @@ export class RecordMovie extends Wrapper<RetroEnv> {
     writeMovie(path, { game: this.env.game, system: this.env.integration.system, players: this.env.players, startState, frames });
     this.lastMovie = path;
   }
-}
-
-/**
- * The state the env's reset loads, before its frame. The one place that reaches into RetroEnv's internals: point it
- * at the env's own accessor when it gets one.
- */
-function startStateOf(env: RetroEnv): Uint8Array {
-  return Uint8Array.from(env.internals.startState);
 }
