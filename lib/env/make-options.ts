@@ -63,6 +63,11 @@ export interface MakeOptions extends LookupOptions {
    * (integration folders, or folders of them): those too. Lua scripts are sandboxed and always allowed.
    */
   trustScripts?: TrustScripts;
+  /**
+   * A folder to record every episode into as a `.bk2` movie (`<game>-<state>-<episode>.bk2`), like stable-retro's
+   * `record=`: the start state and the buttons of every frame. Replay one with `retro playback` or `Movie`.
+   */
+  record?: string;
 }
 
 export type Action = number | ArrayLike<number>;

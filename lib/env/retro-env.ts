@@ -2,39 +2,21 @@ import type { Emulator } from '../emulator.ts';
 import { ArgumentError, LifecycleError } from '../errors.ts';
 import type { Integration } from '../integration/types.ts';
 import { Rng } from '../rng.ts';
+import { MovieRecorder } from '../movie/movie-recorder.ts';
 import { Box } from '../spaces/box.ts';
 import type { Env } from './env.ts';
 import { Actions, buttonNames, comboGroups } from './action-codec.ts';
 import { ActionDecoder, type Action, type ActionSpace } from './action-decoder.ts';
 import { cropRgb, croppedShape } from './crop.ts';
 import { loadGame, type LoadedGame } from './game-loader.ts';
+import { registerFastPath, type StepOutcome } from './native-fast-path.ts';
 import { Observations, type MakeOptions, type Preprocess, type StepResult } from './make-options.ts';
 import { resetTsScenario, stepTsScenario, type TsEpisode } from './ts-frame-loop.ts';
 
 export { State, Observations, type MakeOptions, type Preprocess, type StepResult } from './make-options.ts';
 export type { Action } from './action-decoder.ts';
 export type { ScriptLimits, TrustScripts } from './scenario-plan.ts';
-
-/** A step without its observation: what a wrapper that takes its observations elsewhere needs. */
-export type StepOutcome = Omit<StepResult, 'observation'>;
-
-/**
- * The native fast path of an env, for AtariPreprocessing: preprocessing every shown frame into a buffer of its
- * own, and steps of any number of frames that make no observation. Not part of RetroEnv's public surface.
- */
-export interface NativeFastPath {
-  /** Image observations without a crop, no own `preprocess`, nothing attached yet. */
-  canPreprocess(): boolean;
-  preprocess(p: Preprocess): Uint8Array;
-  stepFrames(action: Action, frames: number, maxPool: boolean): StepOutcome;
-}
-
-const fastPaths = new WeakMap<object, NativeFastPath>();
-
-/** The fast path of a bare RetroEnv; undefined for anything else (a wrapper, another env). */
-export function nativeFastPath(env: unknown): NativeFastPath | undefined {
-  return typeof env === 'object' && env !== null ? fastPaths.get(env) : undefined;
-}
+export { nativeFastPath, type NativeFastPath, type StepOutcome } from './native-fast-path.ts';
 
 /**
  * A game as a Gymnasium-style environment: `reset()`, `step(action)`, typed spaces, `info` with the RAM variables
@@ -76,6 +58,8 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
   /** The buffer the emulator preprocesses every shown frame into, with `preprocess`. */
   private preprocessed: Uint8Array | undefined;
   private attached = false;  // the fast path's preprocess() was called
+  /** With `record`: writes each episode as a movie. */
+  private readonly recorder: MovieRecorder | undefined;
   private needsReset = true;
   private isClosed = false;
 
@@ -93,6 +77,8 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
     this.useRestrictedActions = options.useRestrictedActions ?? Actions.FILTERED;
     this.obsType = options.obsType ?? Observations.IMAGE;
     try {
+      const { system } = this.integration;
+      this.recorder = options.record === undefined ? undefined : new MovieRecorder(options.record, { game, system, players: this.players, stateName: this.stateName });
       const groups = comboGroups(this.emulator.buttons, loaded.scenario.actions ?? this.emulator.descriptor.actions);
       this.actions = new ActionDecoder(this.useRestrictedActions, groups, this.emulator.buttons.length, this.players, loaded.scenarioFile);
       this.actionSpace = this.actions.space;
@@ -103,7 +89,7 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
       loaded.emulator.close();
       throw e;
     }
-    fastPaths.set(this, {
+    registerFastPath(this, {
       canPreprocess: () => this.obsType === Observations.IMAGE && !loaded.crop && !this.preprocess && !this.attached,
       preprocess: (p) => this.attachPreprocessing(p),
       stepFrames: (action, frames, maxPool) => this.stepFrames(action, frames, maxPool),
@@ -126,7 +112,9 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
     if (args.seed !== undefined) this.rng = Rng.fromSeed(args.seed);
     const state = args.options?.state;
     // Loads the state, releases the buttons and runs one frame so the first observation shows that state.
-    this.loaded.session.restart(state === undefined ? this.loaded.initialState : this.loaded.stateBytes(state));
+    const start = state === undefined ? this.loaded.initialState : this.loaded.stateBytes(state);
+    this.loaded.session.restart(start);
+    this.recorder?.begin(start);
     this.episode.state = {};
     this.episode.frame = 0;
     this.needsReset = false;
@@ -151,6 +139,15 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
     if (this.needsReset) throw new LifecycleError('ENV_NOT_RESET', 'call reset() before step()');
     const masks = this.actions.masks(action);
     masks.forEach((mask, port) => this.emulator.setButtons(port, mask));
+    const outcome = this.runFrames(frames, maxPool);
+    if (this.recorder) {
+      this.recorder.add(masks, frames);
+      if (outcome.terminated) this.recorder.finish();
+    }
+    return outcome;
+  }
+
+  private runFrames(frames: number, maxPool: boolean): StepOutcome {
     const { session, ts } = this.loaded;
     if (ts) {
       const { rewards, terminated, info } = stepTsScenario(session, ts, this.episode, this.players, frames, maxPool);
@@ -274,6 +271,7 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
     this.isClosed = true;
     this.loaded.session.close();
     this.emulator.close();
+    this.recorder?.finish();  // from memory: needs no emulator
   }
 
   get closed(): boolean {

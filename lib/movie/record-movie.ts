@@ -1,11 +1,9 @@
 /** A wrapper that records every episode of an env to a `.bk2` movie, as stable-retro's `make(game, record=dir)`. */
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Action, RetroEnv, StepResult } from '../env/retro-env.ts';
 import { ArgumentError } from '../errors.ts';
 import { Wrapper, type ResetArgs } from '../wrappers/wrapper.ts';
-import { writeMovie } from './movie.ts';
+import { MovieRecorder } from './movie-recorder.ts';
 
 export interface RecordMovieOptions {
   /** The folder the movies go to (made if missing). */
@@ -30,52 +28,42 @@ export interface RecordMovieOptions {
  */
 export class RecordMovie extends Wrapper<RetroEnv> {
   readonly dir: string;
-  /** The path of the movie written last. */
-  lastMovie: string | undefined;
-  private episodes = 0;
-  private recording: { startState: Uint8Array; frames: number[][] } | undefined;
+  private readonly recorder: MovieRecorder;
 
   constructor(env: RetroEnv, options: RecordMovieOptions) {
     super(env);
     this.dir = options.dir;
-    mkdirSync(this.dir, { recursive: true });
+    this.recorder = new MovieRecorder(options.dir, { game: env.game, system: env.integration.system, players: env.players, stateName: env.stateName });
+  }
+
+  /** The path of the movie written last. */
+  get lastMovie(): string | undefined {
+    return this.recorder.lastMovie;
   }
 
   override reset(args?: ResetArgs): ReturnType<RetroEnv['reset']> {
-    this.finishEpisode();
+    this.recorder.finish();
     if (args?.options?.state !== undefined) {
       throw new ArgumentError('INVALID_ARGUMENT', 'RecordMovie records from the env\'s own start state: make the env with { state } instead of passing options.state to reset()', { field: 'options.state' });
     }
     const result = this.env.reset(args);
-    this.recording = { startState: this.env.startState, frames: [new Array<number>(this.env.players).fill(0)] };
+    this.recorder.begin(this.env.startState);
     return result;
   }
 
   override step(action: Action): StepResult {
     const masks = this.env.actionToMasks(action);  // throws INVALID_ACTION as step() would, before anything is recorded
     const result = this.env.step(action);
-    if (this.recording) {
-      for (let i = 0; i < this.env.frameskip; i++) this.recording.frames.push(masks);
-      if (result.terminated || result.truncated) this.finishEpisode();
-    }
+    this.recorder.add(masks, this.env.frameskip);
+    if (result.terminated || result.truncated) this.recorder.finish();
     return result;
   }
 
   override close(): void {
     try {
-      this.finishEpisode();
+      this.recorder.finish();
     } finally {
       this.env.close();
     }
-  }
-
-  private finishEpisode(): void {
-    if (!this.recording) return;
-    const { startState, frames } = this.recording;
-    this.recording = undefined;
-    const path = join(this.dir, `${this.env.game}-${this.env.stateName ?? 'none'}-${String(this.episodes).padStart(6, '0')}.bk2`);
-    this.episodes++;
-    writeMovie(path, { game: this.env.game, system: this.env.integration.system, players: this.env.players, startState, frames });
-    this.lastMovie = path;
   }
 }
