@@ -61,7 +61,7 @@ export function benchBatchEnv(seconds: number): BenchRow[] {
     for (const game of ['TestRom-Nes', 'TestRom-Snes']) {
       const variants = [
         ...[1, 2, 4, 8, 16].map((numEnvs) => ({ numEnvs, atari: false })),
-        // Atari-style observations made on the workers: skip 4 with max-pool, grey, 84×84.
+        // Atari-style observations made on the workers: skip 4 with max-pool, gray, 84×84.
         ...[1, 4, 8].map((numEnvs) => ({ numEnvs, atari: true })),
       ];
       for (const { numEnvs, atari } of variants) {

@@ -1,6 +1,6 @@
 /**
  * Time of one PPO minibatch update (forward, backward, Adam) on TensorFlow.js's wasm backend, batch 256: CleanRL's
- * 2×64 tanh MLP over 30 inputs, the small DQN-2013 CNN and the Nature CNN over 84×84×4 stacked grey frames. The MLP
+ * 2×64 tanh MLP over 30 inputs, the small DQN-2013 CNN and the Nature CNN over 84×84×4 stacked gray frames. The MLP
  * runs first on the stock kernels, then everything with `registerWasmTrainingKernels`; the stock backend cannot
  * train a CNN at all, and the bench says so. The wasm backend computes on one thread, so on a busy machine the CPU
  * column is the one to compare.

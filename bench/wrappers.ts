@@ -18,7 +18,7 @@ export function benchWrappers(seconds: number): BenchRow[] {
   const integrationPaths = [join(packageRoot(), 'test', 'fixtures', 'integrations')];
   try {
     return [
-      // The usual way: AtariPreprocessing over a bare env, which then skips, greys, pools and resizes natively.
+      // The usual way: AtariPreprocessing over a bare env, which then skips, grays, pools and resizes natively.
       benchOne(new AtariPreprocessing(make('TestRom-Nes', { integrationPaths, dataDir })), 'native (bare env)', seconds),
       // The env made with matching frameskip, maxPool and preprocess: the same native work, chosen by the user.
       benchOne(

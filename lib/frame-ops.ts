@@ -38,7 +38,7 @@ function run(dst: Uint8Array, kernel: (ops: NativeFrameOps) => void): Uint8Array
 }
 
 /**
- * Luma of an RGB image: `round(0.299 R + 0.587 G + 0.114 B)` per pixel (ITU-R BT.601 weights in 14-bit fixed
+ * Gray of an RGB image: `round(0.299 R + 0.587 G + 0.114 B)` per pixel (ITU-R BT.601 weights in 14-bit fixed
  * point, as OpenCV's `RGB2GRAY`). `src` holds 3 bytes per pixel; `dst` (default: a new array) one.
  * @returns `dst`
  */
@@ -96,8 +96,8 @@ export type PixelFormat = (typeof PixelFormats)[keyof typeof PixelFormats];
 
 /**
  * Decodes a picture as a libretro core hands it to `video_refresh` — `height` rows of `width` pixels, `pitch` bytes
- * apart, in `format` — into packed RGB24 (5- and 6-bit channels widened by bit replication), or into grey with
- * `{ grey: true }` (exactly `rgbToGray` of the RGB24). The same kernels turn the emulator's frames into observations.
+ * apart, in `format` — into packed RGB24 (5- and 6-bit channels widened by bit replication), or into gray with
+ * `{ gray: true }` (exactly `rgbToGray` of the RGB24). The same kernels turn the emulator's frames into observations.
  * @returns `dst` (default: a new array)
  */
 export function decodeFrame(
@@ -106,9 +106,9 @@ export function decodeFrame(
   height: number,
   pitch: number,
   format: PixelFormat,
-  options: { grey?: boolean; dst?: Uint8Array } = {},
+  options: { gray?: boolean; dst?: Uint8Array } = {},
 ): Uint8Array {
-  const grey = options.grey ?? false;
-  const dst = options.dst ?? new Uint8Array(Math.max(0, width * height * (grey ? 1 : 3)));
-  return run(dst, (ops) => ops.decodeFrame(src, width, height, pitch, format, grey, dst));
+  const gray = options.gray ?? false;
+  const dst = options.dst ?? new Uint8Array(Math.max(0, width * height * (gray ? 1 : 3)));
+  return run(dst, (ops) => ops.decodeFrame(src, width, height, pitch, format, gray, dst));
 }

@@ -136,7 +136,7 @@ export interface NativeDoneNode {
   nodes: NativeDoneNode[];
 }
 
-/** Native preprocessing of shown frames: grey and/or an area resize of a frameWidth × frameHeight picture. */
+/** Native preprocessing of shown frames: gray and/or an area resize of a frameWidth × frameHeight picture. */
 export interface NativeObservationSpec {
   gray: boolean;
   width: number;
@@ -198,7 +198,7 @@ export interface NativeFrameOps {
   resizeArea: ResizeKernel;
   resizeBilinear: ResizeKernel;
   maxPool(a: Uint8Array, b: Uint8Array, dst: Uint8Array): void;
-  decodeFrame(src: Uint8Array, width: number, height: number, pitch: number, format: number, grey: boolean, dst: Uint8Array): void;
+  decodeFrame(src: Uint8Array, width: number, height: number, pitch: number, format: number, gray: boolean, dst: Uint8Array): void;
 }
 
 export interface NativeAddon {

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "luma.h"
+#include "gray.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -17,23 +17,23 @@ inline uint8_t widen5(unsigned v) { return static_cast<uint8_t>((v << 3) | (v >>
 inline uint8_t widen6(unsigned v) { return static_cast<uint8_t>((v << 2) | (v >> 4)); }
 
 #if RGYM_X86_SIMD
-// Grey of XRGB8888 pixels in 32-bit lanes: pmaddwd multiplies the 16-bit halves of each pixel, B and R in one go
-// (B in the low half, R in the high), G in another, giving exactly luma()'s integer sum.
-struct LumaSse2 {
+// Gray of XRGB8888 pixels in 32-bit lanes: pmaddwd multiplies the 16-bit halves of each pixel, B and R in one go
+// (B in the low half, R in the high), G in another, giving exactly gray()'s integer sum.
+struct GraySse2 {
   __m128i lowBytes = _mm_set1_epi32(0x00ff00ff), byteMask = _mm_set1_epi32(0xff);
-  __m128i weightsRB = _mm_set1_epi32(static_cast<int>((kLumaR << 16) | kLumaB)), weightG = _mm_set1_epi32(static_cast<int>(kLumaG));
-  __m128i half = _mm_set1_epi32(1 << (kLumaShift - 1));
+  __m128i weightsRB = _mm_set1_epi32(static_cast<int>((kGrayR << 16) | kGrayB)), weightG = _mm_set1_epi32(static_cast<int>(kGrayG));
+  __m128i half = _mm_set1_epi32(1 << (kGrayShift - 1));
   __m128i of4(const uint32_t* p) const {
     const __m128i px = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i rb = _mm_madd_epi16(_mm_and_si128(px, lowBytes), weightsRB);
     const __m128i g = _mm_madd_epi16(_mm_and_si128(_mm_srli_epi32(px, 8), byteMask), weightG);
-    return _mm_srli_epi32(_mm_add_epi32(_mm_add_epi32(rb, g), half), kLumaShift);
+    return _mm_srli_epi32(_mm_add_epi32(_mm_add_epi32(rb, g), half), kGrayShift);
   }
 };
 
 // 16 pixels per iteration with SSE2, which every x86-64 has. Returns how many pixels it did.
 unsigned grayXrgbSse2(const uint32_t* row, uint8_t* out, unsigned width) {
-  const LumaSse2 l;
+  const GraySse2 l;
   unsigned x = 0;
   for (; x + 16 <= width; x += 16) {
     const __m128i lo = _mm_packs_epi32(l.of4(row + x), l.of4(row + x + 4));
@@ -43,14 +43,14 @@ unsigned grayXrgbSse2(const uint32_t* row, uint8_t* out, unsigned width) {
   return x;
 }
 
-// Eight pixels' grey, as LumaSse2::of4 (a function of its own: lambdas do not inherit a target attribute).
-__attribute__((target("avx2"), always_inline)) inline __m256i lumaOf8(const uint32_t* p) {
+// Eight pixels' gray, as GraySse2::of4 (a function of its own: lambdas do not inherit a target attribute).
+__attribute__((target("avx2"), always_inline)) inline __m256i grayOf8(const uint32_t* p) {
   const __m256i px = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   const __m256i rb = _mm256_madd_epi16(_mm256_and_si256(px, _mm256_set1_epi32(0x00ff00ff)),
-                                       _mm256_set1_epi32(static_cast<int>((kLumaR << 16) | kLumaB)));
+                                       _mm256_set1_epi32(static_cast<int>((kGrayR << 16) | kGrayB)));
   const __m256i g = _mm256_madd_epi16(_mm256_and_si256(_mm256_srli_epi32(px, 8), _mm256_set1_epi32(0xff)),
-                                      _mm256_set1_epi32(static_cast<int>(kLumaG)));
-  return _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(rb, g), _mm256_set1_epi32(1 << (kLumaShift - 1))), kLumaShift);
+                                      _mm256_set1_epi32(static_cast<int>(kGrayG)));
+  return _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(rb, g), _mm256_set1_epi32(1 << (kGrayShift - 1))), kGrayShift);
 }
 
 // 32 pixels per iteration with AVX2. Its packs work within 128-bit lanes, so the packed bytes come out in 4-pixel
@@ -59,8 +59,8 @@ __attribute__((target("avx2"))) unsigned grayXrgbAvx2(const uint32_t* row, uint8
   const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   unsigned x = 0;
   for (; x + 32 <= width; x += 32) {
-    const __m256i ab = _mm256_packs_epi32(lumaOf8(row + x), lumaOf8(row + x + 8));
-    const __m256i cd = _mm256_packs_epi32(lumaOf8(row + x + 16), lumaOf8(row + x + 24));
+    const __m256i ab = _mm256_packs_epi32(grayOf8(row + x), grayOf8(row + x + 8));
+    const __m256i cd = _mm256_packs_epi32(grayOf8(row + x + 16), grayOf8(row + x + 24));
     const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(ab, cd), order);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), bytes);
   }
@@ -128,18 +128,18 @@ template <Rgb (*Decode)(unsigned)>
 void grayRow16(const uint16_t* __restrict row, uint8_t* __restrict out, unsigned width) {
   for (unsigned x = 0; x < width; ++x) {
     const Rgb c = Decode(row[x]);
-    out[x] = luma(c.r, c.g, c.b);
+    out[x] = gray(c.r, c.g, c.b);
   }
 }
 
-inline uint8_t lumaXrgb(uint32_t p) { return luma((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff); }
+inline uint8_t grayXrgb(uint32_t p) { return gray((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff); }
 
 void grayRowXrgb8888(const uint32_t* row, uint8_t* out, unsigned width) {
   unsigned x = 0;
 #if RGYM_X86_SIMD
   x = kHasAvx2 ? grayXrgbAvx2(row, out, width) : grayXrgbSse2(row, out, width);
 #endif
-  for (; x < width; ++x) out[x] = lumaXrgb(row[x]);
+  for (; x < width; ++x) out[x] = grayXrgb(row[x]);
 }
 
 }  // namespace

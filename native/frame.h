@@ -1,4 +1,4 @@
-// Pixel kernels: turn whatever a core hands to video_refresh into packed RGB24 or grey.
+// Pixel kernels: turn whatever a core hands to video_refresh into packed RGB24 or gray.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +21,7 @@ struct RawFrame {
 void convertToRgb24(const void* src, unsigned width, unsigned height, size_t pitch, PixelFormat format, uint8_t* dst);
 inline void convertToRgb24(const RawFrame& f, uint8_t* dst) { convertToRgb24(f.data, f.width, f.height, f.pitch, f.format, dst); }
 
-// Converts a frame into tightly packed grey, width × height bytes: exactly rgbToGray() of its convertToRgb24().
+// Converts a frame into tightly packed gray, width × height bytes: exactly rgbToGray() of its convertToRgb24().
 void convertToGray(const RawFrame& frame, uint8_t* dst);
 
 }  // namespace rgym

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "luma.h"
+#include "gray.h"
 
 // The hot loops run over fixed-size blocks with non-aliasing pointers: that is the shape GCC's -O2 vectoriser
 // (the "very cheap" cost model, which refuses remainder loops and run-time alias checks) turns into SIMD code.
@@ -24,7 +24,7 @@ namespace {
 
 constexpr size_t kBlock = 16;
 
-inline uint8_t lumaOf(const uint8_t* __restrict p) { return luma(p[0], p[1], p[2]); }
+inline uint8_t grayOf(const uint8_t* __restrict p) { return gray(p[0], p[1], p[2]); }
 
 void maxInto(uint8_t* __restrict dst, const uint8_t* __restrict other, size_t n) {
   size_t i = 0;
@@ -135,9 +135,9 @@ RGYM_CLONES_SSSE3
 void rgbToGray(const uint8_t* __restrict src, uint8_t* __restrict dst, size_t pixels) {
   size_t i = 0;
   for (; i + kBlock <= pixels; i += kBlock) {
-    for (size_t k = 0; k < kBlock; ++k) dst[i + k] = lumaOf(src + 3 * (i + k));
+    for (size_t k = 0; k < kBlock; ++k) dst[i + k] = grayOf(src + 3 * (i + k));
   }
-  for (; i < pixels; ++i) dst[i] = lumaOf(src + 3 * i);
+  for (; i < pixels; ++i) dst[i] = grayOf(src + 3 * i);
 }
 
 AreaResizer::AreaResizer(unsigned srcW, unsigned srcH, unsigned dstW, unsigned dstH, unsigned channels)
@@ -169,10 +169,10 @@ AreaResizer::AreaResizer(unsigned srcW, unsigned srcH, unsigned dstW, unsigned d
   }
 }
 
-// The horizontal pass of a grey row with a tap count known at compile time: fully unrolled, no inner branches.
+// The horizontal pass of a gray row with a tap count known at compile time: fully unrolled, no inner branches.
 // Only for sources of at most 2^24 pixels, whose sums fit in 32 bits.
 template <uint32_t kTaps, typename Divide>
-void greyColumns(const uint32_t* sums, const uint32_t* starts, const uint32_t* weights, unsigned count, const Divide& divide, uint8_t* out) {
+void grayColumns(const uint32_t* sums, const uint32_t* starts, const uint32_t* weights, unsigned count, const Divide& divide, uint8_t* out) {
   for (unsigned x = 0; x < count; ++x, weights += kTaps) {
     const uint32_t* column = sums + starts[x];
     uint32_t sum = 0;
@@ -193,12 +193,12 @@ void AreaResizer::apply(const uint8_t* src, uint8_t* dst) {
       // Downscales by up to 4× (every Atari-style 84 × 84 of a console screen) take this path.
       const uint32_t *starts = tapStart_.data(), *weights = tapWeights_.data();
       switch (taps_) {
-        case 1: greyColumns<1>(scratch_.data(), starts, weights, dstW_, divide, out); break;
-        case 2: greyColumns<2>(scratch_.data(), starts, weights, dstW_, divide, out); break;
-        case 3: greyColumns<3>(scratch_.data(), starts, weights, dstW_, divide, out); break;
-        case 4: greyColumns<4>(scratch_.data(), starts, weights, dstW_, divide, out); break;
-        case 5: greyColumns<5>(scratch_.data(), starts, weights, dstW_, divide, out); break;
-        default: greyColumns<6>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 1: grayColumns<1>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 2: grayColumns<2>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 3: grayColumns<3>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 4: grayColumns<4>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        case 5: grayColumns<5>(scratch_.data(), starts, weights, dstW_, divide, out); break;
+        default: grayColumns<6>(scratch_.data(), starts, weights, dstW_, divide, out); break;
       }
       continue;
     }

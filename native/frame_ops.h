@@ -9,10 +9,10 @@
 
 namespace rgym {
 
-// Images may have 1 to kMaxChannels interleaved channels (grey, grey + alpha, RGB, RGBA).
+// Images may have 1 to kMaxChannels interleaved channels (gray, gray + alpha, RGB, RGBA).
 constexpr unsigned kMaxChannels = 4;
 
-// Luma of packed RGB24 with ITU-R BT.601 weights (0.299, 0.587, 0.114) in 14-bit fixed point, rounded to nearest,
+// Gray of packed RGB24 with ITU-R BT.601 weights (0.299, 0.587, 0.114) in 14-bit fixed point, rounded to nearest,
 // as OpenCV's RGB2GRAY does; the weights sum to exactly 1, so white stays 255. `src` holds 3 × `pixels` bytes.
 // `src` and `dst` must not overlap.
 void rgbToGray(const uint8_t* src, uint8_t* dst, size_t pixels);

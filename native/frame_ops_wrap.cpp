@@ -122,8 +122,8 @@ Napi::Value ResizeBilinear(const Napi::CallbackInfo& info) {
   });
 }
 
-// decodeFrame(src, width, height, pitch, format, grey, dst): a picture as a core hands it to video_refresh
-// (format 0 = 0RGB1555, 1 = XRGB8888, 2 = RGB565; rows `pitch` bytes apart) into packed RGB24 or grey.
+// decodeFrame(src, width, height, pitch, format, gray, dst): a picture as a core hands it to video_refresh
+// (format 0 = 0RGB1555, 1 = XRGB8888, 2 = RGB565; rows `pitch` bytes apart) into packed RGB24 or gray.
 Napi::Value DecodeFrame(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const Napi::Env env = info.Env();
@@ -132,7 +132,7 @@ Napi::Value DecodeFrame(const Napi::CallbackInfo& info) {
     const unsigned height = sideArg(info, 2, "height");
     const auto pitch = static_cast<size_t>(numberArg(info, 3, "pitch", 1, 4294967295.0));
     const auto format = static_cast<PixelFormat>(numberArg(info, 4, "format", 0, 2));
-    const bool grey = info.Length() > 5 && info[5].ToBoolean().Value();
+    const bool gray = info.Length() > 5 && info[5].ToBoolean().Value();
     const Bytes dst = bytesArg(info, 6, "dst");
     const size_t bytesPerPixel = format == PixelFormat::XRGB8888 ? 4 : 2;
     if (pitch < width * bytesPerPixel || pitch % bytesPerPixel != 0) {
@@ -140,10 +140,10 @@ Napi::Value DecodeFrame(const Napi::CallbackInfo& info) {
                              std::to_string(bytesPerPixel));
     }
     expectLength(env, src, pitch * (height - 1) + width * bytesPerPixel, "src", "height rows, pitch bytes apart");
-    expectLength(env, dst, static_cast<size_t>(width) * height * (grey ? 1 : 3), "dst", grey ? "1 byte per pixel" : "3 bytes per pixel");
+    expectLength(env, dst, static_cast<size_t>(width) * height * (gray ? 1 : 3), "dst", gray ? "1 byte per pixel" : "3 bytes per pixel");
     expectDisjoint(env, dst, src, "dst", "src");
     const RawFrame frame{src.data, width, height, pitch, format};
-    if (grey) {
+    if (gray) {
       convertToGray(frame, dst.data);
     } else {
       convertToRgb24(frame, dst.data);

@@ -2,7 +2,7 @@
 // and writes what an agent (or a screen) sees, natively, straight from the core's buffer, so batched envs work on
 // their worker threads and nothing is converted that is not shown. It comes in two shapes:
 //
-// - preprocessed: grey or RGB, optionally area-resized, at a size fixed when it is made (observation spaces have
+// - preprocessed: gray or RGB, optionally area-resized, at a size fixed when it is made (observation spaces have
 //   one shape); a frame of any other size is refused. The order is Gymnasium's AtariPreprocessing: each frame is
 //   converted at full size, the last two of a step are max-pooled, and the pooled picture is resized.
 // - the core's own picture: RGB24 at whatever size the core draws, which may change mid-run (SNES switches
@@ -57,7 +57,7 @@ class ObservationPipeline final : public FrameSink {
   size_t workingBytes() const { return static_cast<size_t>(frameWidth_) * frameHeight_ * channels(); }
   // The rows of a frame of this width that fit in the target.
   unsigned rowsThatFit(const RawFrame& frame) const;
-  // Converts a fixed-size frame to grey or RGB24 at full size; false (and a kept error) if its size is another.
+  // Converts a fixed-size frame to gray or RGB24 at full size; false (and a kept error) if its size is another.
   bool convertFixed(const RawFrame& frame, uint8_t* dst) noexcept;
   void showFixed(const RawFrame& frame, bool pool) noexcept;
   void showFollowing(const RawFrame& frame, bool pool) noexcept;

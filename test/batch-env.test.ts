@@ -166,10 +166,10 @@ for (const autoreset of ['next-step', 'same-step'] as const) {
   });
 }
 
-test('native preprocessing on the workers equals AtariPreprocessing in TS on single envs (grey, 84×84, skip 4, max-pool)', () => {
+test('native preprocessing on the workers equals AtariPreprocessing in TS on single envs (gray, 84×84, skip 4, max-pool)', () => {
   const skip = { ...options, frameskip: 4, maxPool: true };
   const batch = new BatchEnv('TestRom-Nes', { ...skip, numEnvs: 2, threads: 2, preprocess: { grayscale: true, width: 84, height: 84 } });
-  // Single-frame envs: the reference skips, greys, pools and resizes in the TS wrappers.
+  // Single-frame envs: the reference skips, grays, pools and resizes in the TS wrappers.
   const refs = [0, 1].map(() => new AtariPreprocessing(make('TestRom-Nes', { ...options, frameskip: 1 }), { noopMax: 0 }));
   try {
     assert.deepEqual(batch.observationShape, [84, 84]);

@@ -64,7 +64,7 @@ test('AtariPreprocessing over a natively skipping env equals it over single fram
   }
 });
 
-test('native preprocessing in RetroEnv (grey 84×84) equals the GrayScale + Resize wrappers, and AtariPreprocessing uses it', () => {
+test('native preprocessing in RetroEnv (gray 84×84) equals the GrayScale + Resize wrappers, and AtariPreprocessing uses it', () => {
   const native = make('TestRom-Nes', options({ frameskip: 4, maxPool: true, preprocess: { grayscale: true, width: 84, height: 84 } }));
   const fast = new AtariPreprocessing(native, { noopMax: 0 });
   const slow = new AtariPreprocessing(make('TestRom-Nes', options({})), { noopMax: 0 });
@@ -122,7 +122,7 @@ for (const game of ['TestRom-Nes', 'TestRom-Snes']) {
   });
 }
 
-test('native preprocessing of any size, grey or RGB, equals the GrayScale and Resize wrappers (property)', () => {
+test('native preprocessing of any size, gray or RGB, equals the GrayScale and Resize wrappers (property)', () => {
   // Sizes from 4× upscales to 64× downscales, so the native resizer's tap tables take every shape.
   const spec = fc.record({
     grayscale: fc.boolean(),

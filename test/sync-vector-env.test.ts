@@ -27,7 +27,7 @@ function makeEnv(extra: MakeOptions = {}): RetroEnv {
 }
 
 const N = 3;
-/** Env i: small grey frames, episodes cut after 3 + i steps, so the envs finish at different times. */
+/** Env i: small gray frames, episodes cut after 3 + i steps, so the envs finish at different times. */
 const factory = (i: number) => () => new TimeLimit(new Resize(new GrayScale(makeEnv()), { width: 32, height: 28 }), { maxEpisodeSteps: 3 + i });
 const factories = Array.from({ length: N }, (_, i) => factory(i));
 type Sub = ReturnType<ReturnType<typeof factory>>;

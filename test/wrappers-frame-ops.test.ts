@@ -163,12 +163,12 @@ describe('decodeFrame', () => {
       });
     });
 
-  it('decodes every pixel format to RGB24 as the reference, and to grey exactly as rgbToGray of that (property)', () => {
+  it('decodes every pixel format to RGB24 as the reference, and to gray exactly as rgbToGray of that (property)', () => {
     fc.assert(
       fc.property(picture, ({ src, width, height, pitch, format }) => {
         const rgb = decodeFrame(src, width, height, pitch, format);
         assert.deepEqual(rgb, refDecode(src, width, height, pitch, format));
-        assert.deepEqual(decodeFrame(src, width, height, pitch, format, { grey: true }), rgbToGray(rgb));
+        assert.deepEqual(decodeFrame(src, width, height, pitch, format, { gray: true }), rgbToGray(rgb));
       }),
       { numRuns: 300 },
     );
@@ -183,7 +183,7 @@ describe('decodeFrame', () => {
       for (const width of [1, 15, 16, 17, 31, 32, 33, 63, 64, 100, 256]) {
         const src = new Uint8Array(width * 4 * 3);
         for (let i = 0; i < src.length; i++) src[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
-        out.push(...decodeFrame(src, width, 3, width * 4, 1, { grey: true }), ...decodeFrame(src, width, 3, width * 4, 1));
+        out.push(...decodeFrame(src, width, 3, width * 4, 1, { gray: true }), ...decodeFrame(src, width, 3, width * 4, 1));
       }
       process.stdout.write(JSON.stringify(out));`;
     const run = (simd: string | undefined) => {
@@ -204,12 +204,12 @@ describe('decodeFrame', () => {
     assert.throws(() => decodeFrame(src, 64, 1, 255, PixelFormats.XRGB8888), invalidArgument);
     assert.throws(() => decodeFrame(src, 16, 1, 32, PixelFormats.RGB565, { dst: new Uint8Array(47) }), invalidArgument);
     assert.throws(() => decodeFrame(src, 16, 1, 32, 7 as PixelFormat), invalidArgument);
-    assert.throws(() => decodeFrame(src, 16, 1, 64, PixelFormats.XRGB8888, { grey: true, dst: src.subarray(0, 16) }), invalidArgument);
+    assert.throws(() => decodeFrame(src, 16, 1, 64, PixelFormats.XRGB8888, { gray: true, dst: src.subarray(0, 16) }), invalidArgument);
   });
 });
 
 describe('rgbToGray', () => {
-  it('matches BT.601 luma within 1, on random images', () => {
+  it('matches BT.601 gray within 1, on random images', () => {
     fc.assert(
       fc.property(imageArb(40, fc.constant(3)), ({ data }) => {
         assertWithin(rgbToGray(data), refGray(data), 1, 'gray');
@@ -217,7 +217,7 @@ describe('rgbToGray', () => {
     );
   });
 
-  it('keeps black, white and pure greys exact and rounds the primaries as OpenCV', () => {
+  it('keeps black, white and pure grays exact and rounds the primaries as OpenCV', () => {
     const rgb = Uint8Array.from([0, 0, 0, 255, 255, 255, 128, 128, 128, 255, 0, 0, 0, 255, 0, 0, 0, 255]);
     assert.deepEqual([...rgbToGray(rgb)], [0, 255, 128, 76, 150, 29]);
   });

@@ -78,9 +78,9 @@ function assertWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, to
   }
 }
 
-/** The 84 × 84 grey picture AtariPreprocessing makes of one RGB frame... */
+/** The 84 × 84 gray picture AtariPreprocessing makes of one RGB frame... */
 const atariFrame = (rgb: Uint8Array) => resizeArea(rgbToGray(rgb), 256, 224, 1, new Uint8Array(84 * 84), 84, 84);
-/** ...and of the last two frames of a step: greyed, max-pooled, resized, in Gymnasium's order. */
+/** ...and of the last two frames of a step: grayed, max-pooled, resized, in Gymnasium's order. */
 const atariPooled = (a: Uint8Array, b: Uint8Array) => resizeArea(maxPool(rgbToGray(a), rgbToGray(b)), 256, 224, 1, new Uint8Array(84 * 84), 84, 84);
 
 const invalidArgument = (e: unknown) => e instanceof ArgumentError && e.code === 'INVALID_ARGUMENT';
@@ -114,7 +114,7 @@ describe('Wrapper', () => {
 });
 
 describe('GrayScale', () => {
-  it('turns [224, 256, 3] into [224, 256] (or [224, 256, 1]) of BT.601 luma', () => {
+  it('turns [224, 256, 3] into [224, 256] (or [224, 256, 1]) of BT.601 gray', () => {
     const base = makeEnv();
     const env = new GrayScale(base);
     const kept = new GrayScale(base, { keepDim: true });
@@ -139,7 +139,7 @@ describe('GrayScale', () => {
 });
 
 describe('Resize', () => {
-  it('resizes grey and RGB frames by area or bilinear interpolation', () => {
+  it('resizes gray and RGB frames by area or bilinear interpolation', () => {
     const base = makeEnv();
     const gray = new GrayScale(base);
     const area = new Resize(gray, { width: 84, height: 84 });
@@ -466,7 +466,7 @@ describe('RecordEpisodeStatistics', () => {
 });
 
 describe('AtariPreprocessing', () => {
-  it('equals no-op starts + frame skip 4 with max-pooling + grey + 84 × 84 area resize, done by hand', () => {
+  it('equals no-op starts + frame skip 4 with max-pooling + gray + 84 × 84 area resize, done by hand', () => {
     const env = new AtariPreprocessing(makeEnv());
     const ref = makeEnv();
     assert.deepEqual(env.observationSpace.shape, [84, 84]);

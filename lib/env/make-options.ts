@@ -34,11 +34,11 @@ export interface MakeOptions extends LookupOptions {
   frameskip?: number;
   /**
    * With frameskip > 1: observe the max of the last two frames (removes sprite flicker, as Atari wrappers do). With
-   * `preprocess`, the frames are pooled after greying and before resizing, in Gymnasium's order.
+   * `preprocess`, the frames are pooled after graying and before resizing, in Gymnasium's order.
    */
   maxPool?: boolean;
   /**
-   * Native observation preprocessing: grey (one channel) and/or an area resize, e.g.
+   * Native observation preprocessing: gray (one channel) and/or an area resize, e.g.
    * `{ grayscale: true, width: 84, height: 84 }` gives `Box [84, 84]`. Image observations only, without crop.
    * The emulator preprocesses straight from the core's picture and converts nothing else; `render()` still gives
    * the RGB frame (converted when asked for).

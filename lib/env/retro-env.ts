@@ -160,7 +160,7 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
   }
 
   /**
-   * Preprocesses every frame this env shows natively (grey and/or area resize; with stepFrames(.., maxPool) the
+   * Preprocesses every frame this env shows natively (gray and/or area resize; with stepFrames(.., maxPool) the
    * last two frames pooled in between, in Gymnasium's order) into the returned buffer, which each step overwrites.
    * The env's own observations are unchanged: its RGB frames are then converted only when read.
    */
@@ -183,7 +183,7 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
     return this.loaded.session.preprocess(spec, shape.reduce((a, b) => a * b, 1));
   }
 
-  /** [height, width] grey or [height, width, 3] RGB, the frame's own size where `p` leaves one out. */
+  /** [height, width] gray or [height, width, 3] RGB, the frame's own size where `p` leaves one out. */
   private preprocessedShape(p: Preprocess): number[] {
     const [frameHeight, frameWidth] = this.imageShape();
     const width = p.width ?? frameWidth;

@@ -20,7 +20,7 @@ const INT_RANGE = { uint8: [0, 255], int32: [INT32_MIN, INT32_MAX] } as const;
 
 /**
  * An n-dimensional box `low ≤ x ≤ high` (both ends inclusive), as Gymnasium's `Box`. Image observations are
- * `Box<[H, W, 3], 'uint8'>` (or `[H, W]` once grey), RAM observations `Box<[size], 'uint8'>`.
+ * `Box<[H, W, 3], 'uint8'>` (or `[H, W]` once gray), RAM observations `Box<[size], 'uint8'>`.
  *
  * Values are flat typed arrays in row-major (C) order, of length `size = product(shape)`: `sample()` returns a
  * `Uint8Array`, `Int32Array` or `Float32Array` according to `dtype` ({@link BoxArray}). `contains` accepts exactly

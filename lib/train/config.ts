@@ -121,7 +121,7 @@ const FLAGS: Record<string, FlagSpec> = {
   combos: { key: 'combos', type: 'combos', help: 'Discrete actions as button combos, e.g. A,A+LEFT,A+RIGHT,NOOP (implies --actions combos)' },
   frameskip: { key: 'frameskip', type: 'int', min: 1, max: 64, help: 'frames per agent step' },
   'max-episode-steps': { key: 'maxEpisodeSteps', type: 'int', min: 0, help: 'truncate episodes after this many steps (0: never)' },
-  policy: { key: 'policy', type: 'string', choices: ['mlp', 'cnn'], help: 'mlp over RAM variables, or cnn over 84×84 grey frames' },
+  policy: { key: 'policy', type: 'string', choices: ['mlp', 'cnn'], help: 'mlp over RAM variables, or cnn over 84×84 gray frames' },
   cnn: { key: 'cnn', type: 'string', choices: ['small', 'nature'], help: 'CNN trunk' },
   hidden: { key: 'hidden', type: 'int', min: 1, max: 4096, help: 'mlp: units per hidden layer' },
   'obs-variables': { key: 'obsVariables', type: 'list', help: 'mlp: comma-separated RAM variables to observe (default: all)' },

@@ -1,6 +1,6 @@
 /**
  * What the policy sees, built from a `BatchEnv`'s buffers: a float vector of chosen RAM variables (mlp), or a
- * stack of the last k preprocessed grey frames per env, newest in the last channel (cnn, [H, W, k] as conv2d
+ * stack of the last k preprocessed gray frames per env, newest in the last channel (cnn, [H, W, k] as conv2d
  * wants it).
  */
 import { ArgumentError } from '../errors.ts';

@@ -4,7 +4,7 @@
  *
  * - `mlp`: CleanRL's `ppo.py` agent: separate actor and critic, each two tanh layers of `hidden` units, over a
  *   vector of normalised RAM variables.
- * - `cnn`: CleanRL's `ppo_atari.py` agent: one shared convolutional trunk over stacked grey frames
+ * - `cnn`: CleanRL's `ppo_atari.py` agent: one shared convolutional trunk over stacked gray frames
  *   [B, 84, 84, stack] (uint8 scaled to [0, 1]), ReLU, then an actor and a critic head. `nature` is the DQN
  *   Nature network (32·8×8/4, 64·4×4/2, 64·3×3/1, 512); `small` the lighter DQN 2013 one (16·8×8/4, 32·4×4/2,
  *   256), about 3× cheaper to train on a CPU.

@@ -29,7 +29,7 @@ export interface BatchEnvOptions extends MakeOptions {
    */
   maxEpisodeSteps?: number;
   /**
-   * Observation preprocessing done natively on the worker threads: grey (one channel) and/or an area resize, e.g.
+   * Observation preprocessing done natively on the worker threads: gray (one channel) and/or an area resize, e.g.
    * `{ grayscale: true, width: 84, height: 84 }`. Combine with `frameskip: 4, maxPool: true` for Atari-style
    * observations. Not available with the worker_threads fallback.
    */

@@ -20,9 +20,9 @@ export interface AtariPreprocessingOptions<Scale extends boolean = false> {
   screenSize?: number | readonly [number, number];
   /** End the episode when `info.lives` drops (needs a `lives` variable in data.json). Default false. */
   terminalOnLifeLoss?: boolean;
-  /** Grey observations (default true); RGB otherwise. */
+  /** Gray observations (default true); RGB otherwise. */
   grayscaleObs?: boolean;
-  /** Keep a channel axis on grey observations: [84, 84, 1]. Default false. */
+  /** Keep a channel axis on gray observations: [84, 84, 1]. Default false. */
   grayscaleNewaxis?: boolean;
   /** Float32 observations in [0, 1] instead of uint8. Default false. */
   scaleObs?: Scale;
@@ -41,7 +41,7 @@ type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends tru
  * averaging, and optionally scaling to [0, 1] and ending episodes on a lost life.
  *
  * Over a bare `RetroEnv` (the usual `new AtariPreprocessing(make(game))`) the env does all of a step natively:
- * it runs the frames, greys the last two straight from the core's picture, pools and resizes them into one buffer.
+ * it runs the frames, grays the last two straight from the core's picture, pools and resizes them into one buffer.
  * Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`,
  * `MaxAndSkip` and `Resize`; both give the same observations. So put action wrappers (`Discretizer`,
  * `StickyActions`) outside it. The base env must not skip frames itself
@@ -50,8 +50,8 @@ type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends tru
  * height: 84 }` is used as it is.
  *
  * Steps: reset → 1..noopMax no-op frames; step → `frameSkip` frames of the action, rewards summed, the last two
- * frames greyed and max-pooled → resized, in Gymnasium's order. (Only a base env that skips natively with
- * `maxPool` but hidden behind another wrapper pools RGB frames before they are greyed, which differs only where the
+ * frames grayed and max-pooled → resized, in Gymnasium's order. (Only a base env that skips natively with
+ * `maxPool` but hidden behind another wrapper pools RGB frames before they are grayed, which differs only where the
  * two frames' brightest pixels differ in colour.)
  *
  * Observation: `Box [84, 84]` uint8 by default; `[84, 84, 1]` with `grayscaleNewaxis`, `[84, 84, 3]` without
@@ -78,7 +78,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   readonly terminalOnLifeLoss: boolean;
   readonly grayscaleObs: boolean;
   readonly scaleObs: Scale;
-  /** Whether the base env does all of a step natively (skip, grey, pool, resize), or the TS wrappers compose it. */
+  /** Whether the base env does all of a step natively (skip, gray, pool, resize), or the TS wrappers compose it. */
   readonly native: boolean;
   /** `env` inside the wrappers this composes: NoopReset, GrayScale, MaxAndSkip, Resize (innermost first); only
    * NoopReset when the env works natively (`direct`). */
@@ -109,7 +109,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
       });
     }
 
-    // A RetroEnv made with a matching { preprocess } already observes grey width × height frames natively.
+    // A RetroEnv made with a matching { preprocess } already observes gray width × height frames natively.
     const p = base.preprocess;
     const preprocessesNatively =
       p !== undefined && (p.grayscale ?? false) === grayscaleObs && p.width === width && p.height === height &&
@@ -117,12 +117,12 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     if (p !== undefined && !preprocessesNatively) {
       throw new ArgumentError('INVALID_ARGUMENT', 'the base env preprocesses its observations differently; make it without preprocess', { field: 'preprocess' });
     }
-    // A bare RetroEnv can do it all natively for this wrapper: skip, grey, pool and resize in one native step.
+    // A bare RetroEnv can do it all natively for this wrapper: skip, gray, pool and resize in one native step.
     const fastPath = nativeFastPath(env);
     const direct =
       fastPath !== undefined && fastPath.canPreprocess() && (base.frameskip === 1 || skipsNatively) && Math.max(width, height) <= 4096 &&
       (options.interpolation ?? 'area') === 'area' && !(options.grayscaleNewaxis ?? false);
-    // Gymnasium's order: grey each frame, max-pool the last two, resize. No-ops go through the env itself.
+    // Gymnasium's order: gray each frame, max-pool the last two, resize. No-ops go through the env itself.
     let pipeline: AnyEnv = env;
     if (noopMax !== 0) pipeline = new NoopReset(pipeline, { noopMax, noopAction: options.noopAction });
     if (!direct) {
@@ -183,7 +183,7 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
 
 /**
  * A game with Atari preprocessing chosen when the env is made, as EnvPool's `make(task, { ... })`: the emulator
- * skips, greys, pools and resizes natively, and `render()` still gives RGB frames. Options the native path cannot
+ * skips, grays, pools and resizes natively, and `render()` still gives RGB frames. Options the native path cannot
  * serve (a scenario crop, RAM observations, `grayscaleNewaxis`, bilinear resizing, an env of its own `frameskip`
  * or `preprocess`) are refused with an `ArgumentError` instead of silently running the slower TS wrappers.
  *

@@ -12,8 +12,8 @@ export interface GrayScaleOptions {
 }
 
 /**
- * Turns RGB observations grey: `Box [H, W, 3]` becomes `Box [H, W]` (or `[H, W, 1]` with `keepDim`), uint8, with
- * luma = 0.299 R + 0.587 G + 0.114 B rounded (ITU-R BT.601 in 14-bit fixed point, as OpenCV's RGB2GRAY). Runs natively.
+ * Turns RGB observations gray: `Box [H, W, 3]` becomes `Box [H, W]` (or `[H, W, 1]` with `keepDim`), uint8, with
+ * gray = 0.299 R + 0.587 G + 0.114 B rounded (ITU-R BT.601 in 14-bit fixed point, as OpenCV's RGB2GRAY). Runs natively.
  *
  * @example
  * ```ts

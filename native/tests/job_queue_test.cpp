@@ -137,7 +137,7 @@ TEST("a job's error keeps its code, names the env, and comes after its batch is 
   // The whole batch was collected: every env is idle again and nothing is left to receive.
   CHECK_THROWS_CODE(queue.recv(1), "INVALID_ARGUMENT");
   queue.sendReset({6});
-  CHECK_THROWS_CODE(queue.recv(1), "SCRIPT_ERROR");  // what is not an EmulatorError
+  CHECK_THROWS_CODE(queue.recv(1), "ENV_CRASHED");  // what is not an EmulatorError
   queue.send(range(8), std::vector<uint16_t>(8, 0), 1);
   try {
     queue.recv(8);

@@ -1,6 +1,6 @@
 // The observation pipeline against reference decoders written here from libretro's pixel formats: the core's own
 // picture (any size, rows cut to the target, max-pooled with the held frame only when sizes match) and
-// preprocessed observations (fixed size, grey, area resize, a size change refused).
+// preprocessed observations (fixed size, gray, area resize, a size change refused).
 #include "observation_pipeline.h"
 
 #include <algorithm>
@@ -58,7 +58,7 @@ struct CoreFrame {
     return out;
   }
   std::vector<uint8_t> rgb24() const { return rgb24(height); }
-  // BT.601 luma in 14-bit fixed point, rounded.
+  // BT.601 gray in 14-bit fixed point, rounded.
   std::vector<uint8_t> gray() const {
     const std::vector<uint8_t> c = rgb24();
     std::vector<uint8_t> out(size_t{width} * height);
@@ -161,7 +161,7 @@ TEST("the core's own picture without a target writes nothing") {
   CHECK(target == frame.rgb24());
 }
 
-TEST("preprocessed: grey, max-pooled, at a fixed size") {
+TEST("preprocessed: gray, max-pooled, at a fixed size") {
   for (PixelFormat format : kFormats) {
     const CoreFrame a(format, 160, 210, 13), b(format, 160, 210, 14);
     std::vector<uint8_t> out(160 * 210);
@@ -171,7 +171,7 @@ TEST("preprocessed: grey, max-pooled, at a fixed size") {
     CHECK(out == a.gray());
     gray.hold(a.raw());
     gray.show(b.raw(), true);
-    CHECK(out == maxOf(a.gray(), b.gray()));  // grey of each frame, then pooled (not grey of the pooled colours)
+    CHECK(out == maxOf(a.gray(), b.gray()));  // gray of each frame, then pooled (not gray of the pooled colours)
   }
 }
 
