@@ -182,7 +182,9 @@ describe('BatchEnv', () => {
       assert.equal(batch.engine, 'native');
       batch.reset();
       const script = join(failing.dir, 'script.lua');
-      const e = throwsTyped(() => batch.step([0, 0].map(() => batch.singleActionSpace.sample())), ScriptError, 'SCRIPT_ERROR', `env 0: ${script}:1: boom (calling reward())`);
+      // Both envs fail; which one is reported first depends on which thread stepped it (the caller helps the worker).
+      const expected = new RegExp(`^env [01]: ${script.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1: boom \\(calling reward\\(\\)\\)$`);
+      const e = throwsTyped(() => batch.step([0, 0].map(() => batch.singleActionSpace.sample())), ScriptError, 'SCRIPT_ERROR', expected);
       assert.deepEqual(e.details, { file: script, line: 1 });
     } finally {
       batch.close();
@@ -194,6 +196,21 @@ describe('BatchEnv', () => {
       throwsTyped(() => slow.step([slow.singleActionSpace.sample()]), ScriptError, 'SCRIPT_TIMEOUT', /^env 0: Lua function reward\(\) ran over its budget of 100,000 instructions/);
     } finally {
       slow.close();
+    }
+  });
+});
+
+describe('BatchEnv on worker threads (a TypeScript scenario)', () => {
+  test("an env's error keeps its code across the worker: a Lua timeout beside a TS reward is SCRIPT_TIMEOUT", () => {
+    const mixed = integration('function reward() return 0 end\nfunction done() while true do end end\n');
+    writeFileSync(join(mixed.dir, 'scenario-mixed.json'), JSON.stringify({ reward: { script: 'ts:reward' }, done: { script: 'lua:done' }, scripts: ['script.ts', 'script.lua'] }));
+    const batch = new BatchEnv('TestRom-Nes', { ...mixed.options, scenario: 'scenario-mixed', numEnvs: 1, scriptLimits: { instructions: 100_000 } });
+    try {
+      assert.equal(batch.engine, 'workers');
+      batch.reset();
+      throwsTyped(() => batch.step([batch.singleActionSpace.sample()]), ScriptError, 'SCRIPT_TIMEOUT', /^env 0: Lua function done\(\) ran over its budget of 100,000 instructions/);
+    } finally {
+      batch.close();
     }
   });
 });

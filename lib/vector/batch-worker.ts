@@ -79,7 +79,10 @@ config.jobs.on('message', (jobs: Job[]) => {
       run(job);
       report(job.id, false);
     } catch (e) {
-      const text = new TextEncoder().encode(String((e as Error).message ?? e)).subarray(0, config.errorText.length - 1);
+      // The code travels with the message ("CODE\tmessage"), so recv() throws the error the env threw.
+      const code = (e as { code?: unknown }).code;
+      const coded = `${typeof code === 'string' ? code : 'ENV_CRASHED'}\t${String((e as Error).message ?? e)}`;
+      const text = new TextEncoder().encode(coded).subarray(0, config.errorText.length - 1);
       if (config.errorText[0] === 0) config.errorText.set(text);
       report(job.id, true);
     }

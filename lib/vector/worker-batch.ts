@@ -139,7 +139,10 @@ export class WorkerBatch {
       ready[k] = id;
       this.inFlight.delete(id);
     }
-    if (failed !== undefined) throw Object.assign(new Error(`env ${failed}: ${this.takeErrorText()}`), { code: 'SCRIPT_ERROR' });
+    if (failed !== undefined) {
+      const { code, message } = this.takeError();
+      throw Object.assign(new Error(`env ${failed}: ${message}`), { code });
+    }
     return ready;
   }
 
@@ -181,11 +184,13 @@ export class WorkerBatch {
     });
   }
 
-  private takeErrorText(): string {
+  /** The first failure a worker wrote since the last call: its code (ENV_CRASHED when it had none) and message. */
+  private takeError(): { code: string; message: string } {
     const end = this.errorText.indexOf(0);
     const text = Buffer.from(this.errorText.slice(0, end < 0 ? ERROR_BYTES : end)).toString('utf8');
     this.errorText.fill(0);
-    return text;
+    const tab = text.indexOf('\t');
+    return { code: text.slice(0, tab), message: text.slice(tab + 1) };
   }
 
   /**
