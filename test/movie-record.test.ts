@@ -7,6 +7,7 @@ import { runCli } from '../lib/cli/dispatch.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import { make, type MakeOptions } from '../lib/env/retro-env.ts';
 import { ArgumentError } from '../lib/errors.ts';
+import { BatchEnv } from '../lib/vector/batch-env.ts';
 import { Movie, RecordMovie, makeReplayEnv, replayMovie } from '../lib/index.ts';
 import { Rng } from '../lib/rng.ts';
 
@@ -205,4 +206,8 @@ test("make(game, { record }) records every episode, which replays with the same 
   } finally {
     replay.close();
   }
+});
+
+test('BatchEnv refuses record instead of writing empty movies', () => {
+  assert.throws(() => new BatchEnv('TinyKart-Nes', { ...options({ record: mkdtempSync(join(dataDir, 'batch-record-')) }), numEnvs: 2 }), (e: unknown) => e instanceof ArgumentError && /record is not supported by BatchEnv/.test(e.message));
 });

@@ -105,6 +105,8 @@ export class BatchEnv {
     for (const name of ['processes', 'stepTimeoutMs'] as const) {
       if (options[name] !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `${name} needs isolate: 'process'`);
     }
+    // The engines step the games natively, past RetroEnv.step: a recorder would write empty movies.
+    if (options.record !== undefined) throw new ArgumentError('INVALID_ARGUMENT', 'record is not supported by BatchEnv: record single envs made with make(game, { record })', { field: 'record' });
     // Checked before any emulator exists, so a bad option leaks nothing.
     for (const name of ['width', 'height'] as const) {
       const v = preprocess?.[name];
