@@ -1,6 +1,6 @@
 import type { Emulator } from '../emulator.ts';
 import { IntegrationError, ScriptError } from '../errors.ts';
-import { fromNative, isNativeError, nativeAddon, type NativeObservationSpec, type NativeScenarioConfig, type NativeSession } from '../native.ts';
+import { callNative, fromNative, isNativeError, nativeAddon, type NativeObservationSpec, type NativeScenarioConfig, type NativeSession } from '../native.ts';
 import { unmappedVariableError } from './unmapped-variable.ts';
 
 /** The files a session's configuration was read from, named by errors found while the addon parses it. */
@@ -50,57 +50,33 @@ export class Session {
 
   /** Loads `state`, releases the buttons and runs one frame, then starts an episode there. */
   restart(state: Uint8Array): void {
-    try {
-      this.native.restart(state);
-    } catch (e) {
-      throw fromNative(e);
-    }
+    callNative(() => this.native.restart(state));
   }
 
   /** Starts an episode from the emulator's current state (Lua scripts run their top level afresh). */
   reset(): void {
-    try {
-      this.native.reset();
-    } catch (e) {
-      throw fromNative(e);
-    }
+    callNative(() => this.native.reset());
   }
 
   /** `frames` frames with the held input, natively; see NativeSession.step. */
   step(frames: number, maxPool: boolean): void {
-    try {
-      this.native.step(frames, maxPool);
-    } catch (e) {
-      throw fromNative(e);
-    }
+    callNative(() => this.native.step(frames, maxPool));
   }
 
   /** Frame `index` of a step of `frames` frames; the addon decides what the frame's picture is for. */
   stepFrame(index: number, frames: number, maxPool: boolean): void {
-    try {
-      this.native.stepFrame(index, frames, maxPool);
-    } catch (e) {
-      throw fromNative(e);
-    }
+    callNative(() => this.native.stepFrame(index, frames, maxPool));
   }
 
   /** After a frame loop that stopped early: shows the frame it stopped at. */
   showLastFrame(): void {
-    try {
-      this.native.showLastFrame();
-    } catch (e) {
-      throw fromNative(e);
-    }
+    callNative(() => this.native.showLastFrame());
   }
 
   /** From now on every shown frame is preprocessed natively into the returned buffer, which each step rewrites. */
   preprocess(spec: NativeObservationSpec, bytes: number): Uint8Array {
     const out = new Uint8Array(bytes);
-    try {
-      this.native.setObservation(spec, out);
-    } catch (e) {
-      throw fromNative(e);
-    }
+    callNative(() => this.native.setObservation(spec, out));
     return out;
   }
 

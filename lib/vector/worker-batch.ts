@@ -4,18 +4,11 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { pathToFileURL } from 'node:url';
 import type { MakeOptions } from '../env/retro-env.ts';
 import { LifecycleError } from '../errors.ts';
+import type { NativeBatchOutputs } from '../native.ts';
 import type { Autoreset } from './autoreset.ts';
 
-/** Shared result buffers of a batch; the same layout the native stepper writes. */
-export interface SharedOutputs {
-  observations: Uint8Array;
-  values: Float64Array;
-  rewards: Float64Array;
-  terminated: Uint8Array;
-  finalObservations?: Uint8Array;
-  finalValues?: Float64Array;
-  hasFinal?: Uint8Array;
-}
+/** Shared result buffers of a batch: the same layout the native stepper writes. */
+export type SharedOutputs = NativeBatchOutputs;
 
 export interface WorkerBatchConfig {
   game: string;
