@@ -1,4 +1,5 @@
 #include "emulator.h"
+#include "state_trial.h"
 
 #include <chrono>
 #include <cstdarg>
@@ -179,7 +180,9 @@ void Emulator::loadGame(const std::string& romPath, const std::vector<uint8_t>& 
 
   // A reused copy runs the game exactly as a new copy would once it has the state a new copy had after loading it.
   const bool pooled = reusable_ && CorePool::instance().enabled();
-  const std::string powerOnKey = pooled ? this->powerOnKey(romPath, romBytes) : std::string();
+  const std::string powerOnKey = this->powerOnKey(romPath, romBytes);
+  // States are trusted per core and game (state_trial.h): a state of one game can crash the core in another.
+  stateKeySeed_ = hashBytes(reinterpret_cast<const uint8_t*>(powerOnKey.data()), powerOnKey.size());
   PowerOnState powerOn = reusedCopy_ ? CorePool::instance().powerOnState(powerOnKey) : nullptr;
   if (reusedCopy_ && !powerOn) replaceReusedCopy();
   loadIntoCore(game, romPath);
@@ -356,6 +359,7 @@ std::vector<uint8_t> Emulator::saveState() {
   if (state.empty() || !core_->retro_serialize(state.data(), state.size())) {
     throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " could not save its state");
   }
+  TrustedStates::instance().add(stateKey(state.data(), state.size()));
   return state;
 }
 
@@ -370,10 +374,46 @@ void Emulator::loadState(const uint8_t* data, size_t size) {
                                              " states of this game have " + std::to_string(expected) +
                                              ": it is truncated, or was made by another core or game");
   }
+  refuseStateThatCrashes(data, size);
   if (!core_->retro_unserialize(data, size)) {
     throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " rejected the state (" + std::to_string(size) +
                                              " bytes); states belong to the core and game that wrote them");
   }
+}
+
+uint64_t Emulator::stateKey(const uint8_t* data, size_t size) const { return hashBytes(data, size, stateKeySeed_); }
+
+// Cores check little of what they unserialize: a damaged state can crash one frames later. A state this process's
+// cores did not produce is first loaded and run for a few frames in a forked child (state_trial.h).
+void Emulator::refuseStateThatCrashes(const uint8_t* data, size_t size) {
+  constexpr unsigned kTrialFrames = 4, kTrialTimeoutSeconds = 10;
+  TrustedStates& trusted = TrustedStates::instance();
+  const uint64_t key = stateKey(data, size);
+  if (trusted.contains(key) || trusted.untriable(core_->fileIdentity())) return;
+  auto tryState = [&](const uint8_t* bytes, size_t length) {
+    return runInForkedChild(
+        [&] {
+          if (!core_->retro_unserialize(bytes, length)) return false;
+          frameOutput_ = FrameOutput::Skip;
+          for (unsigned i = 0; i < kTrialFrames; ++i) core_->retro_run();
+          return true;
+        },
+        kTrialTimeoutSeconds);
+  };
+  const TrialResult trial = tryState(data, size);
+  if (trial.outcome == TrialOutcome::Ran) return trusted.add(key);
+  if (trial.outcome == TrialOutcome::Unavailable) return;
+  if (trial.outcome == TrialOutcome::Hung) {
+    // A core that waits on threads of its own hangs in any child: only a good state hanging too tells that apart.
+    std::vector<uint8_t> current(core_->retro_serialize_size());
+    if (!current.empty() && core_->retro_serialize(current.data(), current.size()) &&
+        tryState(current.data(), current.size()).outcome == TrialOutcome::Hung) {
+      return trusted.markUntriable(core_->fileIdentity());
+    }
+  }
+  throw EmulatorError("STATE_INVALID", "the state (" + std::to_string(size) + " bytes) " + trial.describe() + " in a trial run of " +
+                                           std::to_string(kTrialFrames) + " frames in a separate process, so it was not loaded: "
+                                           "it is damaged, or was made by another core or game");
 }
 
 std::vector<CoreOption> Emulator::options() const {

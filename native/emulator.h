@@ -104,7 +104,8 @@ class Emulator {
   AddressSpace& addressSpace() { return addressSpace_; }
 
   std::vector<uint8_t> saveState();
-  // Refuses a state more than stateSizeSlack bytes shorter than the core's own (see setStateSizeSlack).
+  // Refuses a state more than stateSizeSlack bytes shorter than the core's own (see setStateSizeSlack), and one
+  // that the core did not produce in this process and that crashes or hangs it in a trial (state_trial.h).
   void loadState(const uint8_t* data, size_t size);
   // Bytes a state may fall short of retro_serialize_size(): 0 unless the core's size varies with the machine's
   // contents (the core descriptor says so). Some cores (bsnes) crash on a truncated state instead of refusing it.
@@ -138,6 +139,8 @@ class Emulator {
   std::string powerOnKey(const std::string& romPath, const std::vector<uint8_t>& romBytes) const;
   void rememberPowerOnState(const std::string& key);
   bool restorePowerOnState(const std::vector<uint8_t>& state);
+  uint64_t stateKey(const uint8_t* data, size_t size) const;
+  void refuseStateThatCrashes(const uint8_t* data, size_t size);
   // Whether the copy came through a whole lifecycle (init, load, unload, deinit) and may serve another emulator.
   bool copyReusable() const { return reusable_ && initialised_ && !loadFailed_; }
 
@@ -150,6 +153,7 @@ class Emulator {
   bool gameLoaded_ = false;
   bool loadFailed_ = false;  // the core refused a game: what it left behind is unknown
   size_t stateSizeSlack_ = 0;
+  uint64_t stateKeySeed_ = 0;  // the core, game and options states are trusted for (stateKey)
   SystemInfo systemInfo_;
   AvInfo avInfo_;
   PixelFormat pixelFormat_ = PixelFormat::RGB1555;  // libretro's default until the core asks otherwise
