@@ -67,9 +67,10 @@ export function detectN64ByteOrder(bytes: Uint8Array): N64ByteOrder {
     if (MAGIC[order].every((b, i) => bytes[i] === b)) return order;
   }
   const start = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  throw romInvalid(`not an N64 ROM: starts with ${start}, not 80 37 12 40 (.z64), 37 80 40 12 (.v64) or 40 12 37 80 (.n64)`, {
-    firstBytes: start,
-  });
+  throw romInvalid(
+    `not an N64 ROM: starts with ${start}, not 80 37 12 40 (.z64), 37 80 40 12 (.v64) or 40 12 37 80 (.n64)`,
+    { firstBytes: start },
+  );
 }
 
 /** Bytes per swapped group: the order is its own inverse, so one function converts both ways. */
