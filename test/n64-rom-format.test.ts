@@ -8,6 +8,7 @@ import { computeN64Crcs, N64_CRC_LENGTH, N64_CRC_START } from '../lib/n64/rom-cr
 import {
   checkN64Rom,
   detectN64ByteOrder,
+  N64_MAX_ROM_BYTES,
   N64_MIN_ROM_BYTES,
   normaliseN64Rom,
   readN64Header,
@@ -113,6 +114,14 @@ describe('N64 header checks', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  test('a ROM over the 64 MiB cartridge space is refused before any checksum', () => {
+    const huge = new Uint8Array(N64_MAX_ROM_BYTES + 4);
+    huge.set(testRom.subarray(0, 0x1000));
+    assert.throws(() => checkN64Rom(huge), romInvalid(/too large/));
+    const largest = checkN64Rom(huge.subarray(0, N64_MAX_ROM_BYTES), { verifyCrc: false });
+    assert.equal(largest.header.name, 'LIBRETROGYM N64 TEST');
   });
 
   test('property: a size that is not whole words is refused, naming the byte order', () => {
