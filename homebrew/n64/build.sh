@@ -26,7 +26,7 @@ cflags=(-march=vr4300 -mabi=32 -mno-abicalls -fno-pic -G0 -EB -mfix4300 -ffreest
   -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -fno-ident -O2 -std=c11 -Wall -Wextra -Werror
   "-ffile-prefix-map=$root=.")
 objs=()
-for file in header.s ipl3.s crt0.s main.c; do
+for file in header.s ipl3.s crt0.s vi-wait.s main.c; do
   obj="$build/${file%.*}.o"
   "${cross}gcc" "${cflags[@]}" -c "$src/$file" -o "$obj"
   objs+=("$obj")

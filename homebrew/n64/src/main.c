@@ -152,19 +152,16 @@ static void rdp_fill_strip(uint32_t frame) {
   DPC_STATUS = DPC_CLR_XBUS; /* commands come from RDRAM */
   DPC_START = PHYS(rdp_list_storage);
   DPC_END = PHYS(rdp_list_storage) + 12 * 4;
-  for (uint32_t spins = 0; spins < 100000u && !(MI_INTR & MI_INTR_DP); spins++) {
-  }
+  uint32_t spins = 0;
+  while (spins < 100000u && !(MI_INTR & MI_INTR_DP)) spins++;
+  if (spins == 100000u) TEST_RAM->rdp_timeouts++;
   MI_MODE = MI_MODE_CLR_DP;
   TEST_RAM->dp_status = DPC_STATUS;
   TEST_RAM->rdp_lists++;
 }
 
-static void wait_for_vi(void) {
-  while (!(MI_INTR & MI_INTR_VI)) {
-  }
-  VI_CURRENT = 0; /* acknowledge */
-  TEST_RAM->frame_count++;
-}
+void vi_wait(void);         /* vi-wait.s: idles until the next VI interrupt */
+void vi_wait_install(void); /* vi-wait.s: VI interrupt handler on, every other interrupt masked */
 
 void test_main(void) {
   volatile uint8_t *bytes = (volatile uint8_t *)TEST_RAM;
@@ -172,10 +169,12 @@ void test_main(void) {
   TEST_RAM->cursor_x = (SCREEN_W - SQUARE) / 2;
   TEST_RAM->cursor_y = (STRIP_TOP - SQUARE) / 2;
   video_init();
+  vi_wait_install();
   TEST_RAM->magic = TEST_MAGIC;
 
   for (;;) {
-    wait_for_vi();
+    vi_wait();
+    TEST_RAM->frame_count++;
     uint16_t previous_buttons = TEST_RAM->buttons;
     read_controller();
     move_square(previous_buttons);

@@ -24,6 +24,7 @@ struct test_ram {
   uint32_t dp_status;     /* 0x80010020 DPC_STATUS after the last list */
   uint32_t a_presses;     /* 0x80010024 times A went from up to down */
   uint32_t fb_origin;     /* 0x80010028 physical address of the framebuffer the VI shows */
+  uint32_t rdp_timeouts;  /* 0x8001002C RDP lists whose DP interrupt did not come in time */
 };
 
 #define TEST_RAM ((volatile struct test_ram *)0x80010000u)

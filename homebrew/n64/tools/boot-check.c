@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mupen64plus/m64p_common.h>
@@ -35,10 +36,11 @@ static uint8_t ram_u8(uint32_t a) { return rdram[a ^ 3]; }
 static void print_block(int call) {
   uint32_t b = TEST_BLOCK;
   printf("read %3d: magic=%08X frames=%u loops=%u pad_reads=%u buttons=%04X stick=(%d,%d) pad_status=%02X "
-         "cursor=(%d,%d) rdp_lists=%u dp_status=%08X a_presses=%u fb=%08X\n",
+         "cursor=(%d,%d) rdp_lists=%u dp_status=%08X a_presses=%u fb=%08X rdp_timeouts=%u\n",
          call, ram_u32(b), ram_u32(b + 4), ram_u32(b + 8), ram_u32(b + 0xC), ram_u16(b + 0x10),
          (int8_t)ram_u8(b + 0x12), (int8_t)ram_u8(b + 0x13), ram_u8(b + 0x14), (int16_t)ram_u16(b + 0x18),
-         (int16_t)ram_u16(b + 0x1A), ram_u32(b + 0x1C), ram_u32(b + 0x20), ram_u32(b + 0x24), ram_u32(b + 0x28));
+         (int16_t)ram_u16(b + 0x1A), ram_u32(b + 0x1C), ram_u32(b + 0x20), ram_u32(b + 0x24), ram_u32(b + 0x28),
+         ram_u32(b + 0x2C));
 }
 
 static void expect(const char *what, long actual, long expected) {
@@ -70,8 +72,15 @@ static long write_framebuffer(uint16_t counted) {
 }
 
 /* The script, in controller reads (one per frame): idle, d-pad right, stick left, stick up with A, idle. */
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
 static void on_keys(int control, BUTTONS *keys) {
   static int call;
+  static double started;
   if (control != 0) return;
   if (call == 0) {
     int off = 0;
@@ -80,6 +89,7 @@ static void on_keys(int control, BUTTONS *keys) {
   }
   switch (call) {
   case 60:
+    started = now_seconds();
     print_block(call);
     expect("magic", ram_u32(TEST_BLOCK), 0x4E363454);
     expect("pad_reads", ram_u32(TEST_BLOCK + 0xC), 60); /* reads 0-59 done; this one is in flight */
@@ -89,9 +99,12 @@ static void on_keys(int control, BUTTONS *keys) {
   case 150: print_block(call); expect_cursor(122, 104); break;
   case 160: print_block(call); expect_cursor(122, 54); expect("a_presses", ram_u32(TEST_BLOCK + 0x24), 1); break;
   case 240: {
+    printf("speed: %.0f frames per second over frames 60-240 (no speed limiter)\n", 180 / (now_seconds() - started));
     print_block(call);
     expect_cursor(122, 54);
     expect("buttons", ram_u16(TEST_BLOCK + 0x10), 0);
+    expect("rdp_lists", ram_u32(TEST_BLOCK + 0x1C), 240);
+    expect("rdp_timeouts", ram_u32(TEST_BLOCK + 0x2C), 0);
     long square = write_framebuffer((31 << 11) | (20 << 6) | (0 << 1) | 1);
     printf("framebuffer: %ld pixels of the square's colour (16x16 = 256 expected)\n", square);
     expect("square pixels", square, 256);
