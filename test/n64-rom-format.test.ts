@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -169,4 +172,15 @@ describe('N64 header checks', () => {
     });
     assert.deepEqual(computeN64Crcs(new Uint8Array(N64_CRC_START)), computeN64Crcs(zeros), 'missing bytes read as 0');
   });
+});
+
+test('the N64 test ROM rebuilds bit for bit from source', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgym-n64-'));
+  try {
+    const out = join(dir, 'n64-test.z64');
+    execFileSync('bash', [join(import.meta.dirname, '..', 'homebrew', 'n64', 'build.sh'), '--out', out], { stdio: 'pipe' });
+    assert.deepEqual(createHash('sha1').update(readFileSync(out)).digest('hex'), createHash('sha1').update(testRom).digest('hex'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -2,6 +2,7 @@
 # Rebuild the N64 test ROM, homebrew/test/n64-test.z64, bit for bit from homebrew/n64/src.
 # Needs Debian's MIPS cross toolchain (gcc-mips-linux-gnu, binutils-mips-linux-gnu) and node with the repo's
 # node_modules (tsx) for the header checksums. Intermediate files go to homebrew/n64/build/ (gitignored).
+# `--out FILE` writes the ROM there instead, building in a temporary folder (the bit-for-bit test uses it).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -9,6 +10,11 @@ root="$(cd "$here/../.." && pwd)"
 src="$here/src"
 build="$here/build"
 out="$root/homebrew/test/n64-test.z64"
+if [[ "${1:-}" == "--out" ]]; then
+  out="$2"
+  build="$(mktemp -d)"
+  trap 'rm -rf "$build"' EXIT
+fi
 rom_bytes=$((2 * 1024 * 1024)) # power of two, and holds the whole checksummed megabyte (0x1000-0x100FFF)
 
 cross=mips-linux-gnu-
@@ -37,4 +43,4 @@ done
 node --import tsx "$here/fix-header.ts" "$build/n64-test.z64" "$rom_bytes"
 
 install -m 644 "$build/n64-test.z64" "$out"
-( cd "$root/homebrew/test" && sha1sum n64-test.z64 )
+sha1sum "$out"
