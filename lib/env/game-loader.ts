@@ -50,8 +50,8 @@ export function loadGame(game: string, options: MakeOptions = {}): LoadedGame {
   const plan = planScenario(data, scenario, scenarioFile, integration.dir, players, { limits: options.scriptLimits, trust: options.trustScripts });
 
   const romPath = getRomPath(location, options);
-  const states = new StateFinder(game, integration, { integration, romPath, statesDir: builtStatesDir(game, lookup) });
-  const emulator = new Emulator({ rom: romPath, system: integration.system, coreOptions: options.coreOptions });
+  const states = new StateFinder(game, integration, { integration, romPath, statesDir: builtStatesDir(game, lookup), core: options.core });
+  const emulator = new Emulator({ rom: romPath, system: integration.system, core: options.core, coreOptions: options.coreOptions });
   try {
     const ports = emulator.descriptor.ports ?? 2;
     if (players > ports) throw new ArgumentError('INVALID_ARGUMENT', `${game} supports at most ${ports} players`);
