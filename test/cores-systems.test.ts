@@ -63,7 +63,7 @@ test('setup asks apt only for the cores Debian packages', () => {
 test('retro cores list names the core to install for each, and a missing one is no failure', async () => {
   const tmp = tempDir('rgym-systems-');
   try {
-    const env = { ...process.env, XDG_DATA_HOME: join(tmp.dir, 'xdg'), XDG_CONFIG_HOME: join(tmp.dir, 'config'), RETRO_CORES_PATH: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: join(tmp.dir, 'xdg'), XDG_CONFIG_HOME: join(tmp.dir, 'config'), RETRO_CORES_PATH: '' };
     for (const k of Object.keys(env)) if (k.startsWith('RETRO_CORE_')) delete env[k];
     const io = captureIO(env, tmp.dir);
     assert.equal(await runCli(['cores', 'list'], io), 0, io.err());
