@@ -77,6 +77,9 @@ test('{ core } naming a core that is not installed says how to install it', () =
   assert.match(error.message, /^core "fceumm" forces a core for nes, but fceumm_libretro\.so is in none of .*; install it with: npx retro cores install fceumm$/);
   assert.equal(error.details.field, 'core');
   assert.throws(() => new Emulator({ rom: testRoms.nes, core: 'nosuchcore' }), { code: 'CORE_NOT_FOUND' });
+  for (const bad of ['', '  ', 7, null]) {
+    assert.throws(() => make('TestRom-Nes', opts({ core: bad as string })), { code: 'INVALID_ARGUMENT', message: /core must be a core name or a core file's path/ }, String(bad));
+  }
   assert.throws(() => new Emulator({ rom: testRoms.nes, core: 'snes9x' }), /npx retro cores install snes9x/);
 });
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
-import { CoreError } from '../errors.ts';
+import { ArgumentError, CoreError } from '../errors.ts';
 import { coresDir, type CoreDescriptor, type CoreEntry } from './descriptor.ts';
 import { coreFileName, coreNameOfFile, isCoreName, userCoresDir } from './user-cores.ts';
 
@@ -115,6 +115,9 @@ export function findCore(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv = pr
  * loaded as it is; a core name (`fceumm`) or file name is looked up on the search path like the variable's.
  */
 export function chosenCore(descriptor: CoreDescriptor, value: string, env: NodeJS.ProcessEnv = process.env): FoundCore {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ArgumentError('INVALID_ARGUMENT', `core must be a core name or a core file's path, not ${JSON.stringify(value) ?? String(value)}`, { field: 'core' });
+  }
   if (value.includes('/') || value.includes('\\')) {
     const path = resolve(value);
     return describeCore(descriptor, path, descriptor.cores.find((c) => c.file === basename(path)));
