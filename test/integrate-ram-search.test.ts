@@ -100,6 +100,7 @@ describe('RamSearch filters', () => {
     search.filter({ op: 'equal', value: 7 });
     assert.equal(search.has(6), true);
     assert.equal(search.has(5), false);
+    assert.deepEqual(search.status(), { type: '|u1', aligned: false, baseAddress: 0, size: 8, count: 1, canUndo: true });
     search.snapshot();
     assert.equal(search.count, 8);
     assert.equal(search.canUndo, false);

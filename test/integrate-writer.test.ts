@@ -85,6 +85,7 @@ describe('integration writer', () => {
       assert.throws(() => writeScenario(dir, { reward: { variables: { nope: { reward: 1 } } } }), (e: unknown) => e instanceof IntegrationError && /'nope' is not defined/.test(e.message));
       assert.throws(() => writeScenario(dir, { done: { variables: { lap: { op: 'bigger' } } } } as unknown as Scenario), IntegrationError);
       assert.throws(() => writeScenario(dir, {}, '../escape'), ArgumentError);
+      assert.throws(() => writeScenario(join(tmp, 'Absent-Nes'), {}), (e: unknown) => e instanceof IntegrationError && e.code === 'FILE_NOT_FOUND');
       assert.throws(() => saveStartState(dir, '../Up', new Uint8Array(8)), ArgumentError);
       assert.throws(() => saveStartState(dir, 'Empty', new Uint8Array(0)), ArgumentError);
       // A metadata.json the builder cannot parse is not overwritten, and no state file appears.

@@ -5,10 +5,10 @@
  * Only when the write adds no problem does anything touch the real folder, one atomic rename per file.
  */
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { ArgumentError } from '../errors.ts';
+import { ArgumentError, IntegrationError } from '../errors.ts';
 import { inspectIntegration } from '../integration/integration.ts';
 import { problemsError, type Problem } from '../integration/problems.ts';
 import { writeFileAtomic } from './atomic-file.ts';
@@ -49,6 +49,7 @@ export function problemsAdded(dir: string, changes: FolderChanges): Problem[] {
  * @throws IntegrationError with every added problem (`details.problems`); the folder is then left as it was.
  */
 export function writeChecked(dir: string, changes: FolderChanges): void {
+  if (!isDirectory(dir)) throw new IntegrationError('FILE_NOT_FOUND', `${resolve(dir)}: not an integration folder`, { file: resolve(dir) });
   for (const [name] of changes) {
     if (name !== basename(name) || name.startsWith('.') || name === '') {
       throw new ArgumentError('INVALID_ARGUMENT', `'${name}' is not a file name inside the integration folder`, { file: join(dir, name) });
@@ -70,5 +71,13 @@ export function writeChecked(dir: string, changes: FolderChanges): void {
       else writeFileAtomic(path, old);
     }
     throw error;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

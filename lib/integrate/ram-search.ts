@@ -31,6 +31,16 @@ export interface Candidate {
   previous: number;
 }
 
+export interface RamSearchStatus {
+  type: SearchType;
+  aligned: boolean;
+  /** Bus address of the first byte searched, and how many bytes are. */
+  baseAddress: number;
+  size: number;
+  count: number;
+  canUndo: boolean;
+}
+
 export interface RamSearchOptions {
   /** Value type, as data.json writes it (default `|u1`). */
   type?: SearchType;
@@ -121,6 +131,11 @@ export class RamSearch {
 
   get count(): number {
     return this.candidates.length;
+  }
+
+  /** Where the search stands, for a UI to show. JSON-serialisable. */
+  status(): RamSearchStatus {
+    return { type: this.type, aligned: this.aligned, baseAddress: this.ram.baseAddress, size: this.ram.bytes.length, count: this.count, canUndo: this.canUndo };
   }
 
   get canUndo(): boolean {
