@@ -80,6 +80,24 @@ describe('integration writer', () => {
         }),
         { numRuns: 40 },
       );
+      // Scenarios naming variables data.json lacks, or ops that do not exist, change nothing either.
+      const known = new Set(Object.keys(JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')).info));
+      const ops = ['equal', 'negative-equal', 'not-equal', 'less-than', 'greater-than', 'less-or-equal', 'greater-or-equal', 'nonzero', 'zero', 'positive', 'negative', 'sign'];
+      fc.assert(
+        fc.property(
+          fc.string({ minLength: 1, maxLength: 10 }).filter((n) => !known.has(n)),
+          fc.string({ maxLength: 10 }).filter((op) => !ops.includes(op)),
+          fc.boolean(),
+          (unknown, op, asDone) => {
+            const bad = asDone
+              ? { done: { variables: { lap: { op, reference: 1 } } } }
+              : { reward: { variables: { [unknown]: { reward: 1 } } } };
+            assert.throws(() => writeScenario(dir, bad as Scenario, 'scenario-draft'), IntegrationError);
+            assert.deepEqual(snapshotFolder(dir), before);
+          },
+        ),
+        { numRuns: 25 },
+      );
       // A variable the scenario uses cannot go.
       assert.throws(() => removeVariable(dir, 'progress'), (e: unknown) => e instanceof IntegrationError && e.code === 'SCENARIO_INVALID' && /progress/.test(e.message));
       assert.throws(() => writeScenario(dir, { reward: { variables: { nope: { reward: 1 } } } }), (e: unknown) => e instanceof IntegrationError && /'nope' is not defined/.test(e.message));
