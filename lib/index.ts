@@ -27,3 +27,5 @@ export { MARIO_KART_ACTIONS, marioKartOptions } from '../integrations/MarioKart-
 export * from './wrappers/index.ts';
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';
 export * as frameOps from './frame-ops.ts';
+export * from './integrate/index.ts';
+export * from './dataset/index.ts';
