@@ -1,15 +1,41 @@
 #include "emulator.h"
 #include "state_trial.h"
 
+#include <cstdarg>
 #include <cstdio>
 #include <fstream>
 
-#include "core_callbacks.h"
 #include "core_pool.h"
 #include "errors.h"
 
 namespace rgym {
 namespace {
+
+thread_local Emulator* tlsCurrent = nullptr;
+
+bool environmentCallback(unsigned cmd, void* data) {
+  return tlsCurrent != nullptr && tlsCurrent->onEnvironment(cmd, data);
+}
+
+void videoCallback(const void* data, unsigned width, unsigned height, size_t pitch) {
+  if (tlsCurrent != nullptr) tlsCurrent->onVideo(data, width, height, pitch);
+}
+
+void audioSampleCallback(int16_t left, int16_t right) {
+  const int16_t frame[2] = {left, right};
+  if (tlsCurrent != nullptr) tlsCurrent->onAudio(frame, 1);
+}
+
+size_t audioBatchCallback(const int16_t* samples, size_t frames) {
+  if (tlsCurrent != nullptr) tlsCurrent->onAudio(samples, frames);
+  return frames;
+}
+
+void inputPollCallback() {}
+
+int16_t inputStateCallback(unsigned port, unsigned device, unsigned index, unsigned id) {
+  return tlsCurrent != nullptr ? tlsCurrent->onInputState(port, device, index, id) : 0;
+}
 
 // 64-bit FNV-1a, in hex: tells games apart in power-on state keys (with their size) at memory speed.
 std::string fnv1a64(const std::vector<uint8_t>& bytes) {
@@ -27,6 +53,19 @@ std::string firstExtension(const std::string& validExtensions) {
 
 }  // namespace
 
+Emulator::CallScope::CallScope(Emulator* emulator) : previous_(tlsCurrent) { tlsCurrent = emulator; }
+
+Emulator::CallScope::~CallScope() { tlsCurrent = previous_; }
+
+void Emulator::logCallback(retro_log_level level, const char* format, ...) {
+  char message[1024];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(message, sizeof(message), format, args);
+  va_end(args);
+  if (tlsCurrent != nullptr) tlsCurrent->onLog(level, message);
+}
+
 Emulator::Emulator(const std::string& corePath, const std::string& workDir, bool reusable)
     : corePath_(corePath), workDir_(workDir), reusable_(reusable) {
   std::unique_ptr<CoreLibrary> pooled = reusable_ ? CorePool::instance().take(corePath) : nullptr;
@@ -36,7 +75,7 @@ Emulator::Emulator(const std::string& corePath, const std::string& workDir, bool
 
 Emulator::~Emulator() {
   {
-    CoreCallScope scope(this);
+    CallScope scope(this);
     sink_.reset();
     last_ = RawFrame{};
     if (gameLoaded_) core_->retro_unload_game();
@@ -50,8 +89,13 @@ Emulator::~Emulator() {
 void Emulator::attachCore(std::unique_ptr<CoreLibrary> core) {
   core_ = std::move(core);
   core_->setDirectory(workDir_);
-  CoreCallScope scope(this);
-  connectCallbacks(*core_);  // in the scope: cores call the environment from retro_set_environment already
+  CallScope scope(this);
+  core_->retro_set_environment(environmentCallback);
+  core_->retro_set_video_refresh(videoCallback);
+  core_->retro_set_audio_sample(audioSampleCallback);
+  core_->retro_set_audio_sample_batch(audioBatchCallback);
+  core_->retro_set_input_poll(inputPollCallback);
+  core_->retro_set_input_state(inputStateCallback);
 
   retro_system_info info{};
   core_->retro_get_system_info(&info);
@@ -69,7 +113,7 @@ void Emulator::attachCore(std::unique_ptr<CoreLibrary> core) {
 void Emulator::replaceReusedCopy() {
   auto fresh = std::make_unique<CoreLibrary>(corePath_, workDir_);  // if this throws, the emulator keeps its copy
   {
-    CoreCallScope scope(this);
+    CallScope scope(this);
     if (gameLoaded_) core_->retro_unload_game();
     core_->retro_deinit();
   }
@@ -112,7 +156,7 @@ void Emulator::loadGame(const std::string& romPath, const std::vector<uint8_t>& 
 }
 
 void Emulator::loadIntoCore(const retro_game_info& game, const std::string& romPath) {
-  CoreCallScope scope(this);
+  CallScope scope(this);
   if (!core_->retro_load_game(&game)) {
     loadFailed_ = true;
     std::string reason;
@@ -132,7 +176,7 @@ std::string Emulator::powerOnKey(const std::string& romPath, const std::vector<u
 
 void Emulator::rememberPowerOnState(const std::string& key) {
   if (CorePool::instance().powerOnState(key)) return;  // the first new copy's state serves all later reuses
-  CoreCallScope scope(this);
+  CallScope scope(this);
   auto state = std::make_shared<std::vector<uint8_t>>(core_->retro_serialize_size());
   // A core that cannot save its state yet leaves no power-on state: reused copies of it get a new copy instead.
   if (state->empty() || !core_->retro_serialize(state->data(), state->size())) return;
@@ -140,7 +184,7 @@ void Emulator::rememberPowerOnState(const std::string& key) {
 }
 
 bool Emulator::restorePowerOnState(const std::vector<uint8_t>& state) {
-  CoreCallScope scope(this);
+  CallScope scope(this);
   return core_->retro_unserialize(state.data(), state.size());
 }
 
@@ -153,7 +197,7 @@ void Emulator::refreshAvInfo() {
 void Emulator::setControllerPortDevice(unsigned port, unsigned device) {
   if (port >= kMaxPorts) throw EmulatorError("INVALID_ARGUMENT", "port " + std::to_string(port) + " out of range");
   portDevices_[port] = device;
-  CoreCallScope scope(this);
+  CallScope scope(this);
   core_->retro_set_controller_port_device(port, device);
 }
 
@@ -170,7 +214,7 @@ void Emulator::runUnobserved(unsigned frames) {
 void Emulator::runFrame(FrameOutput output) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
   {
-    CoreCallScope scope(this);
+    CallScope scope(this);
     frameOutput_ = output;
     core_->retro_run();
     frameOutput_ = FrameOutput::Show;
@@ -196,7 +240,7 @@ void Emulator::showLastFrame() {
 
 void Emulator::reset() {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CoreCallScope scope(this);
+  CallScope scope(this);
   core_->retro_reset();
 }
 
@@ -241,7 +285,7 @@ int16_t Emulator::onInputState(unsigned port, unsigned device, unsigned /*index*
 std::vector<MemoryRegionInfo> Emulator::memoryRegions() const {
   std::vector<MemoryRegionInfo> regions;
   if (!gameLoaded_) return regions;
-  CoreCallScope scope(const_cast<Emulator*>(this));
+  CallScope scope(const_cast<Emulator*>(this));
   for (unsigned id : {RETRO_MEMORY_SAVE_RAM, RETRO_MEMORY_RTC, RETRO_MEMORY_SYSTEM_RAM, RETRO_MEMORY_VIDEO_RAM}) {
     auto* data = static_cast<uint8_t*>(core_->retro_get_memory_data(id));
     const size_t size = core_->retro_get_memory_size(id);
@@ -252,7 +296,7 @@ std::vector<MemoryRegionInfo> Emulator::memoryRegions() const {
 
 std::vector<uint8_t> Emulator::saveState() {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CoreCallScope scope(this);
+  CallScope scope(this);
   std::vector<uint8_t> state(core_->retro_serialize_size());
   if (state.empty() || !core_->retro_serialize(state.data(), state.size())) {
     throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " could not save its state");
@@ -263,7 +307,7 @@ std::vector<uint8_t> Emulator::saveState() {
 
 void Emulator::loadState(const uint8_t* data, size_t size) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CoreCallScope scope(this);
+  CallScope scope(this);
   if (size == 0) throw EmulatorError("STATE_INVALID", "the state is empty");
   // Cores trust the length they are given: bsnes read past a truncated state and crashed on the next frame.
   const size_t expected = core_->retro_serialize_size();

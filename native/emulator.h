@@ -1,8 +1,11 @@
 // One emulated machine: a private copy of a libretro core, the game it runs, its input, its last video frame, its
 // memory and its save states. Plain C++ with no Node types, so the batch stepper can drive it from worker threads.
 //
-// The core reaches its emulator through the callbacks of core_callbacks.h. emulator.cpp runs the core;
-// emulator_environment.cpp answers its environment calls.
+// libretro callbacks carry no user pointer. Every call into the core therefore goes through a CallScope, which
+// points a thread-local at this emulator for the duration of the call; the static callbacks dispatch through it.
+// An emulator is only ever driven by one thread at a time, so this is race-free.
+//
+// emulator.cpp runs the core; emulator_environment.cpp answers its environment calls.
 #pragma once
 
 #include <libretro.h>
@@ -120,6 +123,20 @@ class Emulator {
   void onLog(retro_log_level level, const char* message);
 
  private:
+  // Points this thread's callback target at `emulator` for the duration of a call into its core.
+  class CallScope {
+   public:
+    explicit CallScope(Emulator* emulator);
+    ~CallScope();
+    CallScope(const CallScope&) = delete;
+    CallScope& operator=(const CallScope&) = delete;
+
+   private:
+    Emulator* previous_;
+  };
+  // The log function handed out through RETRO_ENVIRONMENT_GET_LOG_INTERFACE.
+  static void logCallback(retro_log_level level, const char* format, ...);
+
   void refreshAvInfo();
   void updateAvInfo(const retro_system_av_info& av);
   // The sink the core's pictures go to: the preprocessing one when set, else the RGB frame target.

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core_callbacks.h"
 #include "emulator.h"
 
 namespace rgym {
@@ -110,7 +109,7 @@ bool Emulator::onEnvironment(unsigned cmd, void* data) {
       *static_cast<bool*>(data) = options_.takeChanged();
       return true;
     case RETRO_ENVIRONMENT_GET_LOG_INTERFACE:
-      static_cast<retro_log_callback*>(data)->log = coreLogCallback;
+      static_cast<retro_log_callback*>(data)->log = logCallback;
       return true;
     case RETRO_ENVIRONMENT_GET_PERF_INTERFACE:
       fillPerfInterface(*static_cast<retro_perf_callback*>(data));
