@@ -31,6 +31,8 @@ export interface CoreDescriptor {
   rambase?: number;
   ports?: number;
   buttons: (string | null)[];
+  /** A `.bk2` header's `Platform` for this system: the first is written, every one is read. */
+  moviePlatforms?: string[];
   actions: string[][][];
   memory: { start: number; length: number; region: MemoryRegionName; offset?: number }[];
   options?: Record<string, string>;
