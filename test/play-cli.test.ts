@@ -57,3 +57,12 @@ test('retro play prints a working address, and --record writes the movie when it
   assert.ok(movie.frameCount >= 5);
   assert.ok([...movie].every((masks) => masks[0] === 0), 'nobody pressed anything');
 });
+
+test('a --record path that cannot be written fails at the start, naming it', async () => {
+  const io = captureIO();
+  const code = await runPlay(['TinyKart-Nes', '--record', 'no/such/dir/out.bk2', '--no-open', ...lookupArgs], io, async () => {
+    assert.fail('the server must not start');
+  });
+  assert.equal(code, 1);
+  assert.match(io.err.join(''), /^retro play: .*no\/such\/dir\/out\.bk2/);
+});

@@ -5,6 +5,7 @@
  * `retro playback` (or `replayMovie`) reaches the same RAM on every frame.
  */
 
+import { MovieError, RetroError } from '../errors.ts';
 import { writeMovie } from '../movie/movie.ts';
 
 export interface RecordedGameInfo {
@@ -49,7 +50,13 @@ export class PlayRecorder {
   save(): void {
     const episode = this.current;
     if (!episode || episode.saved === episode.frames.length) return;
-    writeMovie(episode.path, { game: this.game.game, system: this.game.system, players: 1, startState: episode.startState, frames: episode.frames });
+    try {
+      writeMovie(episode.path, { game: this.game.game, system: this.game.system, players: 1, startState: episode.startState, frames: episode.frames });
+    } catch (e) {
+      if (e instanceof RetroError) throw e;
+      // As writeStateFile does for states: the write's failure, typed, naming the file.
+      throw new MovieError('MOVIE_INVALID', `cannot write movie ${episode.path}: ${(e as Error).message}`, { file: episode.path }, { cause: e });
+    }
     episode.saved = episode.frames.length;
     if (!this.written.includes(episode.path)) this.written.push(episode.path);
   }

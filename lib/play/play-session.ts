@@ -78,8 +78,15 @@ export class PlaySession {
     this.stateName = this.env.stateName ?? State.NONE;
     this.action = new Uint8Array(this.env.buttons.length);
     this.usableMask = this.env.buttons.reduce((m, b, bit) => (b ? m | (1 << bit) : m), 0);
-    this.recorder = record === undefined ? undefined : new PlayRecorder(record, { game, system: this.env.integration.system });
-    this.restart(this.stateName);
+    try {
+      this.recorder = record === undefined ? undefined : new PlayRecorder(record, { game, system: this.env.integration.system });
+      this.restart(this.stateName);
+      // An empty movie now: a path that cannot be written fails here, not minutes into play.
+      this.recorder?.save();
+    } catch (e) {
+      this.env.close();
+      throw e;
+    }
   }
 
   /** The start states the page can reset to. */
