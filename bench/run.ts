@@ -16,6 +16,7 @@ import { benchBatchEnv } from './batch-env.ts';
 import { benchIsolation } from './isolation.ts';
 import { benchTraining } from './train.ts';
 import { benchLeaks } from './leaks.ts';
+import { benchPlayFrame, benchPlayPage } from './play.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
 import { withCore } from './row-core.ts';
@@ -41,6 +42,9 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   // PPO end to end vs the bare BatchEnv; needs the trainer's optional packages.
   train: () => benchTraining(seconds),
   leaks: () => benchLeaks(cycles),
+  // retro play: the frame message, and the page in headless chromium (no rows without /usr/bin/chromium).
+  'play-frame': () => benchPlayFrame(),
+  'play-page': () => benchPlayPage(seconds),
 };
 
 const only = values.only?.split(',');
