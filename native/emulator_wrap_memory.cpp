@@ -71,10 +71,14 @@ Napi::Value EmulatorWrap::SetAddressBlocks(const Napi::CallbackInfo& info) {
       const double length = b.Get("length").As<Napi::Number>().DoubleValue();
       const unsigned region = b.Get("region").As<Napi::Number>().Uint32Value();
       const double offset = b.Has("offset") ? b.Get("offset").As<Napi::Number>().DoubleValue() : 0;
+      const unsigned wordBytes = b.Has("wordBytes") ? b.Get("wordBytes").As<Napi::Number>().Uint32Value() : 1;
+      if (wordBytes != 1 && wordBytes != 2 && wordBytes != 4 && wordBytes != 8) {
+        throw EmulatorError("INVALID_ARGUMENT", "wordBytes must be 1, 2, 4 or 8");
+      }
       for (const MemoryRegionInfo& r : regions) {
         if (r.id != region || offset >= static_cast<double>(r.size)) continue;
         const uint64_t usable = std::min<uint64_t>(static_cast<uint64_t>(length), r.size - static_cast<uint64_t>(offset));
-        space.add({static_cast<uint64_t>(start), usable, r.data + static_cast<uint64_t>(offset)});
+        space.add({static_cast<uint64_t>(start), usable - usable % wordBytes, r.data + static_cast<uint64_t>(offset), wordBytes});
         Napi::Object m = Napi::Object::New(info.Env());
         m.Set("start", start);
         m.Set("length", static_cast<double>(usable));
@@ -90,8 +94,10 @@ Napi::Value EmulatorWrap::ReadAddress(const Napi::CallbackInfo& info) {
     Emulator& emu = open(info.Env());
     const uint32_t address = uintArg(info, 0, "address");
     const uint32_t length = uintArg(info, 1, "length");
-    const uint8_t* data = emu.addressSpace().require(address, length);
-    return Napi::Buffer<uint8_t>::Copy(info.Env(), data, length);
+    const MemoryLocation memory = emu.addressSpace().require(address, length);
+    Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(info.Env(), length);
+    memory.read(out.Data(), length);
+    return out;
   });
 }
 
@@ -100,8 +106,7 @@ Napi::Value EmulatorWrap::WriteAddress(const Napi::CallbackInfo& info) {
     Emulator& emu = open(info.Env());
     const uint32_t address = uintArg(info, 0, "address");
     Napi::Uint8Array bytes = bytesArg(info, 1, "bytes");
-    uint8_t* data = emu.addressSpace().require(address, bytes.ByteLength());
-    std::copy(bytes.Data(), bytes.Data() + bytes.ByteLength(), data);
+    emu.addressSpace().require(address, bytes.ByteLength()).write(bytes.Data(), bytes.ByteLength());
     return info.Env().Undefined();
   });
 }

@@ -34,7 +34,7 @@ export interface CoreDescriptor {
   /** A `.bk2` header's `Platform` for this system: the first is written, every one is read. */
   moviePlatforms?: string[];
   actions: string[][][];
-  memory: { start: number; length: number; region: MemoryRegionName; offset?: number }[];
+  memory: { start: number; length: number; region: MemoryRegionName; offset?: number; wordBytes?: 1 | 2 | 4 | 8 }[];
   options?: Record<string, string>;
 }
 
