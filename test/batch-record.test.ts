@@ -67,7 +67,8 @@ function runBatch(batch: BatchEnv, actions: number[][]): Episode[] {
     }
   }
   batch.close();
-  return [...episodes, ...current];
+  // An env whose episode ended last step (next-step) has no next episode yet: it would begin at its next step.
+  return [...episodes, ...current.filter((_, i) => !resetsNext[i])];
 }
 
 /**
@@ -153,6 +154,16 @@ test('the worker-thread BatchEnv records too: each movie replays to the RAM the 
     }),
     { numRuns: 3, seed: 5 },
   );
+});
+
+test('an episode that ended on the last step before close is written once, with no empty one after it', () => {
+  for (const autoreset of ['next-step', 'same-step'] as const) {
+    const dir = mkdtempSync(join(dataDir, 'last-step-'));
+    const batch = new BatchEnv('TestRom-Nes', { ...options, numEnvs: 2, threads: 2, autoreset, maxEpisodeSteps: 1, record: dir });
+    const episodes = runBatch(batch, [[5, 0]]);
+    assert.equal(episodes.length, autoreset === 'next-step' ? 2 : 4, 'same-step began the next episodes already');
+    assertMoviesMatch(dir, episodes, lookup, (env) => env.render());
+  }
 });
 
 test('async send/recv records each env\'s own steps', () => {
