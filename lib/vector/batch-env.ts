@@ -45,6 +45,9 @@ interface Engine {
  * Asynchronous use: `send(actions, envIds)` then `recv()` returns the first `batchSize` envs that finished.
  *
  * With `isolate: 'process'` each env runs in a child process instead (see {@link BatchEnvOptions.isolate}).
+ *
+ * With `record: dir` every episode of every env becomes a `.bk2` movie in `dir`, as `make(game, { record })`
+ * writes them (the unfinished ones at `close()`); not with `isolate: 'process'`.
  */
 export class BatchEnv {
   readonly numEnvs: number;
