@@ -3,6 +3,7 @@
 // (libmupen64plus2, mupen64plus-rsp-hle), a few seconds each, so tests share emulators where they can.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Emulator } from '../lib/emulator.ts';
@@ -161,6 +162,29 @@ test('two N64 emulators in one process are independent, and a state moves betwee
     right.close();
   }
   assert.throws(() => left.step(1), (e) => e instanceof LifecycleError && e.code === 'EMULATOR_CLOSED');
+});
+
+test('a byte-swapped (.v64) image boots the same program, and reset() powers it on again', () => {
+  const v64 = Buffer.from(readFileSync(n64Rom)).swap16();
+  const emu = new Emulator({ rom: v64, system: 'n64' });
+  try {
+    emu.step(6);
+    assert.equal(u32(emu, ram.magic), 0x4e363454);
+    assert.equal(u32(emu, ram.frameCount), 6);
+    emu.reset();
+    emu.step(4);
+    assert.equal(u32(emu, ram.frameCount), 4, 'the count restarted at power-on');
+  } finally {
+    emu.close();
+  }
+});
+
+test('a ROM whose program never starts the VI fails to boot with a typed error, not a hang', () => {
+  // A real header, then bytes that are no program: the core runs them, but no VI ever comes.
+  const junk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < junk.length; i++) junk[i] = (i * 2654435761) >>> 24;
+  readFileSync(n64Rom).copy(junk, 0, 0, 0x40);
+  assert.throws(() => new Emulator({ rom: junk, system: 'n64' }), (e) => e instanceof RomError && e.code === 'ROM_LOAD_FAILED');
 });
 
 test('ROMs that are not N64 images are refused before the core runs', () => {

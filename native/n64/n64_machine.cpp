@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kCoreApiVersion = 0x020001;
-constexpr unsigned kBootTimeoutMs = 120000;  // the core pulls in ~270 shared libraries; CI machines are slow
+constexpr unsigned kBootTimeoutMs = 20000;  // the core pulls in ~270 shared libraries; CI machines are slow
 constexpr unsigned kStepTimeoutMs = 30000;
 constexpr size_t kMaxLogLines = 64;
 const char* const kInstallHint = ": install it with `sudo apt-get install libmupen64plus2 mupen64plus-rsp-hle`";

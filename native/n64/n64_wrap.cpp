@@ -47,11 +47,16 @@ Napi::Uint8Array bytesArg(const Napi::CallbackInfo& info, size_t index, const ch
   return info[index].As<Napi::Uint8Array>();
 }
 
-// Our plugins are built next to the addon.
+// Our plugins are built next to the addon (cmake-js), or in its lib.target folder (node-gyp).
 std::string besideAddon(const char* file) {
   Dl_info self{};
   if (dladdr(reinterpret_cast<void*>(&besideAddon), &self) == 0 || self.dli_fname == nullptr) return file;
-  return (std::filesystem::path(self.dli_fname).parent_path() / file).string();
+  const std::filesystem::path folder = std::filesystem::path(self.dli_fname).parent_path();
+  std::error_code ec;
+  if (!std::filesystem::exists(folder / file, ec) && std::filesystem::exists(folder / "lib.target" / file, ec)) {
+    return (folder / "lib.target" / file).string();
+  }
+  return (folder / file).string();
 }
 
 class N64Wrap : public Napi::ObjectWrap<N64Wrap> {
