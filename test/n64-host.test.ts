@@ -120,6 +120,30 @@ describe('one N64 emulator', () => {
     emu.setAnalog(0, 0, 0);
   });
 
+  test('a damaged state is refused and leaves the machine where it was', () => {
+    const state = emu.saveState();
+    const frameOfState = u32(emu, ram.frameCount);
+    fc.assert(
+      fc.property(fc.nat({ max: state.length - 1 }), fc.integer({ min: 1, max: 255 }), fc.boolean(), (at, flip, truncate) => {
+        const damaged = truncate ? state.subarray(0, at) : Buffer.from(state);
+        if (!truncate) damaged[at] ^= flip;
+        emu.step(1);
+        const frames = u32(emu, ram.frameCount);
+        try {
+          emu.loadState(damaged);
+          // Only the gzip header's free fields (flags, time, OS) can change and leave the state whole.
+          assert.ok(!truncate && at < 10, `a damaged state at byte ${at} loaded`);
+          assert.equal(u32(emu, ram.frameCount), frameOfState);
+        } catch (e) {
+          assert.ok(e instanceof StateError && e.code === 'STATE_INVALID', String(e));
+          emu.step(1);
+          assert.equal(u32(emu, ram.frameCount), frames + 1);
+        }
+      }),
+      { numRuns: 6 },
+    );
+  });
+
   test('the picture is the VI framebuffer the CPU drew', () => {
     emu.step(1);
     const { data, width, height } = emu.getFrame();

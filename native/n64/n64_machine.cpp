@@ -43,23 +43,34 @@ bool knownRomOrder(const std::vector<uint8_t>& rom) {
   return false;
 }
 
-// Whether `bytes` is a whole gzip stream: the core's save worker may still be writing the file when it reports.
-bool wholeGzip(std::vector<uint8_t>& bytes) {
+// Inflates a whole gzip stream into `out` (when given), up to `limit` bytes; false when it is not one, is cut
+// short or inflates to more. The core's save worker may still be writing a file when it reports.
+bool inflateGzip(const std::vector<uint8_t>& bytes, size_t limit, std::vector<uint8_t>* out) {
   if (bytes.size() < 18) return false;
   z_stream stream{};
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return false;
-  std::vector<uint8_t> sink(1 << 16);
-  stream.next_in = bytes.data();
+  std::vector<uint8_t> chunk(1 << 16);
+  stream.next_in = const_cast<Bytef*>(bytes.data());
   stream.avail_in = static_cast<uInt>(bytes.size());
   int result = Z_OK;
-  while (result == Z_OK) {
-    stream.next_out = sink.data();
-    stream.avail_out = static_cast<uInt>(sink.size());
+  size_t total = 0;
+  while (result == Z_OK && total <= limit) {
+    stream.next_out = chunk.data();
+    stream.avail_out = static_cast<uInt>(chunk.size());
     result = inflate(&stream, Z_NO_FLUSH);
+    const size_t produced = chunk.size() - stream.avail_out;
+    if (out != nullptr && total + produced <= limit) out->insert(out->end(), chunk.data(), chunk.data() + produced);
+    total += produced;
   }
   inflateEnd(&stream);
-  return result == Z_STREAM_END;
+  return result == Z_STREAM_END && total <= limit;
 }
+
+bool wholeGzip(const std::vector<uint8_t>& bytes) { return inflateGzip(bytes, SIZE_MAX, nullptr); }
+
+// mupen64plus's own state file (savestates.c): "M64+SAVE", a big-endian version, the ROM's MD5 as 32 hex digits,
+// then 16788244 bytes of machine and the event queue (plus more from version 1.1 on).
+constexpr size_t kStateHeader = 44, kStateMachineBytes = 16788244, kStateMaxRaw = 32u << 20;
 
 std::vector<uint8_t> readFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -115,6 +126,9 @@ void N64Machine::openRom(const std::vector<uint8_t>& rom) {
   std::vector<uint8_t> copy(rom);  // the core byte-swaps the buffer it is given
   command(M64CMD_ROM_OPEN, static_cast<int>(copy.size()), copy.data(), "open the ROM", "ROM_LOAD_FAILED");
   romOpen_ = true;
+  m64p_rom_settings settings{};
+  command(M64CMD_ROM_GET_SETTINGS, sizeof(settings), &settings, "read the ROM's settings", "ROM_LOAD_FAILED");
+  romMd5_.assign(settings.MD5, strnlen(settings.MD5, sizeof(settings.MD5)));
 }
 
 void N64Machine::attachPlugins() {
@@ -331,6 +345,8 @@ std::vector<uint8_t> N64Machine::saveState() {
     changed_.wait_for(lock, std::chrono::milliseconds(1));
     state = readFile(statePath_);
   }
+  std::vector<uint8_t> raw;
+  if (inflateGzip(state, kStateMaxRaw, &raw)) stateRawSize_ = raw.size();
   // The thread ran on to the next VI meanwhile: go back to where the state was taken.
   loadFile(lock, statePath_);
   stateAtCallback_ = state;
@@ -339,9 +355,7 @@ std::vector<uint8_t> N64Machine::saveState() {
 
 void N64Machine::loadState(const uint8_t* data, size_t size) {
   requireHealthy();
-  if (size < 2 || data[0] != 0x1f || data[1] != 0x8b) {
-    throw EmulatorError("STATE_INVALID", "not a mupen64plus state (they are gzip files)");
-  }
+  checkState(std::vector<uint8_t>(data, data + size));
   Lock lock(mutex_);
   leaveLoadCallback(lock);
   {
@@ -351,6 +365,26 @@ void N64Machine::loadState(const uint8_t* data, size_t size) {
   }
   loadFile(lock, statePath_);
   stateAtCallback_.assign(data, data + size);
+}
+
+// Refuses here what the core would refuse only after it has left the VI we are parked on: a refused load would
+// otherwise have moved the machine on.
+void N64Machine::checkState(const std::vector<uint8_t>& state) const {
+  std::vector<uint8_t> raw;
+  if (state.size() < 2 || state[0] != 0x1f || state[1] != 0x8b || !inflateGzip(state, kStateMaxRaw, &raw)) {
+    throw EmulatorError("STATE_INVALID", "not a mupen64plus state: not a whole gzip file of at most 32 MiB");
+  }
+  if (raw.size() < kStateHeader || std::memcmp(raw.data(), "M64+SAVE", 8) != 0) {
+    throw EmulatorError("STATE_INVALID", "not a mupen64plus state: no M64+SAVE header");
+  }
+  if (romMd5_.size() != 32 || std::memcmp(raw.data() + 12, romMd5_.data(), 32) != 0) {
+    throw EmulatorError("STATE_INVALID", "a state of another ROM (its MD5 is not this ROM's)");
+  }
+  const size_t expected = stateRawSize_ != 0 ? stateRawSize_ : kStateHeader + kStateMachineBytes;
+  if (stateRawSize_ != 0 ? raw.size() != expected : raw.size() < expected) {
+    throw EmulatorError("STATE_INVALID", "a mupen64plus state of the wrong size (" + std::to_string(raw.size()) +
+                                             " bytes, expected " + std::to_string(expected) + ")");
+  }
 }
 
 void N64Machine::reset() {

@@ -74,9 +74,12 @@ class N64Machine {
   void loadFile(Lock& lock, const std::string& path);
   void command(int cmd, int param, void* ptr, const char* what, const char* code);
   void requireHealthy() const;
+  void checkState(const std::vector<uint8_t>& state) const;
 
   std::string workDir_;
   std::string statePath_;
+  std::string romMd5_;        // as the core computed it: states of other ROMs are refused before the core sees them
+  size_t stateRawSize_ = 0;   // inflated size of the states this core writes, once one was saved
   std::unique_ptr<PrivateLibrary> core_, rsp_, input_, video_;
   bool coreStarted_ = false, romOpen_ = false;
   std::array<bool, 5> attached_{};
