@@ -1,6 +1,7 @@
 // The N-API face of N64Machine, shaped like NativeEmulator (emulator_wrap.h) so lib/emulator.ts drives either one:
 // argument checks, N64 addressing of RDRAM, the VI scan-out into the caller's frame buffer, error translation.
 #include <dlfcn.h>
+#include <malloc.h>
 #include <napi.h>
 
 #include <array>
@@ -266,6 +267,8 @@ class N64Wrap : public Napi::ObjectWrap<N64Wrap> {
   Napi::Value Close(const Napi::CallbackInfo& info) {
     machine_.reset();
     frameBuffer_.Reset();
+    // The core frees tens of megabytes (RDRAM, state buffers): give them back to the OS now, as EmulatorWrap does.
+    malloc_trim(0);
     return info.Env().Undefined();
   }
 
