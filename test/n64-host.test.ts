@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { systemCores } from '../lib/core/core-catalog.ts';
+import { loadCoreDescriptor } from '../lib/core/descriptor.ts';
 import { Emulator } from '../lib/emulator.ts';
 import { ArgumentError, CoreError, LifecycleError, RomError, StateError } from '../lib/errors.ts';
 import { rspPluginFor } from '../lib/n64/mupen64plus-host.ts';
@@ -223,4 +225,12 @@ test('a missing RSP plugin names the Debian packages', () => {
     () => rspPluginFor('/nonexistent/libmupen64plus.so.2'),
     (e) => e instanceof CoreError && e.code === 'CORE_NOT_FOUND' && e.message.includes('libmupen64plus2 mupen64plus-rsp-hle'),
   );
+});
+
+test('retro cores list shows the mupen64plus host as the n64 core, without probing it as a libretro core', () => {
+  const [candidate] = systemCores(loadCoreDescriptor('n64'), {}).candidates;
+  assert.equal(candidate.name, 'mupen64plus');
+  assert.equal(candidate.selected, true);
+  assert.equal(candidate.loadError, undefined);
+  assert.equal(candidate.install, 'sudo apt-get install libmupen64plus2 mupen64plus-rsp-hle');
 });
