@@ -4,13 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the project needs: the libretro cores cores/*.json name, libretro.h, Lua for scenario scripts,
+# Debian packages the project needs: the libretro cores cores/*.json name, libretro.h and mupen64plus's headers,
+# Lua for scenario scripts,
 # cc65 for our ROMs, a toolchain for the native addon, and fonts for training plots.
 core_list="$(node scripts/core-packages.mjs)"
 mapfile -t cores <<<"$core_list"
 required=(
   "${cores[@]}"
-  retroarch-dev liblua5.4-dev cc65
+  retroarch-dev liblua5.4-dev cc65 libmupen64plus-dev
   g++ make cmake pkg-config python3
   fonts-dejavu-core
 )
