@@ -11,7 +11,7 @@
       ],
       "libraries": [
         "<!(bash scripts/private-lua.sh build/lua)",
-        "-lm", "-ldl", "-lpthread", "-lz",
+        "-lm", "-ldl", "-lpthread",
         "-Wl,--exclude-libs,liblua5.4-private.a", "-Wl,-z,text"
       ],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "RGYM_STATIC_LUA=1"],

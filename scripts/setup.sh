@@ -11,7 +11,7 @@ core_list="$(node scripts/core-packages.mjs)"
 mapfile -t cores <<<"$core_list"
 required=(
   "${cores[@]}"
-  retroarch-dev liblua5.4-dev cc65 libmupen64plus-dev
+  retroarch-dev liblua5.4-dev cc65 libmupen64plus-dev zlib1g-dev
   g++ make cmake pkg-config python3
   fonts-dejavu-core
 )

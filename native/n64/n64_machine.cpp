@@ -45,10 +45,10 @@ bool knownRomOrder(const std::vector<uint8_t>& rom) {
 
 // Inflates a whole gzip stream into `out` (when given), up to `limit` bytes; false when it is not one, is cut
 // short or inflates to more. The core's save worker may still be writing a file when it reports.
-bool inflateGzip(const std::vector<uint8_t>& bytes, size_t limit, std::vector<uint8_t>* out) {
+bool inflateGzip(const ZlibApi& z, const std::vector<uint8_t>& bytes, size_t limit, std::vector<uint8_t>* out) {
   if (bytes.size() < 18) return false;
   z_stream stream{};
-  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return false;
+  if (z.inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, static_cast<int>(sizeof(z_stream))) != Z_OK) return false;
   std::vector<uint8_t> chunk(1 << 16);
   stream.next_in = const_cast<Bytef*>(bytes.data());
   stream.avail_in = static_cast<uInt>(bytes.size());
@@ -57,16 +57,16 @@ bool inflateGzip(const std::vector<uint8_t>& bytes, size_t limit, std::vector<ui
   while (result == Z_OK && total <= limit) {
     stream.next_out = chunk.data();
     stream.avail_out = static_cast<uInt>(chunk.size());
-    result = inflate(&stream, Z_NO_FLUSH);
+    result = z.inflate(&stream, Z_NO_FLUSH);
     const size_t produced = chunk.size() - stream.avail_out;
     if (out != nullptr && total + produced <= limit) out->insert(out->end(), chunk.data(), chunk.data() + produced);
     total += produced;
   }
-  inflateEnd(&stream);
+  z.inflateEnd(&stream);
   return result == Z_STREAM_END && total <= limit;
 }
 
-bool wholeGzip(const std::vector<uint8_t>& bytes) { return inflateGzip(bytes, SIZE_MAX, nullptr); }
+bool wholeGzip(const ZlibApi& z, const std::vector<uint8_t>& bytes) { return inflateGzip(z, bytes, SIZE_MAX, nullptr); }
 
 // mupen64plus's own state file (savestates.c): "M64+SAVE", a big-endian version, the ROM's MD5 as 32 hex digits,
 // then 16788244 bytes of machine and the event queue (plus more from version 1.1 on).
@@ -89,6 +89,9 @@ N64Machine::N64Machine(const PluginFiles& files, const std::string& workDir, con
   rsp_ = std::make_unique<PrivateLibrary>(files.rsp, workDir, "CORE_NOT_FOUND", kInstallHint);
   input_ = std::make_unique<PrivateLibrary>(files.input, workDir, "CORE_LOAD_FAILED", " (rebuild the addon)");
   video_ = std::make_unique<PrivateLibrary>(files.video, workDir, "CORE_LOAD_FAILED", " (rebuild the addon)");
+  // zlib from the core's own dependencies (it writes gzip states): the addon itself then needs no zlib at run time.
+  zlib_ = {core_->symbol<decltype(ZlibApi::inflateInit2_)>("inflateInit2_"), core_->symbol<decltype(ZlibApi::inflate)>("inflate"),
+           core_->symbol<decltype(ZlibApi::inflateEnd)>("inflateEnd")};
   try {
     startCore(workDir, files.dataDir);
     openRom(rom);
@@ -340,13 +343,13 @@ std::vector<uint8_t> N64Machine::saveState() {
   }
   std::vector<uint8_t> state = readFile(statePath_);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStepTimeoutMs);
-  while (!wholeGzip(state)) {
+  while (!wholeGzip(zlib_, state)) {
     if (std::chrono::steady_clock::now() > deadline) throw EmulatorError("STATE_INVALID", "mupen64plus wrote no whole state");
     changed_.wait_for(lock, std::chrono::milliseconds(1));
     state = readFile(statePath_);
   }
   std::vector<uint8_t> raw;
-  if (inflateGzip(state, kStateMaxRaw, &raw)) stateRawSize_ = raw.size();
+  if (inflateGzip(zlib_, state, kStateMaxRaw, &raw)) stateRawSize_ = raw.size();
   // The thread ran on to the next VI meanwhile: go back to where the state was taken.
   loadFile(lock, statePath_);
   stateAtCallback_ = state;
@@ -371,7 +374,7 @@ void N64Machine::loadState(const uint8_t* data, size_t size) {
 // otherwise have moved the machine on.
 void N64Machine::checkState(const std::vector<uint8_t>& state) const {
   std::vector<uint8_t> raw;
-  if (state.size() < 2 || state[0] != 0x1f || state[1] != 0x8b || !inflateGzip(state, kStateMaxRaw, &raw)) {
+  if (state.size() < 2 || state[0] != 0x1f || state[1] != 0x8b || !inflateGzip(zlib_, state, kStateMaxRaw, &raw)) {
     throw EmulatorError("STATE_INVALID", "not a mupen64plus state: not a whole gzip file of at most 32 MiB");
   }
   if (raw.size() < kStateHeader || std::memcmp(raw.data(), "M64+SAVE", 8) != 0) {

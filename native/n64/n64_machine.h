@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <mupen64plus/m64p_plugin.h>
+#include <zlib.h>
 
 #include "private_library.h"
 
@@ -30,6 +31,13 @@ struct PluginFiles {
   std::string input;    // ours
   std::string video;    // ours
   std::string dataDir;  // mupen64plus-data (the ROM database); may be missing
+};
+
+// The zlib functions state checks use, found among the core's dependencies.
+struct ZlibApi {
+  int (*inflateInit2_)(z_streamp, int, const char*, int) = nullptr;
+  int (*inflate)(z_streamp, int) = nullptr;
+  int (*inflateEnd)(z_streamp) = nullptr;
 };
 
 class N64Machine {
@@ -78,6 +86,7 @@ class N64Machine {
 
   std::string workDir_;
   std::string statePath_;
+  ZlibApi zlib_;
   std::string romMd5_;        // as the core computed it: states of other ROMs are refused before the core sees them
   size_t stateRawSize_ = 0;   // inflated size of the states this core writes, once one was saved
   std::unique_ptr<PrivateLibrary> core_, rsp_, input_, video_;
