@@ -23,6 +23,12 @@ export const benchDefinitions: Readonly<Record<string, string>> = {
     "ratio = process steps/s / native steps/s (wall clock); 'overhead CPU µs/step' = 1e6 / process steps per CPU s − " +
     '1e6 / native steps per CPU s: the CPU µs (parent and children) isolation adds to each agent step. Medians over 7 ' +
     'alternating chunks.',
+  'play-frame':
+    'indexed_bytes: one frame as retro play sends it (palette-indexed, one byte a pixel, with its palette and a small ' +
+    'info JSON); raw_bytes: the same frame as RGB. indexed_encode_ms / raw_copy_ms: medians over 10 alternating chunks.',
+  'play-page':
+    'page_fps: frames the page received per second at 1× while the kart drove; frames_skipped: frames played but not ' +
+    'delivered; latency: from the page sending a change of buttons to the first frame played with them arriving.',
   train:
     "ratio = train steps/s / bare steps/s; 'overhead µs/step' = 1e6 / train steps/s − 1e6 / bare steps/s: the wall-clock " +
     'µs per agent step the trainer spends beyond stepping the same envs with random actions.',

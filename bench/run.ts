@@ -16,8 +16,10 @@ import { benchBatchEnv } from './batch-env.ts';
 import { benchIsolation } from './isolation.ts';
 import { benchTraining } from './train.ts';
 import { benchLeaks } from './leaks.ts';
+import { benchPlayFrame, benchPlayPage } from './play.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
+import { withCore } from './row-core.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +42,9 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   // PPO end to end vs the bare BatchEnv; needs the trainer's optional packages.
   train: () => benchTraining(seconds),
   leaks: () => benchLeaks(cycles),
+  // retro play: the frame message, and the page in headless chromium (no rows without /usr/bin/chromium).
+  'play-frame': () => benchPlayFrame(),
+  'play-page': () => benchPlayPage(seconds),
 };
 
 const only = values.only?.split(',');
@@ -49,7 +54,7 @@ if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; th
 printRows([machineRow()], values.json);
 for (const [name, run] of Object.entries(suites)) {
   if (only && !only.includes(name)) continue;
-  printRows(await run(), values.json);
+  printRows(withCore(await run()), values.json);
 }
 
 /** Where and when the numbers were taken; a load above the CPU count means the benches shared the machine. */

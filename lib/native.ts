@@ -65,6 +65,8 @@ export interface NativeAddressBlock {
   length: number;
   region: number;
   offset?: number;
+  /** The core keeps the block as host-order words of this size (see the descriptor schema's `wordBytes`). */
+  wordBytes?: number;
 }
 
 /** The raw addon class (native/emulator_wrap.cpp). Use `Emulator` instead; this is its engine. */
@@ -231,6 +233,11 @@ export interface NativeAddon {
   drainCorePool(): void;
   /** Bytes allocated from the C heap and not freed (glibc mallinfo2), for leak tests and the bench. */
   mallocInUse(): number;
+  /**
+   * A scenario's JSON rules evaluated on given variable values (in `config.variables` order) and their values one
+   * step before, exactly as a session evaluates them: writes each player's reward into `rewards`, returns done.
+   */
+  evaluateScenarioRules(config: NativeScenarioConfig, values: Float64Array, previous: Float64Array, rewards: Float64Array): boolean;
 }
 
 let addon: NativeAddon | undefined;

@@ -4,16 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the project needs: the libretro cores cores/*.json name, libretro.h and mupen64plus's headers,
-# Lua for scenario scripts,
-# cc65 for our ROMs, a toolchain for the native addon, and fonts for training plots.
+# Debian packages the project needs: the libretro cores cores/*.json name (and the N64 host's mupen64plus), libretro.h
+# and mupen64plus's headers, Lua for scenario scripts, cc65 and the MIPS cross compiler for our ROMs, a toolchain for
+# the native addon, fonts for training plots, and chromium, which only the tests of the `retro play` page drive
+# (players use their own browser).
 core_list="$(node scripts/core-packages.mjs)"
 mapfile -t cores <<<"$core_list"
 required=(
   "${cores[@]}"
-  retroarch-dev liblua5.4-dev cc65 libmupen64plus-dev zlib1g-dev
+  retroarch-dev liblua5.4-dev cc65 gcc-mips-linux-gnu binutils-mips-linux-gnu libmupen64plus-dev zlib1g-dev
   g++ make cmake pkg-config python3
   fonts-dejavu-core
+  chromium
 )
 # The same installer as `npx retro doctor --install`.
 bash scripts/apt-install.sh "${required[@]}" || { echo "then run npm run setup again." >&2; exit 1; }

@@ -40,6 +40,7 @@ const SHIPPED = [
   /^cores\/\w+\.json$/,
   /^data\/[\w-]+\.schema\.json$/,
   /^integrations\/[\w-]+\/[\w.-]+$/,
+  /^web\/play\/[\w.-]+$/,
 ];
 
 const tmp = tempDir('retro-consumer-');
@@ -169,7 +170,7 @@ describe('consumer install (npm pack, then npm install in a fresh project)', () 
     assert.ok(packed.unpackedSize <= MAX_UNPACKED_BYTES, `unpacked it is ${packed.unpackedSize} B`);
     const stray = packed.files.map((f) => f.path).filter((p) => !SHIPPED.some((re) => re.test(p)));
     assert.deepEqual(stray, [], 'files the package must not ship');
-    for (const needed of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/cli/main.js', 'prebuilds/linux-x64/libretro_gym.glibc.node', 'integrations/TinyKart-Nes/rom.nes']) {
+    for (const needed of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/cli/main.js', 'prebuilds/linux-x64/libretro_gym.glibc.node', 'integrations/TinyKart-Nes/rom.nes', 'web/play/index.html']) {
       assert.ok(packed.files.some((f) => f.path === needed), `${needed} is shipped`);
     }
   });

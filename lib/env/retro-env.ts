@@ -1,4 +1,4 @@
-import type { Emulator } from '../emulator.ts';
+import type { CoreInUse, Emulator } from '../emulator.ts';
 import { ArgumentError, LifecycleError } from '../errors.ts';
 import type { Integration } from '../integration/types.ts';
 import { Rng } from '../rng.ts';
@@ -90,7 +90,12 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
       throw e;
     }
     registerFastPath(this, {
-      canPreprocess: () => this.obsType === Observations.IMAGE && !loaded.crop && !this.preprocess && !this.attached,
+      whyNotPreprocess: () => {
+        if (this.obsType !== Observations.IMAGE) return 'the env observes RAM';
+        if (loaded.crop) return "the env's scenario crops the picture";
+        if (this.preprocess) return 'the env was made with its own preprocess';
+        return this.attached ? 'the env already preprocesses for another wrapper' : undefined;
+      },
       preprocess: (p) => this.attachPreprocessing(p),
       stepFrames: (action, frames, maxPool) => this.stepFrames(action, frames, maxPool),
     });
@@ -99,6 +104,11 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
   /** The state `reset()` loads when not given another (a copy): what a recorded movie starts from. */
   get startState(): Buffer {
     return Buffer.from(this.loaded.initialState);
+  }
+
+  /** Which core runs this env: install name, library name and version, and file (see `make(game, { core })`). */
+  get core(): CoreInUse {
+    return this.emulator.core;
   }
 
   /** Buttons of one player, by bit. */
