@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include <dlfcn.h>
 #include <zlib.h>
 
 #include <mupen64plus/m64p_common.h>
@@ -19,6 +20,21 @@ namespace rgym::n64 {
 namespace fs = std::filesystem;
 
 namespace {
+
+// One zlib for all of our calls: the one the process's global scope offers (Node's own, which Node exports), else
+// the core's dependency. Taking inflateInit2_ from the core's libz while Node exports its own zlib mixes the two:
+// libz's inflateInit2_ calls inflateReset2 through its PLT, which binds to Node's, whose larger inflate state then
+// overruns the one libz allocated (valgrind: invalid write in inflateReset2; heap corruption seen as a double free).
+ZlibApi processZlib(PrivateLibrary& core) {
+  auto global = [](const char* name) { return ::dlsym(RTLD_DEFAULT, name); };
+  if (global("inflateInit2_") != nullptr && global("inflate") != nullptr && global("inflateEnd") != nullptr) {
+    return {reinterpret_cast<decltype(ZlibApi::inflateInit2_)>(global("inflateInit2_")),
+            reinterpret_cast<decltype(ZlibApi::inflate)>(global("inflate")),
+            reinterpret_cast<decltype(ZlibApi::inflateEnd)>(global("inflateEnd"))};
+  }
+  return {core.symbol<decltype(ZlibApi::inflateInit2_)>("inflateInit2_"), core.symbol<decltype(ZlibApi::inflate)>("inflate"),
+          core.symbol<decltype(ZlibApi::inflateEnd)>("inflateEnd")};
+}
 
 constexpr int kCoreApiVersion = 0x020001;
 constexpr unsigned kBootTimeoutMs = 20000;  // the core pulls in ~270 shared libraries; CI machines are slow
@@ -89,9 +105,7 @@ N64Machine::N64Machine(const PluginFiles& files, const std::string& workDir, con
   rsp_ = std::make_unique<PrivateLibrary>(files.rsp, workDir, "CORE_NOT_FOUND", kInstallHint);
   input_ = std::make_unique<PrivateLibrary>(files.input, workDir, "CORE_LOAD_FAILED", " (rebuild the addon)");
   video_ = std::make_unique<PrivateLibrary>(files.video, workDir, "CORE_LOAD_FAILED", " (rebuild the addon)");
-  // zlib from the core's own dependencies (it writes gzip states): the addon itself then needs no zlib at run time.
-  zlib_ = {core_->symbol<decltype(ZlibApi::inflateInit2_)>("inflateInit2_"), core_->symbol<decltype(ZlibApi::inflate)>("inflate"),
-           core_->symbol<decltype(ZlibApi::inflateEnd)>("inflateEnd")};
+  zlib_ = processZlib(*core_);
   try {
     startCore(workDir, files.dataDir);
     openRom(rom);
