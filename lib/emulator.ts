@@ -26,6 +26,7 @@ import {
   type NativeMemoryDescriptor,
   type NativeSystemInfo,
 } from './native.ts';
+import { mupen64plusNative, type AnalogNative } from './n64/mupen64plus-host.ts';
 import { readStateFile, writeStateFile } from './state-file.ts';
 import { createWorkDir, releaseWorkDir, removeWorkDirWith } from './work-dir.ts';
 
@@ -117,7 +118,7 @@ export class Emulator {
   readonly corePath: string;
   readonly systemInfo: SystemInfo;
   readonly memory: MemoryRegions;
-  private native: NativeEmulator | undefined;
+  private native: (NativeEmulator & Partial<AnalogNative>) | undefined;
   private readonly workDir: string;
   private readonly frameBuffer: Uint8Array;
   private av: AvInfo;
@@ -149,8 +150,12 @@ export class Emulator {
     this.workDir = createWorkDir();
     try {
       if (found.externalDatabase) provideExternalDatabase(this.corePath, found.externalDatabase, this.workDir);
-      const { NativeEmulator } = nativeAddon();
-      this.native = new NativeEmulator(this.corePath, this.workDir, found.reusable);
+      if (found.host === 'mupen64plus') {
+        this.native = mupen64plusNative(this.corePath, this.workDir);
+      } else {
+        const { NativeEmulator } = nativeAddon();
+        this.native = new NativeEmulator(this.corePath, this.workDir, found.reusable);
+      }
       // An emulator collected without close() frees its core in the native finalizer; this frees its folder.
       removeWorkDirWith(this.native, this.workDir);
       for (const [key, value] of Object.entries({ ...found.options, ...options.coreOptions })) this.native.setOption(key, value);
@@ -199,7 +204,7 @@ export class Emulator {
     }
   }
 
-  private get open(): NativeEmulator {
+  private get open(): NativeEmulator & Partial<AnalogNative> {
     if (!this.native) throw new LifecycleError('EMULATOR_CLOSED', 'the emulator is closed');
     return this.native;
   }
@@ -253,6 +258,25 @@ export class Emulator {
       throw new ArgumentError('INVALID_ACTION', `button mask must be an integer in [0, ${(1 << this.descriptor.buttons.length) - 1}], got ${mask}`);
     }
     this.call((native) => native.setInput(port, mask & this.usableButtons));
+  }
+
+  /**
+   * Holds the analog stick of controller `port` at (`x`, `y`), each in [-128, 127] with right and up positive, for
+   * the following frames. Only systems with a stick have it (n64).
+   */
+  setAnalog(port: number, x: number, y: number): void {
+    const native = this.open;
+    if (!native.setAnalog) throw new ArgumentError('INVALID_ACTION', `${this.descriptor.name} has no analog stick`);
+    const ports = this.descriptor.ports ?? 2;
+    if (!Number.isInteger(port) || port < 0 || port >= ports) {
+      throw new ArgumentError('INVALID_ARGUMENT', `port must be an integer in [0, ${ports - 1}], got ${port}`);
+    }
+    for (const [axis, value] of [['x', x], ['y', y]] as const) {
+      if (!Number.isInteger(value) || value < -128 || value > 127) {
+        throw new ArgumentError('INVALID_ACTION', `stick ${axis} must be an integer in [-128, 127], got ${value}`);
+      }
+    }
+    this.call(() => native.setAnalog!(port, x, y));
   }
 
   /** Runs `frames` frames with the held buttons, in a native loop; the last frame becomes the current frame. */

@@ -97,6 +97,21 @@ export interface NativeEmulator {
   close(): void;
 }
 
+/** The mupen64plus files the N64 host copies per emulator (our own input and VI plugins sit beside the addon). */
+export interface NativeN64Files {
+  core: string;
+  rsp: string;
+  /** mupen64plus-data's folder (its ROM database); may not exist. */
+  dataDir: string;
+}
+
+/** The raw mupen64plus host (native/n64/n64_wrap.cpp): the part of NativeEmulator an N64 has, plus the stick. */
+export interface NativeN64Emulator
+  extends Pick<NativeEmulator, 'systemInfo' | 'avInfo' | 'setInput' | 'run' | 'runRawBenchmark' | 'reset' | 'setFrameBuffer' | 'frameSize' | 'readAddress' | 'writeAddress' | 'saveState' | 'loadState' | 'recentLog' | 'close'> {
+  /** Stick position of controller `port`, each axis in [-128, 127] (right and up positive). */
+  setAnalog(port: number, x: number, y: number): void;
+}
+
 /** How the addon file was built (native/build_info.cpp). */
 export interface NativeBuildInfo {
   /** The Node-API version it was compiled against; package.json's `binary.napi_versions` declares the same. */
@@ -206,6 +221,8 @@ export interface NativeFrameOps {
 export interface NativeAddon {
   /** `reusable` false keeps the emulator's core copy out of the core pool (default true). */
   NativeEmulator: new (corePath: string, workDir: string, reusable?: boolean) => NativeEmulator;
+  /** The mupen64plus host (native/n64/): boots `romBytes` with private copies of the core and its plugins. */
+  NativeN64Emulator: new (files: NativeN64Files, workDir: string, romBytes: Uint8Array) => NativeN64Emulator;
   NativeSession: new (emulator: NativeEmulator, config: NativeScenarioConfig) => NativeSession;
   NativeBatch: new (sessions: NativeSession[], startStates: Uint8Array[], options: NativeBatchOptions, outputs: NativeBatchOutputs) => NativeBatch;
   /** Absent from addons built before the kernels existed. */
@@ -260,6 +277,7 @@ export function isNativeError(e: unknown): e is Error & { code: string } {
 export const nativeErrorClasses = {
   CORE_NOT_FOUND: CoreError,
   CORE_LOAD_FAILED: CoreError,
+  ROM_INVALID: RomError,
   ROM_LOAD_FAILED: RomError,
   STATE_INVALID: StateError,
   EMULATOR_CLOSED: LifecycleError,

@@ -8,7 +8,8 @@ const dir = fileURLToPath(new URL('../cores', import.meta.url));
 const packages = new Set();
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   for (const core of JSON.parse(readFileSync(join(dir, file), 'utf8')).cores ?? []) {
-    if (core.debianPackage) packages.add(core.debianPackage);
+    // A core may need several packages (mupen64plus: the core and its RSP plugin).
+    for (const name of core.debianPackage?.split(/\s+/) ?? []) packages.add(name);
   }
 }
 console.log([...packages].join('\n'));

@@ -30,4 +30,9 @@ glibcxx="$(newest GLIBCXX)"
 mkdir -p "$(dirname "$dest")"
 cp "$built" "$dest.tmp"
 mv "$dest.tmp" "$dest"
+# The N64 host's own mupen64plus plugins: it looks for them beside the addon.
+for plugin in rgym_n64_input.so rgym_n64_video.so; do
+  cp "build-prebuild/Release/$plugin" "$(dirname "$dest")/$plugin.tmp"
+  mv "$(dirname "$dest")/$plugin.tmp" "$(dirname "$dest")/$plugin"
+done
 echo "prebuild: $dest ($(du -k "$dest" | cut -f1) kB; needs ${needed% }; symbols up to $glibc, $glibcxx)"

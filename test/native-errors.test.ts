@@ -48,7 +48,7 @@ function throwsTyped(fn: () => unknown, Class: typeof RetroError, code: string, 
 function codesInNativeSources(): Set<string> {
   const folder = join(packageRoot(), 'native');
   const codes = new Set<string>();
-  for (const file of readdirSync(folder).filter((f) => /\.(cpp|h)$/.test(f))) {
+  for (const file of readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(cpp|h)$/.test(f))) {
     const text = readFileSync(join(folder, file), 'utf8');
     for (const m of text.matchAll(/(?:EmulatorError\(|makeError\(env, |error\.emplace\(|\}, )"([A-Z_]+)"/g)) codes.add(m[1]);
   }

@@ -73,7 +73,7 @@ function candidateLine(c: BenchedCandidate, io: CliIO, nameWidth: number): strin
   const mark = c.selected ? '*' : ' ';
   const tag = c.stableRetro ? 'stable-retro' : '';
   let detail: string;
-  if (c.path === undefined) detail = `not found (npx retro cores install ${c.name})`;
+  if (c.path === undefined) detail = `not found (${c.install ?? `npx retro cores install ${c.name}`})`;
   else if (c.loadError !== undefined) detail = `${displayPath(c.path, io)}: does not load: ${c.loadError}`;
   else {
     const identity = c.identity ? `${c.identity.libraryName} ${c.identity.libraryVersion}`.trim() : '';

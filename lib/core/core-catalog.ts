@@ -5,7 +5,7 @@ import { RetroError } from '../errors.ts';
 import { nativeAddon } from '../native.ts';
 import { probeCore, type CoreIdentity } from './core-info.ts';
 import { listSystems, loadCoreDescriptor, type CoreDescriptor } from './descriptor.ts';
-import { coreSearchPath, findCore, forcedCoreVariable, locateCoreFile } from './find-core.ts';
+import { coreSearchPath, findCore, forcedCoreVariable, locateCoreFile, MUPEN64PLUS_FOLDERS } from './find-core.ts';
 import { coreNameOfFile } from './user-cores.ts';
 
 export interface CoreCandidate {
@@ -22,6 +22,8 @@ export interface CoreCandidate {
   identity?: CoreIdentity;
   /** Why it could not be loaded, when found but not loadable. */
   loadError?: string;
+  /** How to install it, when it is not a libretro core `retro cores install` fetches (mupen64plus). */
+  install?: string;
 }
 
 export interface SystemCores {
@@ -35,7 +37,7 @@ export interface SystemCores {
 }
 
 function identify(candidate: CoreCandidate): CoreCandidate {
-  if (candidate.path === undefined) return candidate;
+  if (candidate.path === undefined || candidate.identity !== undefined) return candidate;
   try {
     return { ...candidate, identity: probeCore(candidate.path) };
   } catch (error) {
@@ -58,6 +60,19 @@ export function systemCores(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv =
     result.problem = error.message;
   }
   result.candidates = descriptor.cores.map((core) => {
+    if (core.host === 'mupen64plus') {
+      // Not a libretro core: nothing to probe, and Debian installs it.
+      const path = locateCoreFile(core.file, MUPEN64PLUS_FOLDERS);
+      return {
+        name: 'mupen64plus',
+        file: core.file,
+        stableRetro: false,
+        path,
+        selected: path !== undefined && path === selectedPath,
+        ...(path !== undefined && { identity: { libraryName: 'mupen64plus', libraryVersion: '(in-process host)', validExtensions: 'z64|n64|v64' } }),
+        ...(core.debianPackage !== undefined && { install: `sudo apt-get install ${core.debianPackage}` }),
+      };
+    }
     const path = locateCoreFile(core.file, folders);
     return { name: coreNameOfFile(core.file) ?? core.file, file: core.file, stableRetro: core.stableRetro === true, path, selected: path !== undefined && path === selectedPath };
   });

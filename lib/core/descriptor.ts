@@ -19,7 +19,11 @@ export interface CoreEntry {
   reusable?: boolean;
   /** Name of the game database file the core reads from its system directory (see lib/core/external-database.ts). */
   externalDatabase?: string;
+  /** How the addon hosts the core (default libretro). */
+  host?: CoreHost;
 }
+
+export type CoreHost = 'libretro' | 'mupen64plus';
 
 /** A system's `cores/<system>.json`: see data/core-descriptor.schema.json for every field. */
 export interface CoreDescriptor {

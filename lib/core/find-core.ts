@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { ArgumentError, CoreError } from '../errors.ts';
-import { coresDir, type CoreDescriptor, type CoreEntry } from './descriptor.ts';
+import { coresDir, type CoreDescriptor, type CoreEntry, type CoreHost } from './descriptor.ts';
 import { coreFileName, coreNameOfFile, isCoreName, userCoresDir } from './user-cores.ts';
 
 /**
@@ -24,7 +24,12 @@ export function coreSearchPath(env: NodeJS.ProcessEnv = process.env): string[] {
   ];
 }
 
+/** Folders searched for Debian's mupen64plus core library (a descriptor core with `"host": "mupen64plus"`). */
+export const MUPEN64PLUS_FOLDERS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib'];
+
 export interface FoundCore {
+  /** How the addon hosts it: a libretro core, or the mupen64plus host (native/n64/). */
+  host: CoreHost;
   path: string;
   file: string;
   options: Record<string, string>;
@@ -39,6 +44,7 @@ export interface FoundCore {
 /** What the descriptor says about a core file at `path`; `entry` is undefined for a core it does not list. */
 export function describeCore(descriptor: CoreDescriptor, path: string, entry: CoreEntry | undefined): FoundCore {
   return {
+    host: entry?.host ?? 'libretro',
     path,
     file: basename(path),
     options: { ...descriptor.options, ...entry?.options },
@@ -96,7 +102,7 @@ export function findCore(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv = pr
   if (forced) return forcedCore(descriptor, forced, env, `${variable}=${forced}`, variable, ` (or unset ${variable})`);
   const folders = coreSearchPath(env);
   for (const core of descriptor.cores) {
-    const path = locateCoreFile(core.file, folders);
+    const path = locateCoreFile(core.file, core.host === 'mupen64plus' ? MUPEN64PLUS_FOLDERS : folders);
     if (path !== undefined) return describeCore(descriptor, path, core);
   }
   const packages = descriptor.cores.map((c) => c.debianPackage).filter((p): p is string => p !== undefined);

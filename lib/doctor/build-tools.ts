@@ -33,6 +33,8 @@ export function buildRequirements(env: Env): BuildRequirement[] {
     file('libretro.h', ['/usr/include/libretro-common/libretro.h', '/usr/local/include/libretro-common/libretro.h'], 'retroarch-dev'),
     file('lua.h', ['/usr/include/lua5.4/lua.h'], 'liblua5.4-dev'),
     file('liblua5.4.a', LIBRARY_DIRS.map((dir) => join(dir, 'liblua5.4.a')), 'liblua5.4-dev'),
+    file('zlib.h', ['/usr/include/zlib.h'], 'zlib1g-dev'),
+    file('mupen64plus headers', ['/usr/include/mupen64plus/m64p_frontend.h', '/usr/local/include/mupen64plus/m64p_frontend.h'], 'libmupen64plus-dev'),
   ];
 }
 

@@ -103,7 +103,9 @@ function coreChecks(env: NonNullable<LookupOptions['env']>, addonLoads: boolean)
     }
     try {
       const core = findCore(descriptor, env as NodeJS.ProcessEnv);
-      return { name, status: 'ok', detail: `${core.file}${coreIdentity(core.path, addonLoads)} in ${join(core.path, '..')}`, packages: [] };
+      // The mupen64plus host is no libretro core: there is nothing to probe.
+      const identity = core.host === 'mupen64plus' ? ' (mupen64plus, hosted in process)' : coreIdentity(core.path, addonLoads);
+      return { name, status: 'ok', detail: `${core.file}${identity} in ${join(core.path, '..')}`, packages: [] };
     } catch (error) {
       if (!(error instanceof RetroError)) throw error;
       // A forced core that is not there is a setting to fix, not a package to install.
@@ -114,7 +116,7 @@ function coreChecks(env: NonNullable<LookupOptions['env']>, addonLoads: boolean)
         ? `none of ${files} found; Debian's ${debianPackage} has one`
         : `none of ${files} found; npx retro cores install ${coreNameOfFile(descriptor.cores[0].file) ?? '<name>'}, or put one in a folder named by RETRO_CORES_PATH`;
       // Without a Debian package (Genesis, Atari 2600, ...) the core is for users with games of that system to add.
-      return { name, status: debianPackage ? 'missing' : 'optional', detail, packages: debianPackage ? [debianPackage] : [] };
+      return { name, status: debianPackage ? 'missing' : 'optional', detail, packages: debianPackage ? debianPackage.split(/\s+/) : [] };
     }
   });
 }

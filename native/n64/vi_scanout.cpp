@@ -1,0 +1,64 @@
+#include "vi_scanout.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace rgym::n64 {
+
+namespace {
+// RDRAM is kept as 32-bit words in host order: a big-endian byte address a lives at a ^ 3, a halfword at a ^ 2.
+inline uint16_t halfword(const uint8_t* rdram, size_t address) {
+  uint16_t value;
+  std::memcpy(&value, rdram + (address ^ 2), 2);
+  return value;
+}
+inline uint32_t word(const uint8_t* rdram, size_t address) {
+  uint32_t value;
+  std::memcpy(&value, rdram + address, 4);
+  return value;
+}
+}  // namespace
+
+ScanoutSize scanoutSize(const GFX_INFO& gfx) {
+  const unsigned format = *gfx.VI_STATUS_REG & 3;  // 2 = RGBA 5551, 3 = RGBA 8888
+  const unsigned width = *gfx.VI_WIDTH_REG & 0xFFF;
+  if (format < 2 || width == 0) return {};
+  // Visible lines: the V_START span counts half-lines; Y_SCALE (2.10 fixed point) is framebuffer lines per line.
+  const unsigned vStart = (*gfx.VI_V_START_REG >> 16) & 0x3FF, vEnd = *gfx.VI_V_START_REG & 0x3FF;
+  const unsigned yScale = *gfx.VI_Y_SCALE_REG & 0xFFF;
+  unsigned height = (vEnd > vStart && yScale != 0) ? ((vEnd - vStart) / 2 * yScale + 512) / 1024 : width * 3 / 4;
+  if (height == 0) height = width * 3 / 4;
+  return {std::min(width, kMaxScanoutWidth), std::min(height, kMaxScanoutHeight)};
+}
+
+ScanoutSize scanOut(const GFX_INFO& gfx, size_t rdramSize, uint8_t* rgb) {
+  const ScanoutSize size = scanoutSize(gfx);
+  const bool truecolor = (*gfx.VI_STATUS_REG & 3) == 3;
+  const size_t origin = *gfx.VI_ORIGIN_REG & 0xFFFFFF;
+  const size_t pitch = static_cast<size_t>(*gfx.VI_WIDTH_REG & 0xFFF) * (truecolor ? 4 : 2);
+  for (unsigned y = 0; y < size.height; y++) {
+    uint8_t* out = rgb + static_cast<size_t>(y) * size.width * 3;
+    const size_t line = origin + y * pitch;
+    for (unsigned x = 0; x < size.width; x++, out += 3) {
+      const size_t address = line + x * (truecolor ? 4 : 2);
+      if (address + 4 > rdramSize) {
+        out[0] = out[1] = out[2] = 0;
+      } else if (truecolor) {
+        const uint32_t pixel = word(gfx.RDRAM, address & ~size_t{3});
+        out[0] = pixel >> 24;
+        out[1] = pixel >> 16;
+        out[2] = pixel >> 8;
+      } else {
+        const uint16_t pixel = halfword(gfx.RDRAM, address & ~size_t{1});
+        // 5 bits to 8: repeat the top bits so that full intensity is 255.
+        const unsigned r = (pixel >> 11) & 31, g = (pixel >> 6) & 31, b = (pixel >> 1) & 31;
+        out[0] = static_cast<uint8_t>(r << 3 | r >> 2);
+        out[1] = static_cast<uint8_t>(g << 3 | g >> 2);
+        out[2] = static_cast<uint8_t>(b << 3 | b >> 2);
+      }
+    }
+  }
+  return size;
+}
+
+}  // namespace rgym::n64

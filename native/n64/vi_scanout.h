@@ -1,0 +1,26 @@
+// A software scan-out of the N64's VI framebuffer: what the VI registers say is on screen, read from RDRAM and
+// converted to RGB24. Enough for frames the CPU draws (no RDP rendering happens without a real video plugin).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <mupen64plus/m64p_plugin.h>
+
+namespace rgym::n64 {
+
+constexpr unsigned kMaxScanoutWidth = 640, kMaxScanoutHeight = 480;
+
+struct ScanoutSize {
+  unsigned width = 0, height = 0;
+};
+
+// The picture's size from the VI registers: the framebuffer's width and its visible lines; 0x0 when the VI is
+// blanked or set to a format without pixels.
+ScanoutSize scanoutSize(const GFX_INFO& gfx);
+
+// Writes the picture as RGB24 into `rgb` (room for kMaxScanoutWidth * kMaxScanoutHeight pixels). Lines past the
+// end of RDRAM are black.
+ScanoutSize scanOut(const GFX_INFO& gfx, size_t rdramSize, uint8_t* rgb);
+
+}  // namespace rgym::n64

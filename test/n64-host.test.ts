@@ -1,0 +1,236 @@
+// The mupen64plus host (native/n64/) through Emulator, on our own N64 test ROM (homebrew/n64; its RAM map is the
+// block at 0x80010000 described in homebrew/n64/src/ram.h). Every emulator here boots Debian's mupen64plus core
+// (libmupen64plus2, mupen64plus-rsp-hle), a few seconds each, so tests share emulators where they can.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { systemCores } from '../lib/core/core-catalog.ts';
+import { loadCoreDescriptor } from '../lib/core/descriptor.ts';
+import { Emulator } from '../lib/emulator.ts';
+import { ArgumentError, CoreError, LifecycleError, RomError, StateError } from '../lib/errors.ts';
+import { rspPluginFor } from '../lib/n64/mupen64plus-host.ts';
+import { packageRoot } from '../lib/package-root.ts';
+import { testRoms } from './helpers.ts';
+
+const n64Rom = join(packageRoot(), 'homebrew', 'test', 'n64-test.z64');
+
+/** Addresses of the test ROM's RAM block (N64 addressing, big-endian values). */
+const ram = {
+  magic: 0x80010000,
+  frameCount: 0x80010004,
+  loopCount: 0x80010008,
+  padReads: 0x8001000c,
+  buttons: 0x80010010,
+  stickX: 0x80010012,
+  stickY: 0x80010013,
+  padStatus: 0x80010014,
+  cursorX: 0x80010018,
+  block: 0x80010000,
+  blockLength: 0x2c,
+};
+
+const u32 = (emu: Emulator, address: number) => Buffer.from(emu.read(address, 4)).readUInt32BE(0);
+const s16 = (emu: Emulator, address: number) => Buffer.from(emu.read(address, 2)).readInt16BE(0);
+const s8 = (emu: Emulator, address: number) => Buffer.from(emu.read(address, 1)).readInt8(0);
+
+/** The joybus button word the ROM stores for a BUTTONS mask: the same 16 bits with their two bytes swapped. */
+const joybus = (mask: number) => ((mask & 0xff) << 8) | (mask >> 8);
+
+describe('one N64 emulator', () => {
+  let emu: Emulator;
+  before(() => {
+    emu = new Emulator({ rom: n64Rom });
+  });
+  after(() => emu.close());
+
+  test('boots our ROM to its main loop with the controller answering', () => {
+    assert.equal(emu.system, 'n64');
+    assert.equal(u32(emu, ram.magic), 0x4e363454); // "N64T", big-endian despite RDRAM's host word order
+    emu.step(2);
+    assert.equal(emu.read(ram.padStatus)[0], 0, 'controller 1 present');
+    assert.ok(u32(emu, ram.padReads) > 0);
+  });
+
+  test('step(n) runs exactly n VIs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), (n) => {
+        const frames = u32(emu, ram.frameCount);
+        const loops = u32(emu, ram.loopCount);
+        emu.step(n);
+        assert.equal(u32(emu, ram.frameCount) - frames, n);
+        assert.equal(u32(emu, ram.loopCount) - loops, n);
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  test('buttons and the analog stick reach the ROM', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: (1 << 14) - 1 }),
+        fc.integer({ min: -128, max: 127 }),
+        fc.integer({ min: -128, max: 127 }),
+        (mask, x, y) => {
+          emu.setButtons(0, mask);
+          emu.setAnalog(0, x, y);
+          emu.step(2);
+          assert.equal(Buffer.from(emu.read(ram.buttons, 2)).readUInt16BE(0), joybus(mask));
+          assert.equal(s8(emu, ram.stickX), x);
+          assert.equal(s8(emu, ram.stickY), y);
+        },
+      ),
+      { numRuns: 12 },
+    );
+    emu.setButtons(0, emu.buttonMask(['A', 'Z', 'C_UP', 'L']));
+    emu.step(2);
+    assert.equal(Buffer.from(emu.read(ram.buttons, 2)).readUInt16BE(0), 0x8000 | 0x2000 | 0x0008 | 0x0020);
+    emu.setButtons(0, 0);
+    emu.setAnalog(0, 0, 0);
+  });
+
+  test('write() lands where read() and the ROM see it', () => {
+    emu.write(0x80200000, [0x12, 0x34, 0x56, 0x78, 0x9a]);
+    assert.deepEqual([...emu.read(0x80200000, 5)], [0x12, 0x34, 0x56, 0x78, 0x9a]);
+    assert.deepEqual([...emu.read(0xa0200001, 2)], [0x34, 0x56], 'KSEG1 is the same RDRAM');
+    assert.deepEqual([...emu.read(0x00200003, 1)], [0x78], 'so is the physical address');
+    assert.throws(() => emu.read(0x80800000, 1), (e) => e instanceof ArgumentError && e.code === 'ADDRESS_UNMAPPED');
+  });
+
+  test('a saved state replays the same VIs, and a state taken right after a load is that state', () => {
+    emu.step(3);
+    const state = emu.saveState();
+    const frameAtSave = u32(emu, ram.frameCount);
+    assert.equal(u32(emu, ram.frameCount), frameAtSave, 'saving does not move the machine');
+    const play = () => {
+      const trace: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        emu.setButtons(0, i % 3 === 0 ? emu.buttonMask(['RIGHT', 'A']) : 0);
+        emu.setAnalog(0, i * 9 - 50, 40 - i * 7);
+        emu.step(1 + (i % 2));
+        trace.push(Buffer.from(emu.read(ram.block, ram.blockLength)).toString('hex'));
+      }
+      return trace;
+    };
+    const first = play();
+    emu.loadState(state);
+    assert.equal(u32(emu, ram.frameCount), frameAtSave);
+    assert.deepEqual(emu.saveState(), state);
+    assert.deepEqual(play(), first);
+    emu.setButtons(0, 0);
+    emu.setAnalog(0, 0, 0);
+  });
+
+  test('a damaged state is refused and leaves the machine where it was', () => {
+    const state = emu.saveState();
+    const frameOfState = u32(emu, ram.frameCount);
+    fc.assert(
+      fc.property(fc.nat({ max: state.length - 1 }), fc.integer({ min: 1, max: 255 }), fc.boolean(), (at, flip, truncate) => {
+        const damaged = truncate ? state.subarray(0, at) : Buffer.from(state);
+        if (!truncate) damaged[at] ^= flip;
+        emu.step(1);
+        const frames = u32(emu, ram.frameCount);
+        try {
+          emu.loadState(damaged);
+          // Only the gzip header's free fields (flags, time, OS) can change and leave the state whole.
+          assert.ok(!truncate && at < 10, `a damaged state at byte ${at} loaded`);
+          assert.equal(u32(emu, ram.frameCount), frameOfState);
+        } catch (e) {
+          assert.ok(e instanceof StateError && e.code === 'STATE_INVALID', String(e));
+          emu.step(1);
+          assert.equal(u32(emu, ram.frameCount), frames + 1);
+        }
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  test('the picture is the VI framebuffer the CPU drew', () => {
+    emu.step(1);
+    const { data, width, height } = emu.getFrame();
+    assert.equal(width, 320);
+    assert.ok(height >= 224 && height <= 240, `height ${height}`);
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 3) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    assert.ok(colours.size >= 3, `${colours.size} colours`);
+  });
+
+  test('bad arguments are typed errors', () => {
+    assert.throws(() => emu.setAnalog(0, 128, 0), (e) => e instanceof ArgumentError && e.code === 'INVALID_ACTION');
+    assert.throws(() => emu.setAnalog(4, 0, 0), ArgumentError);
+    assert.throws(() => emu.loadState(new Uint8Array([1, 2, 3])), (e) => e instanceof StateError && e.code === 'STATE_INVALID');
+    emu.step(1); // still running after the refused state
+  });
+});
+
+test('two N64 emulators in one process are independent, and a state moves between them', () => {
+  const left = new Emulator({ rom: n64Rom });
+  const right = new Emulator({ rom: n64Rom });
+  try {
+    left.step(5);
+    right.step(5);
+    const x0 = [s16(left, ram.cursorX), s16(right, ram.cursorX)];
+    left.setAnalog(0, -80, 0);
+    right.setAnalog(0, 80, 0);
+    for (let i = 0; i < 10; i++) {
+      left.step(1);
+      right.step(2);
+    }
+    assert.equal(u32(left, ram.frameCount), 15);
+    assert.equal(u32(right, ram.frameCount), 25);
+    assert.ok(s16(left, ram.cursorX) < x0[0], 'left moved left');
+    assert.ok(s16(right, ram.cursorX) > x0[1], 'right moved right');
+    right.loadState(left.saveState());
+    assert.deepEqual(right.read(ram.block, ram.blockLength), left.read(ram.block, ram.blockLength));
+  } finally {
+    left.close();
+    right.close();
+  }
+  assert.throws(() => left.step(1), (e) => e instanceof LifecycleError && e.code === 'EMULATOR_CLOSED');
+});
+
+test('a byte-swapped (.v64) image boots the same program, and reset() powers it on again', () => {
+  const v64 = Buffer.from(readFileSync(n64Rom)).swap16();
+  const emu = new Emulator({ rom: v64, system: 'n64' });
+  try {
+    emu.step(6);
+    assert.equal(u32(emu, ram.magic), 0x4e363454);
+    assert.equal(u32(emu, ram.frameCount), 6);
+    emu.reset();
+    emu.step(4);
+    assert.equal(u32(emu, ram.frameCount), 4, 'the count restarted at power-on');
+  } finally {
+    emu.close();
+  }
+});
+
+test('a ROM whose program never starts the VI fails to boot with a typed error, not a hang', () => {
+  // A real header, then bytes that are no program: the core runs them, but no VI ever comes.
+  const junk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < junk.length; i++) junk[i] = (i * 2654435761) >>> 24;
+  readFileSync(n64Rom).copy(junk, 0, 0, 0x40);
+  assert.throws(() => new Emulator({ rom: junk, system: 'n64' }), (e) => e instanceof RomError && e.code === 'ROM_LOAD_FAILED');
+});
+
+test('ROMs that are not N64 images are refused before the core runs', () => {
+  assert.throws(() => new Emulator({ rom: testRoms.nes, system: 'n64' }), (e) => e instanceof RomError && e.code === 'ROM_INVALID');
+  const truncated = new Uint8Array(3000);
+  truncated.set([0x80, 0x37, 0x12, 0x40]);
+  assert.throws(() => new Emulator({ rom: truncated, system: 'n64' }), (e) => e instanceof RomError && e.code === 'ROM_INVALID');
+});
+
+test('a missing RSP plugin names the Debian packages', () => {
+  assert.throws(
+    () => rspPluginFor('/nonexistent/libmupen64plus.so.2'),
+    (e) => e instanceof CoreError && e.code === 'CORE_NOT_FOUND' && e.message.includes('libmupen64plus2 mupen64plus-rsp-hle'),
+  );
+});
+
+test('retro cores list shows the mupen64plus host as the n64 core, without probing it as a libretro core', () => {
+  const [candidate] = systemCores(loadCoreDescriptor('n64'), {}).candidates;
+  assert.equal(candidate.name, 'mupen64plus');
+  assert.equal(candidate.selected, true);
+  assert.equal(candidate.loadError, undefined);
+  assert.equal(candidate.install, 'sudo apt-get install libmupen64plus2 mupen64plus-rsp-hle');
+});
