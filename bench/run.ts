@@ -19,6 +19,7 @@ import { benchLeaks } from './leaks.ts';
 import { benchPlayFrame, benchPlayPage } from './play.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
+import { withCore } from './row-core.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +54,7 @@ if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; th
 printRows([machineRow()], values.json);
 for (const [name, run] of Object.entries(suites)) {
   if (only && !only.includes(name)) continue;
-  printRows(await run(), values.json);
+  printRows(withCore(await run()), values.json);
 }
 
 /** Where and when the numbers were taken; a load above the CPU count means the benches shared the machine. */

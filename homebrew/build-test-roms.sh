@@ -2,6 +2,7 @@
 # Rebuild the test ROMs used by libretro-gym's tests and benchmarks:
 #   homebrew/test/nes-test.nes   (from homebrew/test/nes/)
 #   homebrew/test/snes-test.sfc  (from homebrew/test/snes/)
+#   homebrew/test/pce-test.pce   (from homebrew/test/pce/)
 # Needs the cc65 toolchain (ca65, ld65) and node. The output is deterministic:
 # rebuilding gives bit-identical ROMs. Intermediate files go to
 # homebrew/test/build/ (gitignored).
@@ -34,6 +35,11 @@ ca65 --cpu 65816 -o "$build/snes.o" -l "$build/snes.lst" "$src/snes/main.s"
 ld65 -C "$src/snes/lorom.cfg" -m "$build/snes.map" -o "$build/snes-test.sfc" "$build/snes.o"
 node "$src/snes/fix-checksum.mjs" "$build/snes-test.sfc"
 
+# PC Engine: one 8 KiB HuCard bank, no header
+ca65 --cpu huc6280 -o "$build/pce.o" -l "$build/pce.lst" "$src/pce/main.s"
+ld65 -C "$src/pce/hucard.cfg" -m "$build/pce.map" -o "$build/pce-test.pce" "$build/pce.o"
+
 cp "$build/nes-test.nes" "$src/nes-test.nes"
 cp "$build/snes-test.sfc" "$src/snes-test.sfc"
-( cd "$src" && sha1sum nes-test.nes snes-test.sfc )
+cp "$build/pce-test.pce" "$src/pce-test.pce"
+( cd "$src" && sha1sum nes-test.nes snes-test.sfc pce-test.pce )

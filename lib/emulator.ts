@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { loadCoreDescriptor, systemForExtension, type CoreDescriptor } from './core/descriptor.ts';
 import { provideExternalDatabase } from './core/external-database.ts';
-import { describeCore, findCore } from './core/find-core.ts';
+import { chosenCore, findCore } from './core/find-core.ts';
+import { coreNameOfFile } from './core/user-cores.ts';
 import { checkRom, checkRomSize } from './core/rom-check.ts';
 import {
   ArgumentError,
@@ -40,7 +41,10 @@ export interface EmulatorOptions {
   rom: string | Uint8Array;
   /** System id (`nes`, `snes`, `gb`, `gba`, ...); inferred from the ROM's extension when omitted. */
   system?: string;
-  /** Path of a libretro core file; overrides the descriptor's search. */
+  /**
+   * The core to run, overriding the descriptor's preference and `RETRO_CORE_<SYSTEM>`: a path to a core file, or a
+   * core name (`fceumm`) or file name looked up on the core search path.
+   */
   core?: string;
   /** Core option overrides (`GET_VARIABLE` answers), on top of the descriptor's. */
   coreOptions?: Record<string, string>;
@@ -48,6 +52,15 @@ export interface EmulatorOptions {
   audio?: boolean;
   /** Structural ROM checks before loading (default true). Turn off only for ROMs the checks wrongly reject. */
   checkRom?: boolean;
+}
+
+/** The core an emulator runs (see {@link Emulator.core}). */
+export interface CoreInUse {
+  /** As `retro cores install` names it: `fceumm` for fceumm_libretro.so. */
+  name: string;
+  library: string;
+  version: string;
+  path: string;
 }
 
 /** The memory a core exposes, as zero-copy views. A view reads as empty once the emulator is closed. */
@@ -131,9 +144,7 @@ export class Emulator {
     }
     if (options.checkRom !== false) checkRom(rom.bytes, this.descriptor.romHeader ?? 'none', this.system, rom.label);
 
-    const found = options.core
-      ? describeCore(this.descriptor, resolve(options.core), this.descriptor.cores.find((c) => c.file === basename(options.core!)))
-      : findCore(this.descriptor);
+    const found = options.core === undefined ? findCore(this.descriptor) : chosenCore(this.descriptor, options.core);
     this.corePath = found.path;
     this.workDir = createWorkDir();
     try {
@@ -195,6 +206,12 @@ export class Emulator {
 
   get closed(): boolean {
     return this.native === undefined;
+  }
+
+  /** Which core runs this emulator: its install name (`fceumm`), `retro_get_system_info` name and version, and file. */
+  get core(): CoreInUse {
+    const file = basename(this.corePath);
+    return { name: coreNameOfFile(file) ?? file, library: this.systemInfo.libraryName, version: this.systemInfo.libraryVersion, path: this.corePath };
   }
 
   /** Video geometry and timing as the core reported them when the game loaded. */

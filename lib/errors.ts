@@ -48,7 +48,9 @@ export type RetroErrorCode =
   | 'ARCHIVE_TOO_LARGE'
   | 'DATA_DIR_INVALID'
   // movies
-  | 'MOVIE_INVALID';
+  | 'MOVIE_INVALID'
+  // demonstration data sets
+  | 'DATASET_INVALID';
 
 export interface RetroErrorDetails {
   /** File involved, when there is one. */
@@ -89,3 +91,5 @@ export class IntegrationError extends RetroError {}
 export class ScriptError extends RetroError {}
 /** A `.bk2` movie is damaged, or records what this library cannot replay (an unknown system or button). */
 export class MovieError extends RetroError {}
+/** A demonstration data set (`retro dataset`) is missing a file, damaged, or of an unknown version. */
+export class DatasetError extends RetroError {}

@@ -14,7 +14,7 @@ export { buildStates } from './env/boot-recipe.ts';
 export { BatchEnv, type BatchEnvOptions, type BatchResult } from './vector/batch-env.ts';
 export type { Autoreset } from './vector/autoreset.ts';
 export type { Env, EnvStepResult, ResetResult } from './env/env.ts';
-export { Emulator, type EmulatorOptions, type AvInfo, type SystemInfo, type CoreOption, type MemoryRegions } from './emulator.ts';
+export { Emulator, type EmulatorOptions, type AvInfo, type SystemInfo, type CoreOption, type MemoryRegions, type CoreInUse } from './emulator.ts';
 export * from './errors.ts';
 export * as data from './integration/data-api.ts';
 export * from './spaces/index.ts';
@@ -27,3 +27,5 @@ export { MARIO_KART_ACTIONS, marioKartOptions } from '../integrations/MarioKart-
 export * from './wrappers/index.ts';
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';
 export * as frameOps from './frame-ops.ts';
+export * from './integrate/index.ts';
+export * from './dataset/index.ts';

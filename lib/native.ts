@@ -214,6 +214,11 @@ export interface NativeAddon {
   drainCorePool(): void;
   /** Bytes allocated from the C heap and not freed (glibc mallinfo2), for leak tests and the bench. */
   mallocInUse(): number;
+  /**
+   * A scenario's JSON rules evaluated on given variable values (in `config.variables` order) and their values one
+   * step before, exactly as a session evaluates them: writes each player's reward into `rewards`, returns done.
+   */
+  evaluateScenarioRules(config: NativeScenarioConfig, values: Float64Array, previous: Float64Array, rewards: Float64Array): boolean;
 }
 
 let addon: NativeAddon | undefined;

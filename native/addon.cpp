@@ -10,6 +10,7 @@ void registerBatch(Napi::Env env, Napi::Object exports);
 void registerBuildInfo(Napi::Env env, Napi::Object exports);
 void registerCorePool(Napi::Env env, Napi::Object exports);
 void registerMemoryStats(Napi::Env env, Napi::Object exports);
+void registerScenarioPreview(Napi::Env env, Napi::Object exports);
 }
 
 namespace {
@@ -22,6 +23,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   rgym::registerBuildInfo(env, exports);
   rgym::registerCorePool(env, exports);
   rgym::registerMemoryStats(env, exports);
+  rgym::registerScenarioPreview(env, exports);
   return exports;
 }
 

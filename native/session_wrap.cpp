@@ -40,6 +40,8 @@ int variableIndex(const Napi::Object& term, const std::vector<Variable>& variabl
   throw EmulatorError("SCENARIO_INVALID", "the scenario uses variable \"" + name + "\", which data.json does not define");
 }
 
+}  // namespace
+
 std::vector<Variable> parseVariables(const Napi::Array& list) {
   std::vector<Variable> variables;
   for (uint32_t i = 0; i < list.Length(); ++i) {
@@ -60,6 +62,8 @@ std::vector<Variable> parseVariables(const Napi::Array& list) {
   }
   return variables;
 }
+
+namespace {
 
 // The fields reward and done terms share: which variable, measured how, through which operation.
 template <typename Term>
@@ -90,6 +94,8 @@ DoneNode parseDoneNode(const Napi::Object& o, const std::vector<Variable>& varia
   return node;
 }
 
+}  // namespace
+
 ScenarioRules parseRules(const Napi::Object& config, const std::vector<Variable>& variables) {
   ScenarioRules rules;
   const Napi::Value rewards = config.Get("rewards");
@@ -112,6 +118,8 @@ ScenarioRules parseRules(const Napi::Object& config, const std::vector<Variable>
   if (done.IsObject()) rules.done = parseDoneNode(done.As<Napi::Object>(), variables);
   return rules;
 }
+
+namespace {
 
 std::optional<LuaScenario> parseLua(const Napi::Object& config) {
   const Napi::Value lua = config.Get("lua");

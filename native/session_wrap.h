@@ -5,12 +5,18 @@
 #include <napi.h>
 
 #include <memory>
+#include <vector>
 
 #include "emulator_wrap.h"
 #include "game_session.h"
 #include "observation_pipeline.h"
 
 namespace rgym {
+
+// The `variables` and the JSON rules of a NativeScenarioConfig (lib/native.ts), as the session and the scenario
+// preview (scenario_preview.cpp) both parse them.
+std::vector<Variable> parseVariables(const Napi::Array& list);
+ScenarioRules parseRules(const Napi::Object& config, const std::vector<Variable>& variables);
 
 class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
  public:

@@ -5,13 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the project needs: the libretro cores cores/*.json name, libretro.h, Lua for scenario scripts,
-# cc65 for our ROMs, a toolchain for the native addon, fonts for training plots, and chromium, which only the tests
-# of the `retro play` page drive (players use their own browser).
+# cc65 and the MIPS cross compiler for our ROMs, a toolchain for the native addon, fonts for training plots, and
+# chromium, which only the tests of the `retro play` page drive (players use their own browser).
 core_list="$(node scripts/core-packages.mjs)"
 mapfile -t cores <<<"$core_list"
 required=(
   "${cores[@]}"
-  retroarch-dev liblua5.4-dev cc65
+  retroarch-dev liblua5.4-dev cc65 gcc-mips-linux-gnu binutils-mips-linux-gnu
   g++ make cmake pkg-config python3
   fonts-dejavu-core
   chromium

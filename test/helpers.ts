@@ -7,6 +7,7 @@ import { packageRoot } from '../lib/package-root.ts';
 export const testRoms = {
   nes: join(packageRoot(), 'homebrew', 'test', 'nes-test.nes'),
   snes: join(packageRoot(), 'homebrew', 'test', 'snes-test.sfc'),
+  pce: join(packageRoot(), 'homebrew', 'test', 'pce-test.pce'),
 };
 
 /** Bus addresses of the test ROMs' RAM contract. */
@@ -19,6 +20,16 @@ export const snesRam = {
   x: 0x7e0017,
   y: 0x7e0018,
   lfsr: 0x7e0019,
+};
+/** PC Engine: work RAM offsets from stable-retro's base 0xF80000. */
+export const pceRam = {
+  pad: 0xf80010,
+  frame: 0xf80012,
+  iFrames: 0xf80014,
+  x: 0xf80015,
+  y: 0xf80016,
+  lfsr: 0xf80017,
+  iiFrames: 0xf80018,
 };
 
 export function withTempDir<T>(fn: (dir: string) => T): T {

@@ -69,11 +69,11 @@ describe('listing', () => {
     const { root, options } = setup();
     mkdirSync(join(root, 'NoSha-Nes'));
     writeFileSync(join(root, 'NoSha-Nes', 'data.json'), '{"info": {}}');
-    copyFixture('TestGame-Nes', root, 'Sonic-Genesis');
+    copyFixture('TestGame-Nes', root, 'Panzer-Saturn');
     writeFileSync(join(root, 'stray-Nes'), 'a file, not a folder');
     const games = listGames(options);
     assert.ok(games.includes('TestGame-Nes') && games.includes('AllTypes-Snes'));
-    assert.ok(!games.includes('NoSha-Nes') && !games.includes('Sonic-Genesis') && !games.includes('stray-Nes'));
+    assert.ok(!games.includes('NoSha-Nes') && !games.includes('Panzer-Saturn') && !games.includes('stray-Nes'));
     assert.deepEqual(games, [...games].sort());
     assert.deepEqual(listStates('TestGame-Nes', options), ['Level1', 'Start'], 'state files and boot-recipe states');
     assert.deepEqual(listScenarios('TestGame-Nes', options), ['scenario', 'speedrun']);
@@ -149,8 +149,8 @@ describe('GAME_NOT_FOUND', () => {
 
   test('says why a folder that exists is not a game', () => {
     const { root, options } = setup();
-    copyFixture('TestGame-Nes', root, 'Sonic-Genesis');
-    assert.match(caught(() => getGamePath('Sonic-Genesis', options)).message, /system 'genesis' has no descriptor/);
+    copyFixture('TestGame-Nes', root, 'Panzer-Saturn');
+    assert.match(caught(() => getGamePath('Panzer-Saturn', options)).message, /system 'saturn' has no descriptor/);
     mkdirSync(join(root, 'Bare-Nes'));
     assert.match(caught(() => getGamePath('Bare-Nes', options)).message, /has no rom\.sha/);
   });

@@ -179,7 +179,7 @@ describe('folder-level problems', () => {
   });
 
   test('folder names need a system with a descriptor; stable-retro names are mapped', () => {
-    assert.deepEqual(summary(problemsOf(copy('TestGame-Nes', 'TestGame-Genesis'))), [['SYSTEM_UNKNOWN', 'TestGame-Genesis', '']]);
+    assert.deepEqual(summary(problemsOf(copy('TestGame-Nes', 'TestGame-Saturn'))), [['SYSTEM_UNKNOWN', 'TestGame-Saturn', '']]);
     assert.deepEqual(summary(problemsOf(copy('TestGame-Nes', 'TestGame'))), [['SYSTEM_UNKNOWN', 'TestGame', '']]);
     assert.match(problemsOf(copy('TestGame-Nes', 'TestGame'))[0].message, /<Game>-<System>.*nes/);
     assert.equal(systemOfGame('AddamsFamily-GameBoy'), 'gb');

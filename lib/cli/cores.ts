@@ -121,7 +121,12 @@ async function runCoresList(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(systems.map((s) => systemBlock(s, io)).join('\n'));
     io.stdout.write(`\n* the core that runs.  Installed cores go to ${userCoresDir(env)}.\n`);
   }
-  return systems.some((s) => s.problem !== undefined) ? EXIT_PROBLEMS : EXIT_OK;
+  return systems.some((s) => s.problem !== undefined && !optionalSystem(s)) ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+/** A system no Debian package brings a core for, and none is forced: only its own games need one (Genesis, ...). */
+function optionalSystem(s: SystemCores): boolean {
+  return s.forcedBy === undefined && !loadCoreDescriptor(s.system).cores.some((c) => c.debianPackage !== undefined);
 }
 
 /** "name version" of a core just installed, or '' when the addon cannot load it here. */

@@ -6,8 +6,10 @@ import { RetroError } from '../errors.ts';
 import { packageRoot } from '../integration/paths.ts';
 import { runBuild } from './build.ts';
 import { runCores } from './cores.ts';
+import { runDataset } from './dataset.ts';
 import { runDoctor } from './doctor.ts';
 import { runImport } from './import.ts';
+import { runIntegrate } from './integrate.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, processIO, type CliIO } from './io.ts';
 import { runList } from './list.ts';
 import { runPlay } from './play.ts';
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, Command> = {
   cores: { summary: 'List, benchmark, install and remove libretro cores', run: runCores },
   play: { summary: 'Play a game in the browser (local page; --record out.bk2)', run: runPlay },
   playback: { summary: 'Replay a .bk2 movie, optionally to a GIF, with per-frame variables (--info)', run: runPlayback },
+  dataset: { summary: 'Turn a .bk2 movie into a behavioural-cloning data set (readDataset)', run: runDataset },
+  integrate: { summary: 'Start a new integration folder for a ROM (retro integrate new <rom>)', run: runIntegrate },
   doctor: { summary: 'Check what this machine has (addon, cores, Lua, ...) and what to apt-get', run: runDoctor },
   build: { summary: 'Build the native addon from source (where no prebuilt one fits)', run: runBuild },
 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
-import { CoreError } from '../errors.ts';
+import { ArgumentError, CoreError } from '../errors.ts';
 import { coresDir, type CoreDescriptor, type CoreEntry } from './descriptor.ts';
 import { coreFileName, coreNameOfFile, isCoreName, userCoresDir } from './user-cores.ts';
 
@@ -63,11 +63,11 @@ export function locateCoreFile(file: string, folders: readonly string[]): string
 }
 
 /**
- * The core `RETRO_CORE_<SYSTEM>` names: a path to a core file, or a core name (`fceumm`) or file name
- * (`fceumm_libretro.so`) looked up on the search path, listed in the descriptor or not.
+ * A core forced by `RETRO_CORE_<SYSTEM>` or `make(game, { core })`: a path to a core file, or a core name (`fceumm`)
+ * or file name (`fceumm_libretro.so`) looked up on the search path, listed in the descriptor or not. `source` says
+ * where the choice came from, `field` the setting and `hint` how to undo it, for the error.
  */
-function forcedCore(descriptor: CoreDescriptor, value: string, env: NodeJS.ProcessEnv): FoundCore {
-  const variable = forcedCoreVariable(descriptor.system);
+function forcedCore(descriptor: CoreDescriptor, value: string, env: NodeJS.ProcessEnv, source: string, field: string, hint: string): FoundCore {
   const folders = coreSearchPath(env);
   const isPath = value.includes('/');
   const file = isPath ? basename(value) : isCoreName(value) ? coreFileName(value) : value;
@@ -76,9 +76,9 @@ function forcedCore(descriptor: CoreDescriptor, value: string, env: NodeJS.Proce
     const name = coreNameOfFile(file);
     const where = isPath ? `${resolve(value)} does not exist` : `${file} is in none of ${folders.join(', ')}`;
     const install = name ? `; install it with: npx retro cores install ${name}` : '';
-    throw new CoreError('CORE_NOT_FOUND', `${variable}=${value} forces a core for ${descriptor.system}, but ${where}${install} (or unset ${variable})`, {
+    throw new CoreError('CORE_NOT_FOUND', `${source} forces a core for ${descriptor.system}, but ${where}${install}${hint}`, {
       system: descriptor.system,
-      field: variable,
+      field,
       searched: isPath ? [resolve(value)] : folders,
     });
   }
@@ -91,8 +91,9 @@ function forcedCore(descriptor: CoreDescriptor, value: string, env: NodeJS.Proce
  * the descriptor lists snes9x first.
  */
 export function findCore(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv = process.env): FoundCore {
-  const forced = env[forcedCoreVariable(descriptor.system)];
-  if (forced) return forcedCore(descriptor, forced, env);
+  const variable = forcedCoreVariable(descriptor.system);
+  const forced = env[variable];
+  if (forced) return forcedCore(descriptor, forced, env, `${variable}=${forced}`, variable, ` (or unset ${variable})`);
   const folders = coreSearchPath(env);
   for (const core of descriptor.cores) {
     const path = locateCoreFile(core.file, folders);
@@ -107,4 +108,19 @@ export function findCore(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv = pr
     `no libretro core for ${descriptor.name} (${descriptor.system}) found: looked for ${descriptor.cores.map((c) => c.file).join(', ')} in ${folders.join(', ')}.${install}${download}`,
     { system: descriptor.system, debianPackage: packages[0], searched: folders },
   );
+}
+
+/**
+ * The core `new Emulator({ core })` or `make(game, { core })` names, which beats `RETRO_CORE_<SYSTEM>`: a path is
+ * loaded as it is; a core name (`fceumm`) or file name is looked up on the search path like the variable's.
+ */
+export function chosenCore(descriptor: CoreDescriptor, value: string, env: NodeJS.ProcessEnv = process.env): FoundCore {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ArgumentError('INVALID_ARGUMENT', `core must be a core name or a core file's path, not ${JSON.stringify(value) ?? String(value)}`, { field: 'core' });
+  }
+  if (value.includes('/') || value.includes('\\')) {
+    const path = resolve(value);
+    return describeCore(descriptor, path, descriptor.cores.find((c) => c.file === basename(path)));
+  }
+  return forcedCore(descriptor, value, env, `core "${value}"`, 'core', '');
 }

@@ -113,7 +113,8 @@ function coreChecks(env: NonNullable<LookupOptions['env']>, addonLoads: boolean)
       const detail = debianPackage
         ? `none of ${files} found; Debian's ${debianPackage} has one`
         : `none of ${files} found; npx retro cores install ${coreNameOfFile(descriptor.cores[0].file) ?? '<name>'}, or put one in a folder named by RETRO_CORES_PATH`;
-      return { name, status: 'missing', detail, packages: debianPackage ? [debianPackage] : [] };
+      // Without a Debian package (Genesis, Atari 2600, ...) the core is for users with games of that system to add.
+      return { name, status: debianPackage ? 'missing' : 'optional', detail, packages: debianPackage ? [debianPackage] : [] };
     }
   });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadCoreDescriptor } from '../core/descriptor.ts';
-import { findCore } from '../core/find-core.ts';
+import { chosenCore, findCore } from '../core/find-core.ts';
 import { Emulator } from '../emulator.ts';
 import { ArgumentError, IntegrationError, StateError } from '../errors.ts';
 import { MAX_RECIPE_FRAMES } from '../integration/cross-checks.ts';
@@ -27,6 +27,8 @@ export interface RecipeGame {
   romPath: string;
   /** The data dir folder the built states go to. */
   statesDir: string;
+  /** The core forced by `make(game, { core })`, if any: the states are built with it and keyed by it. */
+  core?: string;
 }
 
 /** Locates a game (unless given its location) and finds what its recipes need. */
@@ -52,7 +54,8 @@ export function builtStatePath(game: GameRef, name: string, options: LookupOptio
 export function recipeStatePath(game: RecipeGame, name: string): string {
   if (!isSafeStateName(name)) throw new ArgumentError('INVALID_ARGUMENT', `state "${name}": ${STATE_NAME_RULE}`, { field: 'state' });
   const recipe = game.integration.metadata.states?.[name]?.recipe ?? null;
-  const core = basename(findCore(loadCoreDescriptor(game.integration.system)).path);
+  const descriptor = loadCoreDescriptor(game.integration.system);
+  const core = basename((game.core === undefined ? findCore(descriptor) : chosenCore(descriptor, game.core)).path);
   const key = createHash('sha1').update(hashRomFile(game.romPath)).update(JSON.stringify(recipe)).update(core).digest('hex').slice(0, RECIPE_KEY_LENGTH);
   return join(game.statesDir, `${name}.${key}.state`);
 }
@@ -69,7 +72,7 @@ function removeStaleBuilds(path: string, name: string): void {
 }
 
 /** Runs one state's recipe and returns the raw core state. Throws STATE_INVALID when its check fails. */
-export function runBootRecipe(integration: Integration, name: string, romPath: string): Buffer {
+export function runBootRecipe(integration: Integration, name: string, romPath: string, core?: string): Buffer {
   const info: StateInfo | undefined = integration.metadata.states?.[name];
   if (!info?.recipe) {
     throw new StateError('STATE_NOT_FOUND', `${integration.name}: metadata.json declares no boot recipe for state "${name}"`, {
@@ -84,7 +87,7 @@ export function runBootRecipe(integration: Integration, name: string, romPath: s
       field: `/states/${name}/recipe`,
     });
   }
-  const emu = new Emulator({ rom: romPath, system: integration.system });
+  const emu = new Emulator({ rom: romPath, system: integration.system, core });
   try {
     for (const step of info.recipe) {
       emu.setButtons(0, emu.buttonMask(step.buttons ?? []));
@@ -142,7 +145,7 @@ export function buildRecipeStates(game: RecipeGame, names?: readonly string[]): 
   const { integration, romPath } = game;
   const wanted = names ?? Object.keys(integration.metadata.states ?? {}).filter((n) => integration.metadata.states![n].recipe);
   return wanted.map((name) => {
-    const state = runBootRecipe(integration, name, romPath);
+    const state = runBootRecipe(integration, name, romPath, game.core);
     const path = recipeStatePath(game, name);
     mkdirSync(dirname(path), { recursive: true });
     writeStateFile(path, state);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Emulator, type AvInfo } from '../emulator.ts';
 import { ArgumentError, IntegrationError, RetroError, StateError } from '../errors.ts';
 import { getIntegration, getRomPath, locateGame } from '../integration/data-api.ts';
@@ -15,6 +15,7 @@ import { cropMisfit } from './crop.ts';
 import { Observations, State, type MakeOptions } from './make-options.ts';
 import { planScenario, scriptPolicyProblem, type TsScenario } from './scenario-plan.ts';
 import { Session } from './session.ts';
+import { stateMakerHint } from './state-maker.ts';
 
 /**
  * A game ready to play: its integration, an emulator with the ROM loaded and in the start state, and the session
@@ -50,8 +51,8 @@ export function loadGame(game: string, options: MakeOptions = {}): LoadedGame {
   const plan = planScenario(data, scenario, scenarioFile, integration.dir, players, { limits: options.scriptLimits, trust: options.trustScripts });
 
   const romPath = getRomPath(location, options);
-  const states = new StateFinder(game, integration, { integration, romPath, statesDir: builtStatesDir(game, lookup) });
-  const emulator = new Emulator({ rom: romPath, system: integration.system, coreOptions: options.coreOptions });
+  const states = new StateFinder(game, integration, { integration, romPath, statesDir: builtStatesDir(game, lookup), core: options.core });
+  const emulator = new Emulator({ rom: romPath, system: integration.system, core: options.core, coreOptions: options.coreOptions });
   try {
     const ports = emulator.descriptor.ports ?? 2;
     if (players > ports) throw new ArgumentError('INVALID_ARGUMENT', `${game} supports at most ${ports} players`);
@@ -61,7 +62,8 @@ export function loadGame(game: string, options: MakeOptions = {}): LoadedGame {
     const stateFile = stateName === null ? undefined : states.path(stateName);
     const initialState = stateFile === undefined ? powerOnState : readStateFile(stateFile);
     // A state this core cannot load (truncated, another core's) fails here, not at the first reset.
-    withStateFile(stateFile, () => emulator.loadState(initialState));
+    const shipped = stateFile !== undefined && dirname(stateFile) === integration.dir;
+    withStateFile(stateFile, () => emulator.loadState(initialState), shipped ? () => stateMakerHint(emulator) : undefined);
     const session = new Session(emulator, plan.native, { scenario: scenarioFile, data: options.info ?? join(integration.dir, 'data.json') });
     const stateBytes = (state: string): Buffer => {
       const name = states.resolveName(state);
@@ -140,14 +142,15 @@ function checkCrop(crop: readonly number[], { baseWidth, baseHeight }: AvInfo, f
   if (misfit) throw new IntegrationError('SCHEMA_INVALID', `${file}#/crop: ${misfit}`, { file, field: '/crop' });
 }
 
-/** Runs `load`; a typed error it throws names the state file it was loading. */
-function withStateFile(file: string | undefined, load: () => void): void {
+/** Runs `load`; a typed error it throws names the state file it was loading, and the core to use when `hint` does. */
+function withStateFile(file: string | undefined, load: () => void, hint?: () => string | undefined): void {
   try {
     load();
   } catch (e) {
     if (file !== undefined && e instanceof RetroError) {
       e.details.file ??= file;
-      e.message = `${file}: ${e.message}`;
+      const why = hint?.();
+      e.message = `${file}: ${e.message}${why ? `; ${why}` : ''}`;
     }
     throw e;
   }

@@ -44,6 +44,11 @@ export interface MakeOptions extends LookupOptions {
    * the RGB frame (converted when asked for).
    */
   preprocess?: Preprocess;
+  /**
+   * The core to run, beating the descriptor's preference and `RETRO_CORE_<SYSTEM>`: a core name (`fceumm`, looked up
+   * on the core search path) or a path to a core file. `env.core` says which core ran.
+   */
+  core?: string;
   /** Core option overrides. */
   coreOptions?: Record<string, string>;
   /**

@@ -1,4 +1,4 @@
-import type { Emulator } from '../emulator.ts';
+import type { CoreInUse, Emulator } from '../emulator.ts';
 import { ArgumentError, LifecycleError } from '../errors.ts';
 import type { Integration } from '../integration/types.ts';
 import { Rng } from '../rng.ts';
@@ -99,6 +99,11 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
   /** The state `reset()` loads when not given another (a copy): what a recorded movie starts from. */
   get startState(): Buffer {
     return Buffer.from(this.loaded.initialState);
+  }
+
+  /** Which core runs this env: install name, library name and version, and file (see `make(game, { core })`). */
+  get core(): CoreInUse {
+    return this.emulator.core;
   }
 
   /** Buttons of one player, by bit. */

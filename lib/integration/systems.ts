@@ -23,13 +23,14 @@ export interface SystemInfo {
 
 /**
  * stable-retro's folder suffixes whose descriptor has a different name here, so its integration folders work
- * unchanged (`AddamsFamily-GameBoy` uses `cores/gb.json`).
+ * unchanged (`AddamsFamily-GameBoy` uses `cores/gb.json`, `*-PCEngine` `cores/pce.json`).
  */
 const SYSTEM_ALIASES: Readonly<Record<string, string>> = {
   gameboy: 'gb',
   gbcolor: 'gb',
   gbc: 'gb',
   gbadvance: 'gba',
+  pcengine: 'pce',
 };
 
 /** The system part of a game name `<Game>-<System>` (after the last `-`, lowercased, aliases applied). */
