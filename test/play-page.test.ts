@@ -181,6 +181,24 @@ test('states: a bad name is refused, a good one is saved into the integration an
   }
 });
 
+test('speed: the page offers 0.25x to unthrottled and the server follows', async () => {
+  const server = await startPlayServer({ ...lookup, game: 'TinyKart-Nes', state: 'Track1' });
+  try {
+    const page = await openPage(server);
+    const offered = await page.locator('#speed option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(offered, ['0.25', '0.5', '1', '2', '4', '0']);
+    for (const speed of ['0.25', '4', '0']) {
+      await page.selectOption('#speed', speed);
+      await page.waitForFunction((s) => (document.querySelector('#speed') as HTMLSelectElement).value === s, speed, WAIT);
+      const from = server.session.frame;
+      await page.waitForFunction((f) => (window as unknown as { playStats: PageStats }).playStats.frame > f + 10, from, WAIT);
+      assert.equal(server.session.speed, Number(speed));
+    }
+  } finally {
+    await server.close();
+  }
+});
+
 test('the page receives every frame at 1x; frames per second and key-to-frame latency measured', async (t) => {
   const server = await startPlayServer({ ...lookup, game: 'TinyKart-Nes', state: 'Track1' });
   try {

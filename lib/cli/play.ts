@@ -12,8 +12,8 @@ export const PLAY_HELP = `Usage: ${PLAY_USAGE}
 
 Serves a page on 127.0.0.1 where you play the game with the keyboard or a
 gamepad, and see its variables, reward, episode return and done live. The
-address printed carries a random token; nothing without it gets in. Ctrl+C
-stops (and writes the recording).
+game runs while a page is open. The address printed carries a random token;
+nothing without it gets in. Ctrl+C stops (and writes the recording).
 
 Options:
   --state <name>            Start state (default: the game's default_state)

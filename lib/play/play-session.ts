@@ -108,10 +108,14 @@ export class PlaySession {
     return this.recorder?.written ?? [];
   }
 
-  /** Starts the clock. */
-  start(): void {
+  /** Starts the clock. The game runs only while a page is connected: nobody misses its start, or records idle frames. */
+  private start(): void {
     this.restartClock();
     this.schedule(0);
+  }
+
+  private get running(): boolean {
+    return !this.closed && !this.paused && this.clients.size > 0;
   }
 
   /** Serves a page: sends it the game's description and a first frame, then takes its commands. */
@@ -132,6 +136,7 @@ export class PlaySession {
     });
     this.reply(client, { type: 'hello', ...this.describe() });
     this.sendFrame(client);
+    if (this.clients.size === 1) this.start();
   }
 
   /** Stops the clock, writes the recording, closes the pages' connections and the env. */
@@ -256,7 +261,7 @@ export class PlaySession {
   }
 
   private schedule(delayMs: number): void {
-    if (this.closed || this.paused) return;
+    if (!this.running) return;
     this.clearTimer();
     this.timer = delayMs <= 0 ? setImmediate(() => this.tick()) : setTimeout(() => this.tick(), delayMs);
   }
@@ -274,7 +279,7 @@ export class PlaySession {
    */
   private tick(): void {
     this.timer = undefined;
-    if (this.closed || this.paused) return;
+    if (!this.running) return;
     try {
       if (this.speed === 0) {
         const until = performance.now() + UNTHROTTLED_SLICE_MS;

@@ -72,7 +72,6 @@ export async function startPlayServer(options: PlayServerOptions): Promise<PlayS
     session.close();
     throw e;
   }
-  session.start();
   let closing: Promise<void> | undefined;
   return {
     url: `http://${HOST}:${port}/?token=${token}`,
