@@ -100,35 +100,31 @@ test('a RAM search in the page narrows to the kart\'s x; it becomes variable kar
       await page.keyboard.press('KeyP');
       await page.waitForSelector(paused ? '#advance:not([disabled])' : '#advance[disabled]', WAIT);
     };
-    // East, from the start line: x grows while accelerating and coasting, then stays.
-    await toGame();
-    await page.keyboard.down('KeyX');
-    await waitUntil(page, 'x', '>=', (await x()) + 4);
-    await pause(true);
-    const counts = [await filter(page, 'greater-than')];
-    await page.keyboard.up('KeyX');  // paused at speed: the kart coasts on once it runs again
-    await toGame();
-    await pause(false);
-    await waitUntil(page, 'speed', '===', 0);
-    counts.push(await filter(page, 'greater-than'));
-    await waitFrames(page, 20);
-    counts.push(await filter(page, 'equal'));
+    /**
+     * Holds `key` until x has moved 4-5 px, filters paused mid-move, lets the kart roll to a stop, filters again
+     * (x moved on since), then once more after 20 still frames (x stayed).
+     */
+    const drive = async (key: string, op: 'greater-than' | 'less-than'): Promise<number[]> => {
+      await toGame();
+      await page.keyboard.down(key);
+      await waitUntil(page, 'x', op === 'greater-than' ? '>=' : '<=', (await x()) + (op === 'greater-than' ? 4 : -5));
+      await pause(true);
+      const counts = [await filter(page, op)];
+      await page.keyboard.up(key);  // paused at speed: the kart rolls on once it runs again
+      await toGame();
+      await pause(false);
+      await waitUntil(page, 'speed', '===', 0);
+      counts.push(await filter(page, op));
+      await waitFrames(page, 20);
+      counts.push(await filter(page, 'equal'));
+      return counts;
+    };
+    // East from the start line (A), backwards (B brakes, then reverses), east again.
+    const counts = await drive('KeyX', 'greater-than');
     assert.ok(counts[2] < counts[0] && counts[0] < 2048, `each filter drops candidates: 2048 → ${counts.join(' → ')}`);
-
-    // Backwards (B brakes, then reverses): x shrinks while reversing and rolling, then stays.
-    await toGame();
-    await page.keyboard.down('KeyZ');
-    await waitUntil(page, 'x', '<=', (await x()) - 5);
-    await pause(true);
-    counts.push(await filter(page, 'less-than'));
-    await page.keyboard.up('KeyZ');
-    await toGame();
-    await pause(false);
-    await waitUntil(page, 'speed', '===', 0);
-    counts.push(await filter(page, 'less-than'));
-    await waitFrames(page, 20);
-    const left = await filter(page, 'equal');
-    counts.push(left);
+    counts.push(...(await drive('KeyZ', 'less-than')));
+    counts.push(...(await drive('KeyX', 'greater-than')));
+    const left = counts.at(-1)!;
 
     const found = await candidates(page);
     assert.ok(found.includes(X_ADDRESS), `x (${X_ADDRESS}) is still a candidate: ${found.join(', ')} (counts 2048 → ${counts.join(' → ')})`);
