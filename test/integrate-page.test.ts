@@ -156,16 +156,22 @@ test('a RAM search in the page narrows to the kart\'s x; it becomes variable kar
     assert.deepEqual(data.info.x, { address: X_ADDRESS, type: '|u1' }, 'the other variables stay');
     await page.waitForSelector('#watch tbody tr[data-address="779"]', WAIT);
 
-    // A draft rule on the new variable: reward = change in kart_x, previewed while driving east (so it goes up).
-    await page.fill('#rules', JSON.stringify({ reward: { variables: { kart_x: { reward: 1 } } }, done: { variables: { kart_x: { op: 'less-than', reference: 40 } } } }));
+    // A draft rule on the new variable: reward = change in kart_x (a fall counts through `penalty`), previewed
+    // while reversing west, so it goes down (the straight is long enough that no barrier stops it).
+    await page.fill('#rules', JSON.stringify({ reward: { variables: { kart_x: { reward: 1, penalty: 1 } } }, done: { variables: { kart_x: { op: 'less-than', reference: 20 } } } }));
     await page.click('#preview-start');
-    await page.waitForFunction(() => document.querySelector('#preview-return')?.textContent === '0', null, WAIT);
+    await page.waitForFunction(() => document.querySelector('#preview-return')?.textContent === '0', null, WAIT).catch(async (e: Error) => {
+      throw new Error(`preview ${await page.locator('#preview').innerText()}; ${await page.locator('.error[data-form="rules"]').innerText()}`, { cause: e });
+    });
     await toGame();
-    await page.keyboard.down('KeyX');
-    await page.waitForFunction(() => Number(document.querySelector('#preview-return')?.textContent) >= 3, null, WAIT);
+    await page.keyboard.down('KeyZ');
+    const stuck = async (e: Error) => {
+      throw new Error(`preview ${await page.locator('#preview').innerText()}; ${await page.locator('.error[data-form="rules"]').innerText()}; game ${JSON.stringify(await variables(page))}`, { cause: e });
+    };
+    await page.waitForFunction(() => Number(document.querySelector('#preview-return')?.textContent) <= -3, null, WAIT).catch(stuck);
     const midway = Number(await page.locator('#preview-return').textContent());
-    await page.waitForFunction((m) => Number(document.querySelector('#preview-return')?.textContent) > m, midway, WAIT);
-    await page.keyboard.up('KeyX');
+    await page.waitForFunction((m) => Number(document.querySelector('#preview-return')?.textContent) < m, midway, WAIT).catch(stuck);
+    await page.keyboard.up('KeyZ');
     assert.equal(await page.locator('#preview-done').textContent(), 'false');
     // A rule naming a variable data.json lacks is refused, and the preview in place keeps running.
     await page.fill('#rules', JSON.stringify({ reward: { variables: { no_such_variable: { reward: 1 } } } }));
