@@ -173,7 +173,7 @@ export class Emulator {
     const regions = native.memoryRegions();
     const view = (id: number) => (regions[id] ? new Uint8Array(regions[id]) : undefined);
     native.setAddressBlocks(
-      this.descriptor.memory.map((b) => ({ start: b.start, length: b.length, region: memoryIdByName[b.region], offset: b.offset ?? 0 })),
+      this.descriptor.memory.map((b) => ({ start: b.start, length: b.length, region: memoryIdByName[b.region], offset: b.offset ?? 0, wordBytes: b.wordBytes ?? 1 })),
     );
     return {
       systemRam: view(MemoryId.SYSTEM_RAM),

@@ -65,6 +65,8 @@ export interface NativeAddressBlock {
   length: number;
   region: number;
   offset?: number;
+  /** The core keeps the block as host-order words of this size (see the descriptor schema's `wordBytes`). */
+  wordBytes?: number;
 }
 
 /** The raw addon class (native/emulator_wrap.cpp). Use `Emulator` instead; this is its engine. */

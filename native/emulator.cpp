@@ -1,10 +1,8 @@
 #include "emulator.h"
 #include "state_trial.h"
 
-#include <chrono>
 #include <cstdarg>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 
 #include "core_pool.h"
@@ -14,23 +12,6 @@ namespace rgym {
 namespace {
 
 thread_local Emulator* tlsCurrent = nullptr;
-
-constexpr size_t kRecentLogLines = 16;
-
-// Messages at or above this level go to stderr. Quiet by default; RETRO_LOG=debug|info|warn|error turns it up.
-int stderrLogThreshold() {
-  static const int threshold = [] {
-    const char* setting = std::getenv("RETRO_LOG");
-    if (setting == nullptr) return RETRO_LOG_ERROR + 1;
-    const std::string level(setting);
-    if (level == "debug") return static_cast<int>(RETRO_LOG_DEBUG);
-    if (level == "info") return static_cast<int>(RETRO_LOG_INFO);
-    if (level == "warn") return static_cast<int>(RETRO_LOG_WARN);
-    if (level == "error") return static_cast<int>(RETRO_LOG_ERROR);
-    return RETRO_LOG_ERROR + 1;
-  }();
-  return threshold;
-}
 
 bool environmentCallback(unsigned cmd, void* data) {
   return tlsCurrent != nullptr && tlsCurrent->onEnvironment(cmd, data);
@@ -56,27 +37,6 @@ int16_t inputStateCallback(unsigned port, unsigned device, unsigned index, unsig
   return tlsCurrent != nullptr ? tlsCurrent->onInputState(port, device, index, id) : 0;
 }
 
-void logCallback(retro_log_level level, const char* format, ...) {
-  char message[1024];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(message, sizeof(message), format, args);
-  va_end(args);
-  if (tlsCurrent != nullptr) tlsCurrent->onLog(level, message);
-}
-
-retro_time_t perfTimeUsec() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-retro_perf_tick_t perfCounter() {
-  using namespace std::chrono;
-  return static_cast<retro_perf_tick_t>(steady_clock::now().time_since_epoch().count());
-}
-uint64_t perfCpuFeatures() { return 0; }
-void perfNoop(retro_perf_counter*) {}
-void perfLogNoop() {}
-
 // 64-bit FNV-1a, in hex: tells games apart in power-on state keys (with their size) at memory speed.
 std::string fnv1a64(const std::vector<uint8_t>& bytes) {
   uint64_t hash = 0xcbf29ce484222325ull;
@@ -93,17 +53,18 @@ std::string firstExtension(const std::string& validExtensions) {
 
 }  // namespace
 
-// Points the thread-local callback target at one emulator for the duration of a call into its core.
-class CoreCallScope {
- public:
-  explicit CoreCallScope(Emulator* emulator) : previous_(tlsCurrent) { tlsCurrent = emulator; }
-  ~CoreCallScope() { tlsCurrent = previous_; }
-  CoreCallScope(const CoreCallScope&) = delete;
-  CoreCallScope& operator=(const CoreCallScope&) = delete;
+Emulator::CallScope::CallScope(Emulator* emulator) : previous_(tlsCurrent) { tlsCurrent = emulator; }
 
- private:
-  Emulator* previous_;
-};
+Emulator::CallScope::~CallScope() { tlsCurrent = previous_; }
+
+void Emulator::logCallback(retro_log_level level, const char* format, ...) {
+  char message[1024];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(message, sizeof(message), format, args);
+  va_end(args);
+  if (tlsCurrent != nullptr) tlsCurrent->onLog(level, message);
+}
 
 Emulator::Emulator(const std::string& corePath, const std::string& workDir, bool reusable)
     : corePath_(corePath), workDir_(workDir), reusable_(reusable) {
@@ -114,7 +75,7 @@ Emulator::Emulator(const std::string& corePath, const std::string& workDir, bool
 
 Emulator::~Emulator() {
   {
-    CoreCallScope scope(this);
+    CallScope scope(this);
     sink_.reset();
     last_ = RawFrame{};
     if (gameLoaded_) core_->retro_unload_game();
@@ -128,7 +89,7 @@ Emulator::~Emulator() {
 void Emulator::attachCore(std::unique_ptr<CoreLibrary> core) {
   core_ = std::move(core);
   core_->setDirectory(workDir_);
-  CoreCallScope scope(this);
+  CallScope scope(this);
   core_->retro_set_environment(environmentCallback);
   core_->retro_set_video_refresh(videoCallback);
   core_->retro_set_audio_sample(audioSampleCallback);
@@ -152,7 +113,7 @@ void Emulator::attachCore(std::unique_ptr<CoreLibrary> core) {
 void Emulator::replaceReusedCopy() {
   auto fresh = std::make_unique<CoreLibrary>(corePath_, workDir_);  // if this throws, the emulator keeps its copy
   {
-    CoreCallScope scope(this);
+    CallScope scope(this);
     if (gameLoaded_) core_->retro_unload_game();
     core_->retro_deinit();
   }
@@ -195,7 +156,7 @@ void Emulator::loadGame(const std::string& romPath, const std::vector<uint8_t>& 
 }
 
 void Emulator::loadIntoCore(const retro_game_info& game, const std::string& romPath) {
-  CoreCallScope scope(this);
+  CallScope scope(this);
   if (!core_->retro_load_game(&game)) {
     loadFailed_ = true;
     std::string reason;
@@ -210,13 +171,12 @@ void Emulator::loadIntoCore(const retro_game_info& game, const std::string& romP
 std::string Emulator::powerOnKey(const std::string& romPath, const std::vector<uint8_t>& romBytes) const {
   std::string key = core_->fileIdentity() + "\n" + std::to_string(romBytes.size()) + ":" + fnv1a64(romBytes);
   if (romBytes.empty()) key += "\n" + romPath + "@" + coreFileIdentity(romPath);
-  for (const std::string& name : optionOrder_) key += "\n" + name + "=" + options_.at(name).value;
-  return key;
+  return key + options_.fingerprint();
 }
 
 void Emulator::rememberPowerOnState(const std::string& key) {
   if (CorePool::instance().powerOnState(key)) return;  // the first new copy's state serves all later reuses
-  CoreCallScope scope(this);
+  CallScope scope(this);
   auto state = std::make_shared<std::vector<uint8_t>>(core_->retro_serialize_size());
   // A core that cannot save its state yet leaves no power-on state: reused copies of it get a new copy instead.
   if (state->empty() || !core_->retro_serialize(state->data(), state->size())) return;
@@ -224,26 +184,20 @@ void Emulator::rememberPowerOnState(const std::string& key) {
 }
 
 bool Emulator::restorePowerOnState(const std::vector<uint8_t>& state) {
-  CoreCallScope scope(this);
+  CallScope scope(this);
   return core_->retro_unserialize(state.data(), state.size());
 }
 
 void Emulator::refreshAvInfo() {
   retro_system_av_info av{};
   core_->retro_get_system_av_info(&av);
-  avInfo_.baseWidth = av.geometry.base_width;
-  avInfo_.baseHeight = av.geometry.base_height;
-  avInfo_.maxWidth = av.geometry.max_width;
-  avInfo_.maxHeight = av.geometry.max_height;
-  avInfo_.aspectRatio = av.geometry.aspect_ratio;
-  avInfo_.fps = av.timing.fps;
-  avInfo_.sampleRate = av.timing.sample_rate;
+  updateAvInfo(av);
 }
 
 void Emulator::setControllerPortDevice(unsigned port, unsigned device) {
   if (port >= kMaxPorts) throw EmulatorError("INVALID_ARGUMENT", "port " + std::to_string(port) + " out of range");
   portDevices_[port] = device;
-  CoreCallScope scope(this);
+  CallScope scope(this);
   core_->retro_set_controller_port_device(port, device);
 }
 
@@ -260,7 +214,7 @@ void Emulator::runUnobserved(unsigned frames) {
 void Emulator::runFrame(FrameOutput output) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
   {
-    CoreCallScope scope(this);
+    CallScope scope(this);
     frameOutput_ = output;
     core_->retro_run();
     frameOutput_ = FrameOutput::Show;
@@ -286,7 +240,7 @@ void Emulator::showLastFrame() {
 
 void Emulator::reset() {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CoreCallScope scope(this);
+  CallScope scope(this);
   core_->retro_reset();
 }
 
@@ -328,22 +282,10 @@ int16_t Emulator::onInputState(unsigned port, unsigned device, unsigned /*index*
   return id < 16 ? static_cast<int16_t>((mask >> id) & 1) : 0;
 }
 
-void Emulator::onLog(retro_log_level level, const char* message) {
-  std::string line(message);
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-  if (level >= RETRO_LOG_WARN) {
-    if (recentLog_.size() == kRecentLogLines) recentLog_.erase(recentLog_.begin());
-    recentLog_.push_back(line);
-  }
-  if (static_cast<int>(level) >= stderrLogThreshold()) {
-    std::fprintf(stderr, "[%s] %s\n", systemInfo_.libraryName.c_str(), line.c_str());
-  }
-}
-
 std::vector<MemoryRegionInfo> Emulator::memoryRegions() const {
   std::vector<MemoryRegionInfo> regions;
   if (!gameLoaded_) return regions;
-  CoreCallScope scope(const_cast<Emulator*>(this));
+  CallScope scope(const_cast<Emulator*>(this));
   for (unsigned id : {RETRO_MEMORY_SAVE_RAM, RETRO_MEMORY_RTC, RETRO_MEMORY_SYSTEM_RAM, RETRO_MEMORY_VIDEO_RAM}) {
     auto* data = static_cast<uint8_t*>(core_->retro_get_memory_data(id));
     const size_t size = core_->retro_get_memory_size(id);
@@ -354,7 +296,7 @@ std::vector<MemoryRegionInfo> Emulator::memoryRegions() const {
 
 std::vector<uint8_t> Emulator::saveState() {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CoreCallScope scope(this);
+  CallScope scope(this);
   std::vector<uint8_t> state(core_->retro_serialize_size());
   if (state.empty() || !core_->retro_serialize(state.data(), state.size())) {
     throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " could not save its state");
@@ -365,7 +307,7 @@ std::vector<uint8_t> Emulator::saveState() {
 
 void Emulator::loadState(const uint8_t* data, size_t size) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CoreCallScope scope(this);
+  CallScope scope(this);
   if (size == 0) throw EmulatorError("STATE_INVALID", "the state is empty");
   // Cores trust the length they are given: bsnes read past a truncated state and crashed on the next frame.
   const size_t expected = core_->retro_serialize_size();
@@ -414,153 +356,6 @@ void Emulator::refuseStateThatCrashes(const uint8_t* data, size_t size) {
   throw EmulatorError("STATE_INVALID", "the state (" + std::to_string(size) + " bytes) " + trial.describe() + " in a trial run of " +
                                            std::to_string(kTrialFrames) + " frames in a separate process, so it was not loaded: "
                                            "it is damaged, or was made by another core or game");
-}
-
-std::vector<CoreOption> Emulator::options() const {
-  std::vector<CoreOption> out;
-  for (const std::string& key : optionOrder_) out.push_back(options_.at(key));
-  return out;
-}
-
-void Emulator::setOption(const std::string& key, const std::string& value) {
-  auto it = options_.find(key);
-  if (it == options_.end()) {
-    optionOrder_.push_back(key);
-    it = options_.emplace(key, CoreOption{key, "", "", value, {}}).first;
-  }
-  it->second.value = value;
-  optionsChanged_ = true;
-}
-
-// SET_VARIABLES values look like "Description; first|second|third"; the first choice is the default.
-void Emulator::declareVariables(const retro_variable* variables) {
-  for (const retro_variable* v = variables; v != nullptr && v->key != nullptr; ++v) {
-    CoreOption option;
-    option.key = v->key;
-    const std::string spec = v->value != nullptr ? v->value : "";
-    const auto semicolon = spec.find(';');
-    option.description = spec.substr(0, semicolon);
-    std::string choices = semicolon == std::string::npos ? "" : spec.substr(semicolon + 1);
-    while (!choices.empty() && choices.front() == ' ') choices.erase(choices.begin());
-    size_t begin = 0;
-    while (begin <= choices.size() && !choices.empty()) {
-      const size_t bar = choices.find('|', begin);
-      option.choices.push_back(choices.substr(begin, bar == std::string::npos ? std::string::npos : bar - begin));
-      if (bar == std::string::npos) break;
-      begin = bar + 1;
-    }
-    option.defaultValue = option.choices.empty() ? "" : option.choices.front();
-    const auto existing = options_.find(option.key);
-    if (existing != options_.end()) {
-      option.value = existing->second.value;  // an override set before the core declared the option wins
-      existing->second = option;
-    } else {
-      option.value = option.defaultValue;
-      optionOrder_.push_back(option.key);
-      options_.emplace(option.key, option);
-    }
-  }
-}
-
-bool Emulator::onEnvironment(unsigned cmd, void* data) {
-  switch (cmd) {
-    case RETRO_ENVIRONMENT_GET_CAN_DUPE:
-      *static_cast<bool*>(data) = true;
-      return true;
-    case RETRO_ENVIRONMENT_SET_PIXEL_FORMAT: {
-      const auto format = *static_cast<const retro_pixel_format*>(data);
-      if (format != RETRO_PIXEL_FORMAT_0RGB1555 && format != RETRO_PIXEL_FORMAT_XRGB8888 &&
-          format != RETRO_PIXEL_FORMAT_RGB565) {
-        return false;
-      }
-      pixelFormat_ = static_cast<PixelFormat>(format);
-      return true;
-    }
-    case RETRO_ENVIRONMENT_GET_SYSTEM_DIRECTORY:
-    case RETRO_ENVIRONMENT_GET_SAVE_DIRECTORY:
-    case RETRO_ENVIRONMENT_GET_CORE_ASSETS_DIRECTORY:
-      // The copy's string, not ours: the core may keep the pointer past this emulator when the copy is pooled.
-      *static_cast<const char**>(data) = core_->directory();
-      return true;
-    case RETRO_ENVIRONMENT_GET_CORE_OPTIONS_VERSION:
-      // Version 0 makes cores fall back to the plain SET_VARIABLES declaration, which is all we need.
-      *static_cast<unsigned*>(data) = 0;
-      return true;
-    case RETRO_ENVIRONMENT_SET_VARIABLES:
-      declareVariables(static_cast<const retro_variable*>(data));
-      return true;
-    case RETRO_ENVIRONMENT_GET_VARIABLE: {
-      auto* variable = static_cast<retro_variable*>(data);
-      const auto it = variable->key != nullptr ? options_.find(variable->key) : options_.end();
-      variable->value = it != options_.end() ? it->second.value.c_str() : nullptr;
-      return it != options_.end();
-    }
-    case RETRO_ENVIRONMENT_GET_VARIABLE_UPDATE:
-      *static_cast<bool*>(data) = optionsChanged_;
-      optionsChanged_ = false;
-      return true;
-    case RETRO_ENVIRONMENT_GET_LOG_INTERFACE:
-      static_cast<retro_log_callback*>(data)->log = logCallback;
-      return true;
-    case RETRO_ENVIRONMENT_GET_PERF_INTERFACE: {
-      auto* perf = static_cast<retro_perf_callback*>(data);
-      perf->get_time_usec = perfTimeUsec;
-      perf->get_cpu_features = perfCpuFeatures;
-      perf->get_perf_counter = perfCounter;
-      perf->perf_register = perfNoop;
-      perf->perf_start = perfNoop;
-      perf->perf_stop = perfNoop;
-      perf->perf_log = perfLogNoop;
-      return true;
-    }
-    case RETRO_ENVIRONMENT_GET_INPUT_BITMASKS:
-      if (data != nullptr) *static_cast<bool*>(data) = true;
-      return true;
-    case RETRO_ENVIRONMENT_GET_LANGUAGE:
-      *static_cast<unsigned*>(data) = RETRO_LANGUAGE_ENGLISH;
-      return true;
-    case RETRO_ENVIRONMENT_SET_MEMORY_MAPS: {
-      const auto* map = static_cast<const retro_memory_map*>(data);
-      memoryDescriptors_.assign(map->descriptors, map->descriptors + map->num_descriptors);
-      return true;
-    }
-    case RETRO_ENVIRONMENT_SET_GEOMETRY: {
-      const auto* geometry = static_cast<const retro_game_geometry*>(data);
-      avInfo_.baseWidth = geometry->base_width;
-      avInfo_.baseHeight = geometry->base_height;
-      avInfo_.aspectRatio = geometry->aspect_ratio;
-      return true;
-    }
-    case RETRO_ENVIRONMENT_SET_SYSTEM_AV_INFO: {
-      const auto* av = static_cast<const retro_system_av_info*>(data);
-      avInfo_.baseWidth = av->geometry.base_width;
-      avInfo_.baseHeight = av->geometry.base_height;
-      avInfo_.maxWidth = av->geometry.max_width;
-      avInfo_.maxHeight = av->geometry.max_height;
-      avInfo_.aspectRatio = av->geometry.aspect_ratio;
-      avInfo_.fps = av->timing.fps;
-      avInfo_.sampleRate = av->timing.sample_rate;
-      return true;
-    }
-    case RETRO_ENVIRONMENT_SET_MESSAGE: {
-      const auto* message = static_cast<const retro_message*>(data);
-      if (message->msg != nullptr) onLog(RETRO_LOG_INFO, message->msg);
-      return true;
-    }
-    case RETRO_ENVIRONMENT_SET_ROTATION:
-      return *static_cast<const unsigned*>(data) == 0;
-    // Declarations we accept and have no use for.
-    case RETRO_ENVIRONMENT_SET_INPUT_DESCRIPTORS:
-    case RETRO_ENVIRONMENT_SET_CONTROLLER_INFO:
-    case RETRO_ENVIRONMENT_SET_SUBSYSTEM_INFO:
-    case RETRO_ENVIRONMENT_SET_PERFORMANCE_LEVEL:
-    case RETRO_ENVIRONMENT_SET_SUPPORT_NO_GAME:
-    case RETRO_ENVIRONMENT_SET_SUPPORT_ACHIEVEMENTS:
-    case RETRO_ENVIRONMENT_SET_SERIALIZATION_QUIRKS:
-      return true;
-    default:
-      return false;
-  }
 }
 
 }  // namespace rgym

@@ -1,22 +1,24 @@
 // One emulated machine: a private copy of a libretro core, the game it runs, its input, its last video frame, its
 // memory and its save states. Plain C++ with no Node types, so the batch stepper can drive it from worker threads.
 //
-// libretro callbacks carry no user pointer. Every call into the core therefore goes through a CoreCallScope, which
+// libretro callbacks carry no user pointer. Every call into the core therefore goes through a CallScope, which
 // points a thread-local at this emulator for the duration of the call; the static callbacks dispatch through it.
 // An emulator is only ever driven by one thread at a time, so this is race-free.
+//
+// emulator.cpp runs the core; emulator_environment.cpp answers its environment calls.
 #pragma once
 
 #include <libretro.h>
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "address_space.h"
 #include "core_library.h"
+#include "core_options.h"
 #include "frame.h"
 #include "frame_sink.h"
 #include "observation_pipeline.h"
@@ -31,11 +33,6 @@ struct AvInfo {
 struct SystemInfo {
   std::string libraryName, libraryVersion, validExtensions;
   bool needFullpath = false, blockExtract = false;
-};
-
-struct CoreOption {
-  std::string key, description, defaultValue, value;
-  std::vector<std::string> choices;
 };
 
 struct MemoryRegionInfo {
@@ -111,9 +108,9 @@ class Emulator {
   // contents (the core descriptor says so). Some cores (bsnes) crash on a truncated state instead of refusing it.
   void setStateSizeSlack(size_t bytes) { stateSizeSlack_ = bytes; }
 
-  std::vector<CoreOption> options() const;
+  std::vector<CoreOption> options() const { return options_.list(); }
   // Overrides a core option; takes effect at the core's next GET_VARIABLE poll.
-  void setOption(const std::string& key, const std::string& value);
+  void setOption(const std::string& key, const std::string& value) { options_.set(key, value); }
 
   // Recent warnings and errors the core logged, oldest first (kept even when logging to stderr is off).
   const std::vector<std::string>& recentLog() const { return recentLog_; }
@@ -126,11 +123,24 @@ class Emulator {
   void onLog(retro_log_level level, const char* message);
 
  private:
-  friend class CoreCallScope;
+  // Points this thread's callback target at `emulator` for the duration of a call into its core.
+  class CallScope {
+   public:
+    explicit CallScope(Emulator* emulator);
+    ~CallScope();
+    CallScope(const CallScope&) = delete;
+    CallScope& operator=(const CallScope&) = delete;
+
+   private:
+    Emulator* previous_;
+  };
+  // The log function handed out through RETRO_ENVIRONMENT_GET_LOG_INTERFACE.
+  static void logCallback(retro_log_level level, const char* format, ...);
+
   void refreshAvInfo();
+  void updateAvInfo(const retro_system_av_info& av);
   // The sink the core's pictures go to: the preprocessing one when set, else the RGB frame target.
   FrameSink& activeSink() { return sink_ ? *sink_ : static_cast<FrameSink&>(picture_); }
-  void declareVariables(const retro_variable* variables);
 
   // Core copy lifecycle and the core pool (core_pool.h).
   void attachCore(std::unique_ptr<CoreLibrary> core);
@@ -173,9 +183,7 @@ class Emulator {
   std::vector<retro_memory_descriptor> memoryDescriptors_;
   AddressSpace addressSpace_;
 
-  std::map<std::string, CoreOption> options_;
-  std::vector<std::string> optionOrder_;
-  bool optionsChanged_ = false;
+  CoreOptions options_;
 
   std::vector<std::string> recentLog_;
   std::string gameRomPath_;

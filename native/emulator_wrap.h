@@ -39,8 +39,13 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
   Napi::Value SetFrameBuffer(const Napi::CallbackInfo& info);
   Napi::Value FrameSize(const Napi::CallbackInfo& info);
   Napi::Value SetAudioCapture(const Napi::CallbackInfo& info);
-  Napi::Value SetStateSizeSlack(const Napi::CallbackInfo& info);
   Napi::Value TakeAudio(const Napi::CallbackInfo& info);
+  Napi::Value Options(const Napi::CallbackInfo& info);
+  Napi::Value SetOption(const Napi::CallbackInfo& info);
+  Napi::Value RecentLog(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  // Memory and states, in emulator_wrap_memory.cpp.
   Napi::Value MemoryRegions(const Napi::CallbackInfo& info);
   Napi::Value MemoryDescriptors(const Napi::CallbackInfo& info);
   Napi::Value SetAddressBlocks(const Napi::CallbackInfo& info);
@@ -48,11 +53,7 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
   Napi::Value WriteAddress(const Napi::CallbackInfo& info);
   Napi::Value SaveState(const Napi::CallbackInfo& info);
   Napi::Value LoadState(const Napi::CallbackInfo& info);
-  Napi::Value Options(const Napi::CallbackInfo& info);
-  Napi::Value SetOption(const Napi::CallbackInfo& info);
-  Napi::Value RecentLog(const Napi::CallbackInfo& info);
-  Napi::Value Close(const Napi::CallbackInfo& info);
-
+  Napi::Value SetStateSizeSlack(const Napi::CallbackInfo& info);
   Napi::ArrayBuffer externalView(const Napi::Env& env, uint8_t* data, size_t size);
 
   // The emulator, shared with every zero-copy view of its memory: close() detaches the views and destroys it at

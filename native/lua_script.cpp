@@ -22,9 +22,9 @@ LuaScript* scriptOf(lua_State* L) {
 }
 
 uint8_t* byteAt(lua_State* L, LuaScript* script, lua_Integer address) {
-  uint8_t* byte = address >= 0 ? script->memory().resolve(static_cast<uint64_t>(address), 1) : nullptr;
-  if (byte == nullptr) luaL_error(L, "data[%d]: address is not mapped", static_cast<long long>(address));
-  return byte;
+  const MemoryLocation memory = address >= 0 ? script->memory().locate(static_cast<uint64_t>(address), 1) : MemoryLocation{};
+  if (!memory) luaL_error(L, "data[%I]: address is not mapped", address);
+  return memory.byte(0);
 }
 
 // data.<name> or data[<address>]

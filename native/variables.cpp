@@ -104,8 +104,8 @@ void VariableType::encode(int64_t value, uint8_t* bytes) const {
 
 void VariableSet::bind(std::vector<Variable> variables, const AddressSpace& memory) {
   for (Variable& v : variables) {
-    v.data = memory.resolve(v.address, v.type.width);
-    if (v.data == nullptr) {
+    v.memory = memory.locate(v.address, v.type.width);
+    if (!v.memory) {
       throw EmulatorError("ADDRESS_UNMAPPED", "variable \"" + v.name + "\" at address " + std::to_string(v.address) +
                                                   " (" + std::to_string(v.type.width) +
                                                   " bytes) is outside the memory this core exposes");

@@ -30,10 +30,22 @@ struct Variable {
   uint64_t address = 0;
   VariableType type;
   uint64_t mask = UINT64_MAX;
-  uint8_t* data = nullptr;  // resolved host pointer; stable for the life of the loaded game
+  MemoryLocation memory;  // resolved once; stable for the life of the loaded game
 
-  int64_t read() const { return static_cast<int64_t>(static_cast<uint64_t>(type.decode(data)) & mask); }
-  void write(int64_t value) const { type.encode(value, data); }
+  int64_t read() const {
+    if (memory.swapMask == 0) return masked(type.decode(memory.base + memory.offset));
+    uint8_t bytes[8];
+    memory.read(bytes, type.width);
+    return masked(type.decode(bytes));
+  }
+  void write(int64_t value) const {
+    uint8_t bytes[8];
+    type.encode(value, bytes);
+    memory.write(bytes, type.width);
+  }
+
+ private:
+  int64_t masked(int64_t value) const { return static_cast<int64_t>(static_cast<uint64_t>(value) & mask); }
 };
 
 class VariableSet {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the native unit tests (native/tests: the batch job queue, the observation pipeline, the state trial; no
-# Node or core needed) with AddressSanitizer and UndefinedBehaviorSanitizer, and runs them with ctest. A minute or two on two
-# cores the first time, seconds after. `scripts/native-tests.sh --plain` builds them without sanitizers.
+# Builds the native unit tests (native/tests: the batch job queue, the observation pipeline, the state trial, core
+# options, the Lua pattern cost bound; no Node or core needed) with AddressSanitizer and UndefinedBehaviorSanitizer,
+# and runs them with ctest. A minute or two on two cores the first time, seconds after. `scripts/native-tests.sh --plain` builds them without sanitizers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sanitize=ON

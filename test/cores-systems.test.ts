@@ -15,10 +15,13 @@ const GENESIS_BUTTONS = ['B', 'A', 'MODE', 'START', 'UP', 'DOWN', 'LEFT', 'RIGHT
 const SIX_FACE = [[], ['A'], ['B'], ['C'], ['X'], ['Y'], ['Z'], ['A', 'B'], ['B', 'C'], ['A', 'X'], ['B', 'Y'], ['C', 'Z'], ['X', 'Y'], ['Y', 'Z']];
 const PAD = [[[], ['UP'], ['DOWN']], [[], ['LEFT'], ['RIGHT']]];
 
-/** stable-retro's facts per system: its folder suffix, core, buttons, action groups and RAM block. */
+/**
+ * stable-retro's facts per system: its folder suffix, core, buttons, action groups and RAM block, and the word size of
+ * its overlay (Genesis and 32X cores keep the 68000's RAM as host-order 16-bit words: stable-retro's ["=", ">", 2]).
+ */
 const expected = [
-  { system: 'genesis', suffix: 'Genesis', core: 'genesis_plus_gx', buttons: GENESIS_BUTTONS, actions: [...PAD, SIX_FACE], ram: [0xff0000, 0x10000], discrete: 126 },
-  { system: '32x', suffix: '32x', core: 'picodrive', buttons: GENESIS_BUTTONS, actions: [...PAD, SIX_FACE], ram: [0, 0x10000], discrete: 126 },
+  { system: 'genesis', suffix: 'Genesis', core: 'genesis_plus_gx', buttons: GENESIS_BUTTONS, actions: [...PAD, SIX_FACE], ram: [0xff0000, 0x10000], wordBytes: 2, discrete: 126 },
+  { system: '32x', suffix: '32x', core: 'picodrive', buttons: GENESIS_BUTTONS, actions: [...PAD, SIX_FACE], ram: [0, 0x10000], wordBytes: 2, discrete: 126 },
   {
     system: 'sms', suffix: 'Sms', core: 'genesis_plus_gx', buttons: ['B', null, null, 'PAUSE', 'UP', 'DOWN', 'LEFT', 'RIGHT', 'A'],
     actions: [...PAD, [[], ['A'], ['B'], ['A', 'B']]], ram: [0xc000, 0x2000], discrete: 36,
@@ -39,7 +42,8 @@ for (const want of expected) {
     assert.equal(systemOfGame(`Some-${want.suffix}`), want.system, 'its integration folders find this descriptor');
     assert.deepEqual(d.buttons, want.buttons);
     assert.deepEqual(d.actions, want.actions);
-    assert.deepEqual(d.memory, [{ start: want.ram[0], length: want.ram[1], region: 'system_ram' }]);
+    const wordBytes = 'wordBytes' in want ? { wordBytes: want.wordBytes } : {};
+    assert.deepEqual(d.memory, [{ start: want.ram[0], length: want.ram[1], region: 'system_ram', ...wordBytes }]);
     assert.equal(d.rambase, want.ram[0]);
     assert.equal(d.cores[0].file, `${want.core}_libretro.so`);
     assert.equal(d.cores[0].stableRetro, true, 'its states load only in this core');

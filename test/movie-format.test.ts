@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { loadCoreDescriptor } from '../lib/core/descriptor.ts';
 import { MovieError, RetroError } from '../lib/errors.ts';
-import { columnsOf } from '../lib/movie/columns.ts';
+import { columnsOf, platformOf, readablePlatforms, systemOfPlatform } from '../lib/movie/columns.ts';
 import { formatFrame, formatInputLog, parseFrame, parseInputLog, type Layout } from '../lib/movie/input-log.ts';
 import { encodeMovie, Movie, writeMovie } from '../lib/movie/movie.ts';
 import { withTempDir } from './helpers.ts';
@@ -61,6 +61,19 @@ test('columns run from the highest button bit down, as stable-retro writes them'
   assert.deepEqual(names('gb'), names('nes'));
   assert.deepEqual(names('snes'), ['Rr', 'Ll', 'XX', 'AA', 'RightR', 'LeftL', 'DownD', 'UpU', 'StartS', 'Selects', 'YY', 'BB']);
   assert.deepEqual(names('gba'), ['Rr', 'Ll', 'AA', 'RightR', 'LeftL', 'DownD', 'UpU', 'StartS', 'Selects', 'BB']);
+});
+
+test("each system's movie platforms come from its descriptor: the first is written, each reads back as that system", () => {
+  const expectedWritten = { nes: 'NES', snes: 'SNES', gb: 'GameBoy', gba: 'GbAdvance' };
+  for (const system of SYSTEMS) {
+    assert.equal(platformOf(system), expectedWritten[system]);
+    const platforms = loadCoreDescriptor(system).moviePlatforms ?? [];
+    for (const platform of platforms) assert.equal(systemOfPlatform(platform), system, platform);
+  }
+  const readable = readablePlatforms();
+  assert.equal(new Set(readable).size, readable.length, 'no platform names two systems');
+  for (const alias of ['Nes', 'Snes', 'GbColor', 'GB', 'GBC', 'GBA']) assert.ok(readable.includes(alias), alias);
+  assert.equal(systemOfPlatform('GEN'), undefined);
 });
 
 test("a movie's entries are byte for byte what stable-retro writes", () => {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../lib/cli/dispatch.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import { make, type MakeOptions } from '../lib/env/retro-env.ts';
 import { ArgumentError } from '../lib/errors.ts';
-import { BatchEnv } from '../lib/vector/batch-env.ts';
+import { SyncVectorEnv } from '../lib/vector/sync-vector-env.ts';
 import { Movie, RecordMovie, makeReplayEnv, replayMovie } from '../lib/index.ts';
 import { Rng } from '../lib/rng.ts';
 
@@ -208,6 +208,50 @@ test("make(game, { record }) records every episode, which replays with the same 
   }
 });
 
-test('BatchEnv refuses record instead of writing empty movies', () => {
-  assert.throws(() => new BatchEnv('TinyKart-Nes', { ...options({ record: mkdtempSync(join(dataDir, 'batch-record-')) }), numEnvs: 2 }), (e: unknown) => e instanceof ArgumentError && /record is not supported by BatchEnv/.test(e.message));
+test('a SyncVectorEnv of recording envs sharing a folder writes every episode to its own movie, each replaying to its env\'s RAM', () => {
+  const dir = mkdtempSync(join(dataDir, 'vector-record-'));
+  const envs = new SyncVectorEnv(Array.from({ length: 3 }, () => () => make('TinyKart-Nes', options({ record: dir, frameskip: 2 }))));
+  // System RAM of each env at the end of each of its episodes.
+  const finals: Uint8Array[] = [];
+  const rams = () => envs.envs.map((env) => Uint8Array.from(env.emulator.memory.systemRam ?? []));
+  try {
+    envs.actionSpace.seed(5);
+    for (let round = 0; round < 3; round++) {
+      envs.reset();
+      for (let step = 0; step < 20 + 10 * round; step++) envs.step(envs.actionSpace.sample());
+      finals.push(...rams());
+    }
+  } finally {
+    envs.close();
+  }
+  assert.deepEqual(readdirSync(dir).sort(), Array.from({ length: 9 }, (_, k) => `TinyKart-Nes-Track1-${String(k).padStart(6, '0')}.bk2`), 'nine episodes, nine movies');
+  assert.equal(new Set(finals.map((r) => Buffer.from(r).toString('hex'))).size, finals.length, 'every episode ended in its own RAM');
+  const unmatched = finals.map((r) => Buffer.from(r).toString('hex'));
+  for (const file of readdirSync(dir)) {
+    const movie = Movie.open(join(dir, file));
+    const replay = makeReplayEnv(movie, { dataDir });
+    try {
+      for (const _ of replayMovie(movie, replay));
+      const k = unmatched.indexOf(Buffer.from(replay.emulator.memory.systemRam ?? []).toString('hex'));
+      assert.notEqual(k, -1, `${file} replays to the RAM one env had at the end of one episode`);
+      unmatched.splice(k, 1);
+    } finally {
+      replay.close();
+    }
+  }
+  assert.equal(unmatched.length, 0);
+});
+
+test('a recorder never overwrites a movie already in its folder', () => {
+  const dir = mkdtempSync(join(dataDir, 'taken-'));
+  writeFileSync(join(dir, 'TinyKart-Nes-Track1-000000.bk2'), 'not ours');
+  const env = make('TinyKart-Nes', options({ record: dir }));
+  try {
+    env.reset();
+    env.step(env.actionSpace.sample());
+  } finally {
+    env.close();
+  }
+  assert.equal(readFileSync(join(dir, 'TinyKart-Nes-Track1-000000.bk2'), 'utf8'), 'not ours');
+  assert.equal(Movie.open(join(dir, 'TinyKart-Nes-Track1-000001.bk2')).frameCount, 2);
 });

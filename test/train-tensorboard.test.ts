@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { RetroError } from '../lib/errors.ts';
-import { crc32c, maskedCrc32c, readEvents, TensorBoardWriter } from '../lib/train/tensorboard.ts';
+import { crc32c, maskedCrc32c } from '../lib/train/event-file.ts';
+import { readEvents, TensorBoardWriter } from '../lib/train/tensorboard.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'tb-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -12,22 +12,21 @@ import { aptInstallLine } from '../doctor/apt.ts';
 import { missingBuildRequirements, packagesFor } from '../doctor/build-tools.ts';
 import { isRoot } from '../doctor/system.ts';
 import { packageRoot } from '../package-root.ts';
-import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, parseCommandArgs, processIO, type CliIO } from './io.ts';
+import { defineCommand } from './command.ts';
+import { EXIT_OK, EXIT_PROBLEMS, processIO, type CliIO } from './io.ts';
 
-export const BUILD_USAGE = 'retro build';
-
-export const BUILD_HELP = `Usage: ${BUILD_USAGE}
-
-Builds libretro-gym's native addon from source, for a machine the prebuilt
+const BUILD = defineCommand({
+  name: 'build',
+  usage: 'retro build',
+  about: `Builds libretro-gym's native addon from source, for a machine the prebuilt
 addon does not fit (another CPU, musl, an older glibc). It needs a C++17
 compiler, cmake, pkg-config and Debian's retroarch-dev and liblua5.4-dev
 ('npx retro doctor' lists what is missing). The build goes into the package's
 build/ folder and is used from then on, before the prebuilt addon. When
-cmake-js is not installed, npm fetches it into its cache first.
-
-Options:
-  -h, --help                Show this help
-`;
+cmake-js is not installed, npm fetches it into its cache first.`,
+  options: {},
+  positionals: 'none',
+});
 
 interface Command {
   file: string;
@@ -69,16 +68,8 @@ function verify(path: string): { ok: true; info: { lua?: string; napiVersion?: n
 }
 
 export async function runBuild(args: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = parseCommandArgs('build', args, { help: { type: 'boolean', short: 'h' } }, BUILD_USAGE, io);
-  if (!parsed) return EXIT_USAGE;
-  if (parsed.values.help) {
-    io.stdout.write(BUILD_HELP);
-    return EXIT_OK;
-  }
-  if (parsed.positionals.length > 0) {
-    io.stderr.write(`retro build: unexpected argument '${parsed.positionals[0]}'\nUsage: ${BUILD_USAGE}\n`);
-    return EXIT_USAGE;
-  }
+  const parsed = BUILD.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const missing = missingBuildRequirements(io.env);
   if (missing.length > 0) {
     const line = aptInstallLine(packagesFor(missing), isRoot());

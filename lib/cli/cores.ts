@@ -7,16 +7,15 @@ import { loadCoreDescriptor } from '../core/descriptor.ts';
 import { coresBaseUrl, DEFAULT_CORES_URL, installCore, removeCore } from '../core/install.ts';
 import { userCoresDir } from '../core/user-cores.ts';
 import { RetroError } from '../errors.ts';
-import { count, displayPath, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, parseCommandArgs, processIO, type CliIO } from './io.ts';
+import { defineCommand } from './command.ts';
+import { count, displayPath, EXIT_OK, EXIT_PROBLEMS, processIO, type CliIO } from './io.ts';
 import { progressBar } from './progress.ts';
 
-export const CORES_USAGE = 'retro cores list [--bench] [--json] | install <name...> [--url <base>] | remove <name...>';
-
-export const CORES_HELP = `Usage: retro cores list [--bench] [--bench-seconds <s>] [--json]
-       retro cores install <name...> [--url <base>]
-       retro cores remove <name...>
-
-list     Per system, the candidate cores in preference order (the first one
+const CORES = defineCommand({
+  name: 'cores',
+  usage: 'retro cores list [--bench] [--json] | install <name...> [--url <base>] | remove <name...>',
+  synopsis: ['retro cores list [--bench] [--bench-seconds <s>] [--json]', 'retro cores install <name...> [--url <base>]', 'retro cores remove <name...>'],
+  about: `list     Per system, the candidate cores in preference order (the first one
          found runs, unless RETRO_CORE_<SYSTEM> forces one), where each was
          found, its name and version, and which one stable-retro uses (its
          integrations' states load only in that core). --bench runs a ROM we
@@ -25,23 +24,19 @@ install  Downloads cores by name (fceumm, snes9x, genesis_plus_gx, ...) from
          the libretro buildbot's nightly builds, checks the zip and that the
          file is a libretro core for this machine, and installs it into
          ${'$'}XDG_DATA_HOME/libretro-gym/cores, searched before Debian's folders.
-remove   Removes cores that install put there.
-
-Options:
-  --bench                   list: also measure each found core's speed
-  --bench-seconds <s>       list: CPU seconds per core for --bench (default 2)
-  --json                    list: print JSON instead of a table
-  --url <base>              install: download from <base>/<name>_libretro.so.zip
-                            (default RETRO_CORES_URL, else
-                            ${DEFAULT_CORES_URL})
-  -h, --help                Show this help
-
-Environment:
+remove   Removes cores that install put there.`,
+  options: {
+    bench: { type: 'boolean', help: "list: also measure each found core's speed" },
+    'bench-seconds': { type: 'string', value: '<s>', help: 'list: CPU seconds per core for --bench (default 2)' },
+    json: { type: 'boolean', help: 'list: print JSON instead of a table' },
+    url: { type: 'string', value: '<base>', help: `install: download from <base>/<name>_libretro.so.zip\n(default RETRO_CORES_URL, else\n${DEFAULT_CORES_URL})` },
+  },
+  epilogue: `Environment:
   RETRO_CORE_<SYSTEM>       Force a system's core: a name (RETRO_CORE_NES=fceumm)
                             or the path of a core file
   RETRO_CORES_PATH          Colon-separated folders searched for cores first
-  RETRO_CORES_URL           Base URL for install (a mirror)
-`;
+  RETRO_CORES_URL           Base URL for install (a mirror)`,
+});
 
 interface BenchedCandidate extends CoreCandidate {
   bench?: BenchResult;
@@ -55,8 +50,7 @@ interface ListedSystem extends SystemCores {
 }
 
 function usage(io: CliIO, message: string): number {
-  io.stderr.write(`retro cores: ${message}\nUsage: ${CORES_USAGE}\nRun 'retro cores --help' for details.\n`);
-  return EXIT_USAGE;
+  return CORES.usageError(io, message, true);
 }
 
 function benchSystem(system: SystemCores, seconds: number): ListedSystem {
@@ -101,14 +95,8 @@ function systemBlock(s: ListedSystem, io: CliIO): string {
 }
 
 async function runCoresList(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs(
-    'cores',
-    args,
-    { bench: { type: 'boolean' }, 'bench-seconds': { type: 'string' }, json: { type: 'boolean' } },
-    CORES_USAGE,
-    io,
-  );
-  if (!parsed) return EXIT_USAGE;
+  const parsed = CORES.parse(args, io, ['bench', 'bench-seconds', 'json']);
+  if ('exit' in parsed) return parsed.exit;
   if (parsed.positionals.length > 0) return usage(io, `unexpected argument '${parsed.positionals[0]}'`);
   const seconds = Number(parsed.values['bench-seconds'] ?? 2);
   if (!(seconds > 0 && seconds <= 600)) return usage(io, `--bench-seconds takes a number of seconds in (0, 600], not '${parsed.values['bench-seconds']}'`);
@@ -141,8 +129,8 @@ function describeInstalled(path: string): string {
 }
 
 async function runCoresInstall(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs('cores', args, { url: { type: 'string' } }, CORES_USAGE, io);
-  if (!parsed) return EXIT_USAGE;
+  const parsed = CORES.parse(args, io, ['url']);
+  if ('exit' in parsed) return parsed.exit;
   if (parsed.positionals.length === 0) return usage(io, 'install needs the name of a core, e.g. retro cores install fceumm');
   const env = io.env as NodeJS.ProcessEnv;
   const url = coresBaseUrl({ url: parsed.values.url as string | undefined, env });
@@ -168,8 +156,8 @@ async function runCoresInstall(args: string[], io: CliIO): Promise<number> {
 }
 
 async function runCoresRemove(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs('cores', args, {}, CORES_USAGE, io);
-  if (!parsed) return EXIT_USAGE;
+  const parsed = CORES.parse(args, io, []);
+  if ('exit' in parsed) return parsed.exit;
   if (parsed.positionals.length === 0) return usage(io, 'remove needs the name of a core, e.g. retro cores remove fceumm');
   let failed = 0;
   for (const name of parsed.positionals) {
@@ -193,7 +181,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>
 export async function runCores(args: string[], io: CliIO = processIO()): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === '-h' || sub === '--help' || rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(CORES_HELP);
+    io.stdout.write(CORES.help);
     return EXIT_OK;
   }
   if (sub === undefined) return usage(io, 'which one: list, install or remove?');

@@ -3,13 +3,13 @@
 import { aptInstallLine, runAptInstall } from '../doctor/apt.ts';
 import { packagesOf, runChecks, type Check } from '../doctor/checks.ts';
 import { isRoot } from '../doctor/system.ts';
-import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LOOKUP_HELP, LOOKUP_OPTIONS, lookupOptions, parseCommandArgs, processIO, type CliIO } from './io.ts';
+import { defineCommand } from './command.ts';
+import { EXIT_OK, EXIT_PROBLEMS, LOOKUP_OPTIONS, lookupOptions, processIO, type CliIO } from './io.ts';
 
-export const DOCTOR_USAGE = 'retro doctor [--install] [options]';
-
-export const DOCTOR_HELP = `Usage: ${DOCTOR_USAGE}
-
-Checks what this machine has for libretro-gym: Node.js, the native addon
+const DOCTOR = defineCommand({
+  name: 'doctor',
+  usage: 'retro doctor [--install] [options]',
+  about: `Checks what this machine has for libretro-gym: Node.js, the native addon
 (prebuilt or built from source), Lua, a libretro core for each system, the
 tools to build the addon from source, Chromium (for the browser tools), the
 data dir, and which games have their ROM. Prints a table, then the apt-get
@@ -19,15 +19,14 @@ STATUS column: ok        there
                missing   needed; the apt-get line (or npx retro build) fixes it
                optional  not there, but only some tools need it
                problem   needs a fix by hand (see the detail)
-               note      for information
-
-Options:
-  --install                 Install the missing Debian packages (as root),
-                            then check again
-  --json                    Print the checks as JSON instead of a table
-${LOOKUP_HELP}
-  -h, --help                Show this help
-`;
+               note      for information`,
+  options: {
+    install: { type: 'boolean', help: 'Install the missing Debian packages (as root),\nthen check again' },
+    json: { type: 'boolean', help: 'Print the checks as JSON instead of a table' },
+    ...LOOKUP_OPTIONS,
+  },
+  positionals: 'none',
+});
 
 function table(checks: readonly Check[]): string {
   const nameWidth = Math.max(5, ...checks.map((c) => c.name.length));
@@ -53,22 +52,8 @@ function advice(checks: readonly Check[], asRoot: boolean): string {
 }
 
 export async function runDoctor(args: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = parseCommandArgs(
-    'doctor',
-    args,
-    { ...LOOKUP_OPTIONS, install: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    DOCTOR_USAGE,
-    io,
-  );
-  if (!parsed) return EXIT_USAGE;
-  if (parsed.values.help) {
-    io.stdout.write(DOCTOR_HELP);
-    return EXIT_OK;
-  }
-  if (parsed.positionals.length > 0) {
-    io.stderr.write(`retro doctor: unexpected argument '${parsed.positionals[0]}'\nUsage: ${DOCTOR_USAGE}\n`);
-    return EXIT_USAGE;
-  }
+  const parsed = DOCTOR.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const lookup = lookupOptions(parsed.values, io);
   const asRoot = isRoot();
   let checks = runChecks(lookup);

@@ -3,27 +3,14 @@
 import { resolve } from 'node:path';
 import { dataDir } from '../integration/paths.ts';
 import { importRoms } from '../integration/rom-import.ts';
-import {
-  count,
-  displayPath,
-  EXIT_OK,
-  EXIT_PROBLEMS,
-  EXIT_USAGE,
-  LOOKUP_HELP,
-  LOOKUP_OPTIONS,
-  lookupOptions,
-  parseCommandArgs,
-  plural,
-  processIO,
-  type CliIO,
-} from './io.ts';
+import { defineCommand } from './command.ts';
+import { count, displayPath, EXIT_OK, EXIT_PROBLEMS, LOOKUP_OPTIONS, lookupOptions, plural, processIO, type CliIO } from './io.ts';
 import { progressBar } from './progress.ts';
 
-export const IMPORT_USAGE = 'retro import [options] [paths...]';
-
-export const IMPORT_HELP = `Usage: ${IMPORT_USAGE}
-
-Finds the ROMs of known games and copies them into the data dir, as
+const IMPORT = defineCommand({
+  name: 'import',
+  usage: 'retro import [options] [paths...]',
+  about: `Finds the ROMs of known games and copies them into the data dir, as
 roms/<Game>-<System>/rom.<ext>. A file is a game's ROM when its SHA-1 is listed in
 the game's rom.sha (for NES files, without their 16-byte iNES header).
 
@@ -32,36 +19,24 @@ folders and node_modules are skipped unless named), .zip archives are opened,
 nested ones too (up to 4 deep), and every file up to 32 MiB is hashed. Files
 matching no game are counted and left alone; a ROM already imported is never
 replaced by a different file. Damaged archives, and zip bombs (entries sharing
-bytes, or inflating far beyond what ROMs compress to), are skipped and reported.
-
-Options:
-${LOOKUP_HELP}
-  -q, --quiet               Print only the total line and problems
-  -h, --help                Show this help
-
-Exit status: 0 done, 1 a path is missing or a ROM could not be written, 2 usage error.
+bytes, or inflating far beyond what ROMs compress to), are skipped and reported.`,
+  options: {
+    ...LOOKUP_OPTIONS,
+    quiet: { type: 'boolean', short: 'q', help: 'Print only the total line and problems' },
+  },
+  epilogue: `Exit status: 0 done, 1 a path is missing or a ROM could not be written, 2 usage error.
 
 Example:
-  npx retro import ~/roms
-`;
+  npx retro import ~/roms`,
+});
 
 const MAX_SKIPS_SHOWN = 5;
 /** Below this many files the import is quick enough that a bar would only flicker. */
 const PROGRESS_MIN_FILES = 20;
 
 export async function runImport(args: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = parseCommandArgs(
-    'import',
-    args,
-    { ...LOOKUP_OPTIONS, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
-    IMPORT_USAGE,
-    io,
-  );
-  if (!parsed) return EXIT_USAGE;
-  if (parsed.values.help) {
-    io.stdout.write(IMPORT_HELP);
-    return EXIT_OK;
-  }
+  const parsed = IMPORT.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const quiet = parsed.values.quiet === true;
   const paths = (parsed.positionals.length > 0 ? parsed.positionals : ['.']).map((p) => resolve(io.cwd, p));
   const lookup = lookupOptions(parsed.values, io);

@@ -52,6 +52,28 @@ export function plural(n: number, word: string, many = word + 's'): string {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** One option of a command, declared once: parsed by `node:util` parseArgs and listed in the command's help. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** The value's name in the help: `<dir>` in `--data-dir <dir>`. */
+  value?: string;
+  /** What it does, for the help; a '\n' starts a continuation line. */
+  help: string;
+}
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+/** The help's lines for `options`: `  --data-dir <dir>          Data dir ...`, descriptions from column 28. */
+export function optionsHelp(options: OptionSpecs): string {
+  const lines = Object.entries(options).map(([name, o]) => {
+    const label = `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
+    return `  ${label.padEnd(24)}  ${o.help.split('\n').join(`\n${' '.repeat(28)}`)}`;
+  });
+  return lines.join('\n');
+}
+
 export interface ParsedArgs {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
@@ -72,15 +94,21 @@ export function parseCommandArgs(command: string, args: string[], options: Optio
 }
 
 /** Options every command that looks up games accepts. */
-export const LOOKUP_OPTIONS: Options = {
-  'integration-path': { type: 'string', multiple: true },
-  'data-dir': { type: 'string' },
+export const LOOKUP_OPTIONS: OptionSpecs = {
+  'integration-path': {
+    type: 'string',
+    multiple: true,
+    value: '<dir>',
+    help: 'Also look for integrations in <dir> (repeatable; searched first,\nbefore RETRO_INTEGRATION_PATHS and the bundled integrations)',
+  },
+  'data-dir': {
+    type: 'string',
+    value: '<dir>',
+    help: 'Data dir holding imported ROMs (default: RETRO_DATA_DIR, else\n$XDG_DATA_HOME/libretro-gym, else ~/.local/share/libretro-gym)',
+  },
 };
 
-export const LOOKUP_HELP = `  --integration-path <dir>  Also look for integrations in <dir> (repeatable; searched first,
-                            before RETRO_INTEGRATION_PATHS and the bundled integrations)
-  --data-dir <dir>          Data dir holding imported ROMs (default: RETRO_DATA_DIR, else
-                            $XDG_DATA_HOME/libretro-gym, else ~/.local/share/libretro-gym)`;
+export const LOOKUP_HELP = optionsHelp(LOOKUP_OPTIONS);
 
 /** Lookup options from parsed arguments, paths resolved against the command's working directory. */
 export function lookupOptions(values: ParsedArgs['values'], io: CliIO): LookupOptions {

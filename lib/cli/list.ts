@@ -10,37 +10,26 @@ import { isScenarioFile } from '../integration/integration.ts';
 import { romStatus, type RomStatus } from '../integration/rom-location.ts';
 import { readRomSha } from '../integration/rom-sha.ts';
 import { stateNames } from '../integration/state-names.ts';
-import {
-  count,
-  EXIT_OK,
-  EXIT_USAGE,
-  LOOKUP_HELP,
-  LOOKUP_OPTIONS,
-  lookupOptions,
-  parseCommandArgs,
-  plural,
-  processIO,
-  type CliIO,
-} from './io.ts';
+import { defineCommand } from './command.ts';
+import { count, EXIT_OK, LOOKUP_OPTIONS, lookupOptions, plural, processIO, type CliIO } from './io.ts';
 
-export const LIST_USAGE = 'retro list [options]';
-
-export const LIST_HELP = `Usage: ${LIST_USAGE}
-
-Lists the games found in the integration folders, whether each one's ROM is
+const LIST = defineCommand({
+  name: 'list',
+  usage: 'retro list [options]',
+  about: `Lists the games found in the integration folders, whether each one's ROM is
 available, and its states (hidden states, starting with _, are left out).
 
 ROM column: bundled  the ROM ships with the integration
             imported the ROM was imported with 'retro import'
             missing  no ROM yet: run 'npx retro import <dir>'
-            mismatch a ROM file is there but is not a dump listed in rom.sha
-
-Options:
-${LOOKUP_HELP}
-  --available               Only games whose ROM is available
-  --json                    Print a JSON array instead of a table
-  -h, --help                Show this help
-`;
+            mismatch a ROM file is there but is not a dump listed in rom.sha`,
+  options: {
+    ...LOOKUP_OPTIONS,
+    available: { type: 'boolean', help: 'Only games whose ROM is available' },
+    json: { type: 'boolean', help: 'Print a JSON array instead of a table' },
+  },
+  positionals: 'none',
+});
 
 interface GameRow {
   game: string;
@@ -72,22 +61,8 @@ function systemCoreFiles(io: CliIO): (system: string) => string | null {
 }
 
 export async function runList(args: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = parseCommandArgs(
-    'list',
-    args,
-    { ...LOOKUP_OPTIONS, available: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    LIST_USAGE,
-    io,
-  );
-  if (!parsed) return EXIT_USAGE;
-  if (parsed.values.help) {
-    io.stdout.write(LIST_HELP);
-    return EXIT_OK;
-  }
-  if (parsed.positionals.length > 0) {
-    io.stderr.write(`retro list: unexpected argument '${parsed.positionals[0]}'\nUsage: ${LIST_USAGE}\n`);
-    return EXIT_USAGE;
-  }
+  const parsed = LIST.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const lookup = lookupOptions(parsed.values, io);
 
   const coreOf = systemCoreFiles(io);

@@ -5,47 +5,28 @@ import { ArgumentError, RetroError } from '../errors.ts';
 import { GifRecorder } from '../media/gif.ts';
 import { Movie } from '../movie/movie.ts';
 import { makeReplayEnv, replayMovie } from '../movie/replay.ts';
-import { displayPath, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LOOKUP_HELP, LOOKUP_OPTIONS, lookupOptions, parseCommandArgs, plural, processIO, type CliIO } from './io.ts';
+import { defineCommand } from './command.ts';
+import { displayPath, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LOOKUP_OPTIONS, lookupOptions, plural, processIO, type CliIO } from './io.ts';
 
-export const PLAYBACK_USAGE = 'retro playback <movie.bk2> [--gif out.gif] [--info] [--scenario S] [options]';
-
-export const PLAYBACK_HELP = `Usage: ${PLAYBACK_USAGE}
-
-Replays a .bk2 movie (recorded here with RecordMovie, or by stable-retro) on its
-game, from the movie's start state, one frame per line of its input log.
-
-Options:
-  --gif <file>              Write the replay to an animated GIF
-  --gif-every <n>           Keep every n-th frame in the GIF (default 1); it still
-                            plays at game speed
-  --info                    Print a tab-separated table to stdout: each frame's
-                            reward and the integration's variables
-  --scenario <name|file>    Rewards from this scenario (default: scenario)
-${LOOKUP_HELP}
-  -h, --help                Show this help
-`;
-
-const OPTIONS = {
-  ...LOOKUP_OPTIONS,
-  gif: { type: 'string' },
-  'gif-every': { type: 'string' },
-  info: { type: 'boolean' },
-  scenario: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const PLAYBACK = defineCommand({
+  name: 'playback',
+  usage: 'retro playback <movie.bk2> [--gif out.gif] [--info] [--scenario S] [options]',
+  about: `Replays a .bk2 movie (recorded here with RecordMovie, or by stable-retro) on its
+game, from the movie's start state, one frame per line of its input log.`,
+  options: {
+    gif: { type: 'string', value: '<file>', help: 'Write the replay to an animated GIF' },
+    'gif-every': { type: 'string', value: '<n>', help: 'Keep every n-th frame in the GIF (default 1); it still\nplays at game speed' },
+    info: { type: 'boolean', help: "Print a tab-separated table to stdout: each frame's\nreward and the integration's variables" },
+    scenario: { type: 'string', value: '<name|file>', help: 'Rewards from this scenario (default: scenario)' },
+    ...LOOKUP_OPTIONS,
+  },
+});
 
 export async function runPlayback(args: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = parseCommandArgs('playback', args, OPTIONS, PLAYBACK_USAGE, io);
-  if (!parsed) return EXIT_USAGE;
+  const parsed = PLAYBACK.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(PLAYBACK_HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) {
-    io.stderr.write(`retro playback: give one movie file\nUsage: ${PLAYBACK_USAGE}\n`);
-    return EXIT_USAGE;
-  }
+  if (positionals.length !== 1) return PLAYBACK.usageError(io, 'give one movie file');
   let gifEvery: number;
   try {
     gifEvery = positiveInteger(values['gif-every'], 'gif-every');

@@ -2,32 +2,25 @@
 
 import { RetroError } from '../errors.ts';
 import { buildStates } from '../env/boot-recipe.ts';
-import { displayPath, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LOOKUP_HELP, LOOKUP_OPTIONS, lookupOptions, parseCommandArgs, processIO, type CliIO } from './io.ts';
+import { defineCommand } from './command.ts';
+import { displayPath, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LOOKUP_OPTIONS, lookupOptions, processIO, type CliIO } from './io.ts';
 
-export const STATES_USAGE = 'retro states build <game> [state...] [options]';
-
-export const STATES_HELP = `Usage: ${STATES_USAGE}
-
-Builds start states from the boot recipes in a game's metadata.json: each recipe
+const STATES = defineCommand({
+  name: 'states',
+  usage: 'retro states build <game> [state...] [options]',
+  about: `Builds start states from the boot recipes in a game's metadata.json: each recipe
 presses buttons from power-on on your imported ROM, checks RAM, and writes
 <data dir>/states/<game>/<state>.state. A recipe whose check fails writes nothing.
-Without state names, every state that has a recipe is built.
-
-Options:
-${LOOKUP_HELP}
-  -h, --help                Show this help
-`;
+Without state names, every state that has a recipe is built.`,
+  options: LOOKUP_OPTIONS,
+});
 
 export async function runStates(args: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = parseCommandArgs('states', args, { ...LOOKUP_OPTIONS, help: { type: 'boolean', short: 'h' } }, STATES_USAGE, io);
-  if (!parsed) return EXIT_USAGE;
-  if (parsed.values.help) {
-    io.stdout.write(STATES_HELP);
-    return EXIT_OK;
-  }
+  const parsed = STATES.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const [action, game, ...names] = parsed.positionals;
   if (action !== 'build' || game === undefined) {
-    io.stderr.write(`Usage: ${STATES_USAGE}\n`);
+    io.stderr.write(`Usage: ${STATES.usage}\n`);
     return EXIT_USAGE;
   }
   try {

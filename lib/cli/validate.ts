@@ -7,25 +7,13 @@ import { listGameLocations, locateGame } from '../integration/game-index.ts';
 import { inspectIntegration } from '../integration/integration.ts';
 import { runCoreChecks } from './core-checks.ts';
 import { formatProblem } from '../integration/problems.ts';
-import {
-  displayPath,
-  EXIT_OK,
-  EXIT_PROBLEMS,
-  EXIT_USAGE,
-  LOOKUP_HELP,
-  LOOKUP_OPTIONS,
-  lookupOptions,
-  parseCommandArgs,
-  plural,
-  processIO,
-  type CliIO,
-} from './io.ts';
+import { defineCommand } from './command.ts';
+import { displayPath, EXIT_OK, EXIT_PROBLEMS, LOOKUP_OPTIONS, lookupOptions, plural, processIO, type CliIO } from './io.ts';
 
-export const VALIDATE_USAGE = 'retro validate [options] <dir|game>...';
-
-export const VALIDATE_HELP = `Usage: ${VALIDATE_USAGE}
-
-Checks integration folders: data.json, every scenario and metadata.json against
+const VALIDATE = defineCommand({
+  name: 'validate',
+  usage: 'retro validate [options] <dir|game>...',
+  about: `Checks integration folders: data.json, every scenario and metadata.json against
 their JSON Schemas (data/*.schema.json), rom.sha, and that the names they use
 exist (variables in data.json, buttons of the system, scripts and their
 functions, start states). When the game's ROM is imported and its core is
@@ -35,19 +23,17 @@ is printed as
 
   path/to/file.json#/json/pointer: message
 
-An argument is a folder, or the name of a game found in the integration paths.
-
-Options:
-  --all                     Validate every game found in the integration paths
-  --no-core                 Check the files only, without running the game
-${LOOKUP_HELP}
-  -h, --help                Show this help
-
-Exit status: 0 no problems, 1 problems found, 2 usage error.
+An argument is a folder, or the name of a game found in the integration paths.`,
+  options: {
+    all: { type: 'boolean', help: 'Validate every game found in the integration paths' },
+    'no-core': { type: 'boolean', help: 'Check the files only, without running the game' },
+    ...LOOKUP_OPTIONS,
+  },
+  epilogue: `Exit status: 0 no problems, 1 problems found, 2 usage error.
 
 Example:
-  npx retro validate integrations/TinyKart-Nes
-`;
+  npx retro validate integrations/TinyKart-Nes`,
+});
 
 function isDirectory(path: string): boolean {
   try {
@@ -58,25 +44,12 @@ function isDirectory(path: string): boolean {
 }
 
 export async function runValidate(args: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = parseCommandArgs(
-    'validate',
-    args,
-    { ...LOOKUP_OPTIONS, all: { type: 'boolean' }, 'no-core': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    VALIDATE_USAGE,
-    io,
-  );
-  if (!parsed) return EXIT_USAGE;
-  if (parsed.values.help) {
-    io.stdout.write(VALIDATE_HELP);
-    return EXIT_OK;
-  }
+  const parsed = VALIDATE.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const lookup = lookupOptions(parsed.values, io);
   const targets = [...parsed.positionals];
   if (parsed.values.all) targets.push(...listGameLocations(lookup).map((g) => g.dir));
-  if (targets.length === 0) {
-    io.stderr.write(`retro validate: name at least one folder or game, or use --all\nUsage: ${VALIDATE_USAGE}\n`);
-    return EXIT_USAGE;
-  }
+  if (targets.length === 0) return VALIDATE.usageError(io, 'name at least one folder or game, or use --all');
 
   let problemCount = 0;
   let checked = 0;

@@ -31,8 +31,10 @@ export interface CoreDescriptor {
   rambase?: number;
   ports?: number;
   buttons: (string | null)[];
+  /** A `.bk2` header's `Platform` for this system: the first is written, every one is read. */
+  moviePlatforms?: string[];
   actions: string[][][];
-  memory: { start: number; length: number; region: MemoryRegionName; offset?: number }[];
+  memory: { start: number; length: number; region: MemoryRegionName; offset?: number; wordBytes?: 1 | 2 | 4 | 8 }[];
   options?: Record<string, string>;
 }
 

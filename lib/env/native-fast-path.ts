@@ -11,8 +11,8 @@ export type StepOutcome = Omit<StepResult, 'observation'>;
  * own, and steps of any number of frames that make no observation. Not part of RetroEnv's public surface.
  */
 export interface NativeFastPath {
-  /** Image observations without a crop, no own `preprocess`, nothing attached yet. */
-  canPreprocess(): boolean;
+  /** Why `preprocess()` cannot serve (RAM observations, a crop, an own `preprocess`, one attached already), if so. */
+  whyNotPreprocess(): string | undefined;
   preprocess(p: Preprocess): Uint8Array;
   stepFrames(action: Action, frames: number, maxPool: boolean): StepOutcome;
 }

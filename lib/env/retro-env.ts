@@ -90,7 +90,12 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
       throw e;
     }
     registerFastPath(this, {
-      canPreprocess: () => this.obsType === Observations.IMAGE && !loaded.crop && !this.preprocess && !this.attached,
+      whyNotPreprocess: () => {
+        if (this.obsType !== Observations.IMAGE) return 'the env observes RAM';
+        if (loaded.crop) return "the env's scenario crops the picture";
+        if (this.preprocess) return 'the env was made with its own preprocess';
+        return this.attached ? 'the env already preprocesses for another wrapper' : undefined;
+      },
       preprocess: (p) => this.attachPreprocessing(p),
       stepFrames: (action, frames, maxPool) => this.stepFrames(action, frames, maxPool),
     });

@@ -8,10 +8,15 @@ import type { Emulator } from '../emulator.ts';
 import { ArgumentError } from '../errors.ts';
 import { checkSearchType, rangeOf, readerOf, widthOf, type SearchType, type ValueReader } from './search-types.ts';
 
-/** A live window on emulated memory: `bytes[i]` is the byte at bus address `baseAddress + i`. */
+/**
+ * A live window on emulated memory: `bytes[i]` is the byte at bus address `baseAddress + i`, or, with `wordBytes`
+ * > 1 (a core that keeps a big-endian machine's RAM as host-order words: Genesis, 32X), at `baseAddress + (i XOR
+ * (wordBytes - 1))`.
+ */
 export interface RamView {
   bytes: Uint8Array;
   baseAddress: number;
+  wordBytes?: number;
 }
 
 /** The comparisons a filter makes; the names are scenario.json's `op` names. */
@@ -63,7 +68,7 @@ export function ramViewOf(emulator: Emulator, region: 'system_ram' | 'save_ram' 
     throw new ArgumentError('INVALID_ARGUMENT', `the ${emulator.system} core exposes no ${region} to search`, { field: 'region' });
   }
   const offset = block.offset ?? 0;
-  return { bytes: memory.subarray(offset, Math.min(memory.length, offset + block.length)), baseAddress: block.start };
+  return { bytes: memory.subarray(offset, Math.min(memory.length, offset + block.length)), baseAddress: block.start, wordBytes: block.wordBytes ?? 1 };
 }
 
 type Test = (value: number, reference: number) => boolean;
@@ -112,7 +117,11 @@ export class RamSearch {
     const depth = options.undoDepth ?? 16;
     if (!Number.isInteger(depth) || depth < 0) throw new ArgumentError('INVALID_ARGUMENT', `undoDepth must be an integer >= 0, got ${depth}`, { field: 'undoDepth' });
     this.undoDepth = depth;
-    this.read = readerOf(this.type);
+    const wordBytes = ram.wordBytes ?? 1;
+    if (![1, 2, 4, 8].includes(wordBytes) || ram.bytes.length % wordBytes !== 0) {
+      throw new ArgumentError('INVALID_ARGUMENT', `RamView wordBytes must be 1, 2, 4 or 8 and divide its ${ram.bytes.length} bytes, got ${wordBytes}`, { field: 'wordBytes' });
+    }
+    this.read = readerOf(this.type, wordBytes);
     this.candidates = this.allOffsets();
     this.previous = ram.bytes.slice();
   }

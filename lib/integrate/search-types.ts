@@ -44,8 +44,20 @@ export function checkSearchType(type: unknown): SearchType {
   return type;
 }
 
-export function readerOf(type: SearchType): ValueReader {
-  return READERS[type];
+/**
+ * The reader of a type; with `wordBytes` > 1, for memory a core keeps as host-order words of that size (Genesis
+ * RAM: 2), reading bus byte o at o XOR (wordBytes - 1), as the native address space does.
+ */
+export function readerOf(type: SearchType, wordBytes = 1): ValueReader {
+  const read = READERS[type];
+  if (wordBytes <= 1) return read;
+  const swap = wordBytes - 1;
+  const width = typeWidth(type);
+  const bus = new Uint8Array(width);
+  return (bytes, offset) => {
+    for (let i = 0; i < width; i++) bus[i] = bytes[(offset + i) ^ swap]!;
+    return read(bus, 0);
+  };
 }
 
 /** Bytes a value of the type spans (data.json's rule: the width ends the type string). */

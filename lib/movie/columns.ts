@@ -1,10 +1,11 @@
 /**
  * The button columns of a `.bk2` input log and the `Platform` names of its header, per system, as stable-retro
- * writes them. A movie's button bits are our cores' descriptor bits (cores/<system>.json), which are stable-retro's
- * button indices too: the descriptors list the same buttons in the same order as stable-retro's cores/*.json.
+ * writes them. Both come from our core descriptors (cores/<system>.json): a movie's button bits are the
+ * descriptor's bits, which are stable-retro's button indices too (the descriptors list the same buttons in the same
+ * order as stable-retro's cores/*.json), and its platforms are the descriptor's `moviePlatforms`.
  */
 
-import { loadCoreDescriptor } from '../core/descriptor.ts';
+import { listSystems, loadCoreDescriptor } from '../core/descriptor.ts';
 import { ArgumentError } from '../errors.ts';
 
 /** One button of one player in the input log. */
@@ -35,37 +36,25 @@ const BUTTON_NAMES: Readonly<Record<string, { name: string; mnemonic: string }>>
   SELECT: { name: 'Select', mnemonic: 's' },
 };
 
-/** The `Platform` stable-retro writes for each of our systems (its core name, shortened for NES and SNES). */
-const PLATFORM_WRITTEN: Readonly<Record<string, string>> = { nes: 'NES', snes: 'SNES', gb: 'GameBoy', gba: 'GbAdvance' };
-
-/** Every `Platform` we read: stable-retro's, its core names, and BizHawk's system ids. */
-const PLATFORM_READ: Readonly<Record<string, string>> = {
-  NES: 'nes',
-  Nes: 'nes',
-  SNES: 'snes',
-  Snes: 'snes',
-  GameBoy: 'gb',
-  GbColor: 'gb',
-  GB: 'gb',
-  GBC: 'gb',
-  GbAdvance: 'gba',
-  GBA: 'gba',
-};
-
-/** The header's `Platform` for a system. */
+/** The header's `Platform` for a system: the first of its descriptor's `moviePlatforms`. */
 export function platformOf(system: string): string {
-  const platform = PLATFORM_WRITTEN[system];
-  if (platform === undefined) throw new ArgumentError('INVALID_ARGUMENT', `movies of system "${system}" are not supported (supported: ${Object.keys(PLATFORM_WRITTEN).join(', ')})`);
+  const platform = loadCoreDescriptor(system).moviePlatforms?.[0];
+  if (platform === undefined) {
+    const supported = listSystems().filter((s) => loadCoreDescriptor(s).moviePlatforms !== undefined);
+    throw new ArgumentError('INVALID_ARGUMENT', `movies of system "${system}" are not supported (supported: ${supported.join(', ')})`);
+  }
   return platform;
 }
 
-/** Our system for a header's `Platform`, or undefined for one we cannot replay. */
+/** Our system for a header's `Platform` (any of a descriptor's `moviePlatforms`), or undefined for one we cannot replay. */
 export function systemOfPlatform(platform: string): string | undefined {
-  return Object.hasOwn(PLATFORM_READ, platform) ? PLATFORM_READ[platform] : undefined;
+  return listSystems().find((s) => loadCoreDescriptor(s).moviePlatforms?.includes(platform));
 }
 
 /** Platforms we can read, for error messages. */
-export const READABLE_PLATFORMS = Object.keys(PLATFORM_READ);
+export function readablePlatforms(): string[] {
+  return listSystems().flatMap((s) => loadCoreDescriptor(s).moviePlatforms ?? []);
+}
 
 /**
  * One player's columns in the order stable-retro writes them: highest button bit first (its keymap's iteration

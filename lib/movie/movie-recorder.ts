@@ -1,6 +1,6 @@
-/** Episode bookkeeping shared by `make(game, { record })` and the `RecordMovie` wrapper: one .bk2 per episode. */
+/** Episode bookkeeping shared by `make(game, { record })`, `RecordMovie` and BatchEnv: one .bk2 per episode. */
 
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeMovie } from './movie.ts';
 
@@ -15,11 +15,16 @@ export interface RecordedGame {
 /**
  * Writes `dir/<game>-<state>-<episode>.bk2` (episodes numbered from 000000): the start state, then one line per
  * frame, the first being the frame `reset()` runs with the buttons released.
+ *
+ * Several recorders may share a folder (the envs of a vector env, other processes): each movie takes the lowest
+ * number from its recorder's last one up that no file has yet, claimed by creating the file exclusively, so no
+ * movie overwrites another and none needs to know the others. Alone in an empty folder, episode n is number n.
  */
 export class MovieRecorder {
   /** The path of the movie written last. */
   lastMovie: string | undefined;
-  private episodes = 0;
+  /** The number the next movie tries first. */
+  private nextNumber = 0;
   private recording: { startState: Uint8Array; frames: number[][] } | undefined;
 
   constructor(
@@ -46,10 +51,30 @@ export class MovieRecorder {
     if (!this.recording) return;
     const { startState, frames } = this.recording;
     this.recording = undefined;
-    const { game, system, players, stateName } = this.game;
-    const path = join(this.dir, `${game}-${stateName ?? 'none'}-${String(this.episodes).padStart(6, '0')}.bk2`);
-    this.episodes++;
-    writeMovie(path, { game, system, players, startState, frames });
+    const { game, system, players } = this.game;
+    const path = this.claimPath();
+    try {
+      // Atomic: the claimed empty file is replaced by the whole movie at once.
+      writeMovie(path, { game, system, players, startState, frames });
+    } catch (e) {
+      rmSync(path, { force: true });
+      throw e;
+    }
     this.lastMovie = path;
+  }
+
+  /** Creates the next free `<game>-<state>-<number>.bk2` (empty, exclusively) and returns its path. */
+  private claimPath(): string {
+    const { game, stateName } = this.game;
+    for (;;) {
+      const path = join(this.dir, `${game}-${stateName ?? 'none'}-${String(this.nextNumber).padStart(6, '0')}.bk2`);
+      this.nextNumber++;
+      try {
+        closeSync(openSync(path, 'wx'));
+        return path;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
   }
 }

@@ -4,7 +4,7 @@
  */
 
 import { MovieError } from '../errors.ts';
-import { columnsOf, platformOf, READABLE_PLATFORMS, systemOfPlatform } from './columns.ts';
+import { columnsOf, platformOf, readablePlatforms, systemOfPlatform } from './columns.ts';
 import { encodeBk2, HEADER, readBk2, stableRetroHeader, writeBk2 } from './bk2.ts';
 import { formatInputLog, parseInputLog } from './input-log.ts';
 
@@ -81,7 +81,7 @@ export class Movie implements Iterable<readonly number[]> {
     if (platform === undefined) throw new MovieError('MOVIE_INVALID', `${path}!/${HEADER}: no Platform line`, { file: path, entry: HEADER });
     const system = systemOfPlatform(platform);
     if (system === undefined) {
-      throw new MovieError('MOVIE_INVALID', `${path}!/${HEADER}: platform "${platform}" is not one we can replay (${READABLE_PLATFORMS.join(', ')})`, { file: path, entry: HEADER });
+      throw new MovieError('MOVIE_INVALID', `${path}!/${HEADER}: platform "${platform}" is not one we can replay (${readablePlatforms().join(', ')})`, { file: path, entry: HEADER });
     }
     const { layout, frames } = parseInputLog(parts.inputLog, system, path);
     return new Movie(path, header, system, Math.max(1, layout.length), parts.startState, frames);

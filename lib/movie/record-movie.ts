@@ -11,9 +11,9 @@ export interface RecordMovieOptions {
 }
 
 /**
- * Records each episode of a `RetroEnv` into `dir/<game>-<state>-<episode>.bk2` (episode numbered from 000000), a
- * movie stable-retro and BizHawk can play: the start state, then one line per frame, the first being the frame
- * `reset()` runs with the buttons released. A movie is written when its episode ends (terminated or truncated), at
+ * Records each episode of a `RetroEnv` into `dir/<game>-<state>-<number>.bk2` (the next number no file has, from
+ * 000000, so envs sharing `dir` never overwrite each other), a movie stable-retro and BizHawk can play: the start
+ * state, then one line per frame, the first being the frame `reset()` runs with the buttons released. A movie is written when its episode ends (terminated or truncated), at
  * the next `reset()`, or at `close()`.
  *
  * Wrap the `RetroEnv` itself, inside wrappers that change actions (`StickyActions`, `Discretizer`): the movie

@@ -7,6 +7,7 @@ import { Box } from '../spaces/box.ts';
 import { Tuple } from '../spaces/tuple.ts';
 import { checkAutoreset, type Autoreset } from './autoreset.ts';
 import type { BatchEnvOptions } from './batch-env-options.ts';
+import { BatchRecorder } from './batch-recorder.ts';
 import { BatchResults } from './batch-results.ts';
 import { EpisodeTimeLimit } from './episode-time-limit.ts';
 import { ProcessBatch } from './process-batch.ts';
@@ -44,6 +45,9 @@ interface Engine {
  * Asynchronous use: `send(actions, envIds)` then `recv()` returns the first `batchSize` envs that finished.
  *
  * With `isolate: 'process'` each env runs in a child process instead (see {@link BatchEnvOptions.isolate}).
+ *
+ * With `record: dir` every episode of every env becomes a `.bk2` movie in `dir`, as `make(game, { record })`
+ * writes them (the unfinished ones at `close()`); not with `isolate: 'process'`.
  */
 export class BatchEnv {
   readonly numEnvs: number;
@@ -77,6 +81,8 @@ export class BatchEnv {
   private readonly timeLimit: EpisodeTimeLimit | undefined;
   private readonly results: BatchResults;
   private readonly isolated: ProcessBatch | undefined;
+  /** With `record`: the movies of every env's episodes. */
+  private readonly recorder: BatchRecorder | undefined;
   private readonly frameBytes: number;
   private readonly players: number;
   private closed = false;
@@ -85,7 +91,7 @@ export class BatchEnv {
   private readonly games: readonly LoadedGame[] = [];
 
   constructor(game: string, options: BatchEnvOptions) {
-    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', maxEpisodeSteps, preprocess, isolate, processes = numEnvs, stepTimeoutMs, ...makeOptions } = options;
+    const { numEnvs, batchSize = numEnvs, threads = cpus().length, pinThreads = true, autoreset = 'next-step', maxEpisodeSteps, preprocess, isolate, processes = numEnvs, stepTimeoutMs, record, ...makeOptions } = options;
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ArgumentError('INVALID_ARGUMENT', `numEnvs must be a positive integer, got ${numEnvs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > numEnvs) {
       throw new ArgumentError('INVALID_ARGUMENT', `batchSize must be an integer in [1, ${numEnvs}], got ${batchSize}`);
@@ -105,8 +111,11 @@ export class BatchEnv {
     for (const name of ['processes', 'stepTimeoutMs'] as const) {
       if (options[name] !== undefined && isolate !== 'process') throw new ArgumentError('INVALID_ARGUMENT', `${name} needs isolate: 'process'`);
     }
-    // The engines step the games natively, past RetroEnv.step: a recorder would write empty movies.
-    if (options.record !== undefined) throw new ArgumentError('INVALID_ARGUMENT', 'record is not supported by BatchEnv: record single envs made with make(game, { record })', { field: 'record' });
+    // The batch records from the jobs it sends (its envs step past RetroEnv.step); a child process's envs are out of its reach.
+    if (record !== undefined && isolate === 'process') {
+      throw new ArgumentError('INVALID_ARGUMENT', "record is not supported with isolate: 'process': leave isolate out, or record single envs made with make(game, { record })", { field: 'record' });
+    }
+    if (record !== undefined && (typeof record !== 'string' || record === '')) throw new ArgumentError('INVALID_ARGUMENT', `record must be a folder path, got ${String(record)}`, { field: 'record' });
     // Checked before any emulator exists, so a bad option leaks nothing.
     for (const name of ['width', 'height'] as const) {
       const v = preprocess?.[name];
@@ -197,16 +206,27 @@ export class BatchEnv {
         };
         return;
       }
+      if (record !== undefined) {
+        const first = envs[0];
+        this.recorder = new BatchRecorder({
+          dir: record,
+          game: { game, system: first.integration.system, players: this.players, stateName: first.stateName },
+          numEnvs,
+          startState: first.startState,
+          frameskip: first.frameskip,
+          autoreset,
+        });
+      }
       // From here on the native stepper holds the envs' sessions: they are the batch's to step and close.
       this.releaseEnvs = envs.map((env) => env.adopt('BatchEnv'));
       if (this.engine === 'workers') {
         const workers = new WorkerBatch({ game, options: makeOptions, numEnvs, threads: Math.max(1, threads), players: this.players, autoreset, outputs });
-        this.native = {
+        this.native = this.recording({
           send: (ids, actions) => workers.send(ids, this.masks(actions), this.players),
           sendReset: (ids) => workers.sendReset(ids),
           recv: (n) => workers.recv(n),
           close: () => workers.close(),
-        };
+        });
         return;
       }
       const [frameHeight, frameWidth] = envs[0].observationSpace.shape!;
@@ -226,12 +246,12 @@ export class BatchEnv {
         },
         outputs,
       );
-      this.native = {
+      this.native = this.recording({
         send: (ids, actions) => stepper.send(ids, this.masks(actions)),
         sendReset: (ids) => stepper.sendReset(ids),
         recv: (n) => stepper.recv(n),
         close: () => stepper.close(),
-      };
+      });
     } catch (error) {
       // Whatever was made is closed again: a failed constructor leaks no emulator or child process.
       for (const release of this.releaseEnvs) release();
@@ -301,6 +321,37 @@ export class BatchEnv {
     this.call(() => this.native.sendReset(ids.filter((_, i) => resets[i])));
   }
 
+  /**
+   * With `record`: `engine` with every job also told to a {@link BatchRecorder}, after the engine took it (a job it
+   * refuses records nothing). Closing writes the unfinished episodes.
+   */
+  private recording(engine: Engine): Engine {
+    const recorder = this.recorder;
+    if (recorder === undefined) return engine;
+    return {
+      send: (ids, actions) => {
+        engine.send(ids, actions);
+        recorder.sent(ids, this.masks(actions));
+      },
+      sendReset: (ids) => {
+        engine.sendReset(ids);
+        recorder.reset(ids);
+      },
+      recv: (n) => {
+        const ids = engine.recv(n);
+        recorder.received(ids, this.terminations);
+        return ids;
+      },
+      close: () => {
+        try {
+          recorder.close();
+        } finally {
+          engine.close();
+        }
+      },
+    };
+  }
+
   /** One button mask per env and player, for the in-process engines; INVALID_ACTION before anything is sent. */
   private masks(actions: readonly Action[]): Uint16Array {
     const masks = new Uint16Array(actions.length * this.players);
@@ -342,6 +393,7 @@ export class BatchEnv {
   /** Applies the time limit to the envs the engine answered for; same-step resets the truncated ones now. */
   private stepped(ids: Uint32Array): Uint32Array {
     const truncated = this.timeLimit?.counted(ids);
+    this.recorder?.truncated(ids, this.truncations);
     if (truncated && truncated.length > 0) this.resetTruncated(Uint32Array.from(truncated));
     return ids;
   }
@@ -363,13 +415,19 @@ export class BatchEnv {
     }
   }
 
-  /** Stops the workers (after their current step) and closes every emulator. A second close() does nothing. */
+  /**
+   * Stops the workers (after their current step) and closes every emulator. With `record`, writes the unfinished
+   * episodes first (a failed write is thrown once everything is closed). A second close() does nothing.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.native?.close();
-    for (const release of this.releaseEnvs) release();
-    for (const env of this.envs) env.close();
+    try {
+      this.native?.close();
+    } finally {
+      for (const release of this.releaseEnvs) release();
+      for (const env of this.envs) env.close();
+    }
   }
 }
 

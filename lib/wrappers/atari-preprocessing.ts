@@ -1,9 +1,10 @@
 import type { Env, EnvStepResult, ResetResult } from '../env/env.ts';
-import { make, nativeFastPath, type Action, type MakeOptions, type NativeFastPath, type RetroEnv } from '../env/retro-env.ts';
+import { make, type Action, type MakeOptions, type RetroEnv } from '../env/retro-env.ts';
 import { ArgumentError } from '../errors.ts';
 import type { Interpolation } from '../frame-ops.ts';
 import { Box } from '../spaces/box.ts';
 import type { AnySpace } from '../spaces/space.ts';
+import { chooseAtariRoute, type AtariRoute } from './atari-route.ts';
 import { checkPositiveInteger } from './checks.ts';
 import { GrayScale } from './gray-scale.ts';
 import { MaxAndSkip } from './max-and-skip.ts';
@@ -42,9 +43,9 @@ type ScaledBox<Scale extends boolean> = Box<readonly number[], Scale extends tru
  *
  * Over a bare `RetroEnv` (the usual `new AtariPreprocessing(make(game))`) the env does all of a step natively:
  * it runs the frames, grays the last two straight from the core's picture, pools and resizes them into one buffer.
- * Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`,
- * `MaxAndSkip` and `Resize`; both give the same observations. So put action wrappers (`Discretizer`,
- * `StickyActions`) outside it. The base env must not skip frames itself
+ * Over anything else it composes the TS wrappers `NoopReset`, `GrayScale`, `MaxAndSkip` and `Resize`; both give
+ * the same observations. The choice is made once, when the wrapper is made: `route` says which, and why. So put
+ * action wrappers (`Discretizer`, `StickyActions`) outside it. The base env must not skip frames itself
  * (`frameskip: 1`), unless it was made with `{ frameskip: frameSkip, maxPool: true }`: then the no-op starts count
  * agent steps of `frameSkip` frames. A base env made with a matching `preprocess: { grayscale: true, width: 84,
  * height: 84 }` is used as it is.
@@ -78,14 +79,14 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   readonly terminalOnLifeLoss: boolean;
   readonly grayscaleObs: boolean;
   readonly scaleObs: Scale;
-  /** Whether the base env does all of a step natively (skip, gray, pool, resize), or the TS wrappers compose it. */
-  readonly native: boolean;
-  /** `env` inside the wrappers this composes: NoopReset, GrayScale, MaxAndSkip, Resize (innermost first); only
-   * NoopReset when the env works natively (`direct`). */
+  /** How observations are made, and why (see `chooseAtariRoute`): one native step, or TS wrappers. */
+  readonly route: AtariRoute;
+  /** `env` inside the wrappers this composes: NoopReset, GrayScale, MaxAndSkip, Resize (innermost first), as many
+   * of them as the route needs. */
   private readonly pipeline: AnyEnv;
   private lives = 0;
-  /** Set when the base env is a bare RetroEnv: it then steps and preprocesses natively into `observation`. */
-  private readonly direct: { env: NativeFastPath; observation: Uint8Array } | undefined;
+  /** With the native route: the buffer the env preprocesses every shown frame into. */
+  private readonly nativeObservation: Uint8Array | undefined;
 
   constructor(env: E, options: AtariPreprocessingOptions<Scale> = {}) {
     const noopMax = options.noopMax ?? 30;
@@ -95,44 +96,20 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
       checkPositiveInteger(side, 'screenSize'),
     );
     const grayscaleObs = options.grayscaleObs ?? true;
+    const grayscaleNewaxis = options.grayscaleNewaxis ?? false;
+    const interpolation = options.interpolation ?? 'area';
     const scaleObs = (options.scaleObs ?? false) as Scale;
-    const base = ((env as { unwrapped?: unknown }).unwrapped ?? env) as {
-      frameskip?: unknown;
-      maxPool?: unknown;
-      preprocess?: { grayscale?: boolean; width?: number; height?: number };
-    };
-    // A RetroEnv made with { frameskip, maxPool: true } already skips and pools natively, which is much faster.
-    const skipsNatively = frameSkip > 1 && base.frameskip === frameSkip && base.maxPool === true;
-    if (frameSkip > 1 && !skipsNatively && typeof base.frameskip === 'number' && base.frameskip > 1) {
-      throw new ArgumentError('INVALID_ARGUMENT', `the base env already skips ${base.frameskip} frames per step; make it with frameskip: 1 to use frameSkip ${frameSkip}`, {
-        field: 'frameSkip',
-      });
-    }
+    const route = chooseAtariRoute(env, { frameSkip, width, height, grayscale: grayscaleObs, grayscaleNewaxis, interpolation });
 
-    // A RetroEnv made with a matching { preprocess } already observes gray width × height frames natively.
-    const p = base.preprocess;
-    const preprocessesNatively =
-      p !== undefined && (p.grayscale ?? false) === grayscaleObs && p.width === width && p.height === height &&
-      (options.interpolation ?? 'area') === 'area' && !(options.grayscaleNewaxis ?? false);
-    if (p !== undefined && !preprocessesNatively) {
-      throw new ArgumentError('INVALID_ARGUMENT', 'the base env preprocesses its observations differently; make it without preprocess', { field: 'preprocess' });
-    }
-    // A bare RetroEnv can do it all natively for this wrapper: skip, gray, pool and resize in one native step.
-    const fastPath = nativeFastPath(env);
-    const direct =
-      fastPath !== undefined && fastPath.canPreprocess() && (base.frameskip === 1 || skipsNatively) && Math.max(width, height) <= 4096 &&
-      (options.interpolation ?? 'area') === 'area' && !(options.grayscaleNewaxis ?? false);
     // Gymnasium's order: gray each frame, max-pool the last two, resize. No-ops go through the env itself.
     let pipeline: AnyEnv = env;
     if (noopMax !== 0) pipeline = new NoopReset(pipeline, { noopMax, noopAction: options.noopAction });
-    if (!direct) {
-      if (grayscaleObs && !preprocessesNatively) pipeline = new GrayScale(pipeline, { keepDim: options.grayscaleNewaxis ?? false });
-      if (frameSkip > 1 && !skipsNatively) pipeline = new MaxAndSkip(pipeline, { skip: frameSkip });
-      if (!preprocessesNatively) pipeline = new Resize(pipeline, { width, height, interpolation: options.interpolation ?? 'area' });
-    }
-    const shape = direct ? (grayscaleObs ? [height, width] : [height, width, 3]) : pipeline.observationSpace.shape!;
+    if (route.kind === 'ts-wrappers' && grayscaleObs) pipeline = new GrayScale(pipeline, { keepDim: grayscaleNewaxis });
+    if (route.kind !== 'native' && frameSkip > 1 && !route.envSkips) pipeline = new MaxAndSkip(pipeline, { skip: frameSkip });
+    if (route.kind === 'ts-wrappers') pipeline = new Resize(pipeline, { width, height, interpolation });
+    const shape = route.kind === 'native' ? (grayscaleObs ? [height, width] : [height, width, 3]) : pipeline.observationSpace.shape!;
     super(env, { observationSpace: (scaleObs ? new Box(0, 1, shape, 'float32') : new Box(0, 255, shape, 'uint8')) as ScaledBox<Scale> });
-    if (direct && fastPath) this.direct = { env: fastPath, observation: fastPath.preprocess({ grayscale: grayscaleObs, width, height }) };
+    this.nativeObservation = route.fastPath?.preprocess({ grayscale: grayscaleObs, width, height });
 
     this.noopMax = noopMax;
     this.frameSkip = frameSkip;
@@ -140,14 +117,19 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
     this.terminalOnLifeLoss = options.terminalOnLifeLoss ?? false;
     this.grayscaleObs = grayscaleObs;
     this.scaleObs = scaleObs;
+    this.route = route;
     this.pipeline = pipeline;
-    this.native = this.direct !== undefined;
+  }
+
+  /** Whether the base env does all of a step natively (skip, gray, pool, resize): `route.kind === 'native'`. */
+  get native(): boolean {
+    return this.route.kind === 'native';
   }
 
   override reset(args?: ResetArgs): ResetResult<ScaledArray<Scale>> {
     const reset = this.pipeline.reset(args);
     const { info } = reset;
-    const observation = this.direct ? this.direct.observation : reset.observation;
+    const observation = this.nativeObservation ?? reset.observation;
     if (this.terminalOnLifeLoss) {
       if (typeof info.lives !== 'number') {
         throw new ArgumentError('INVALID_ARGUMENT', 'terminalOnLifeLoss needs a `lives` variable in the game\'s info (data.json)', { field: 'terminalOnLifeLoss' });
@@ -158,9 +140,11 @@ export class AtariPreprocessing<E extends Env<Uint8Array, any, AnySpace, AnySpac
   }
 
   override step(action: StepActionOf<E>): EnvStepResult<ScaledArray<Scale>> {
-    const { observation, reward, terminated, truncated, info } = this.direct
-      ? { ...this.direct.env.stepFrames(action as Action, this.frameSkip, this.frameSkip > 1), observation: this.direct.observation }
-      : this.pipeline.step(action);
+    const { fastPath } = this.route;
+    const { observation, reward, terminated, truncated, info } =
+      fastPath && this.nativeObservation
+        ? { ...fastPath.stepFrames(action as Action, this.frameSkip, this.frameSkip > 1), observation: this.nativeObservation }
+        : this.pipeline.step(action);
     let lifeLost = false;
     if (this.terminalOnLifeLoss) {
       lifeLost = info.lives < this.lives;
@@ -206,8 +190,8 @@ export function makeAtari<Scale extends boolean = false>(
   const env = make(game, makeOptions);
   try {
     const wrapped = new AtariPreprocessing<RetroEnv, Scale>(env, atari);
-    if (!wrapped.native) {
-      throw new ArgumentError('INVALID_ARGUMENT', `${game}: these options need the TS wrappers (a crop, RAM observations, grayscaleNewaxis or bilinear resizing); use new AtariPreprocessing(make(...)) for them`);
+    if (wrapped.route.kind !== 'native') {
+      throw new ArgumentError('INVALID_ARGUMENT', `${game}: these options need the TS wrappers (${wrapped.route.reason}); use new AtariPreprocessing(make(...)) for them`);
     }
     return wrapped;
   } catch (e) {

@@ -27,3 +27,4 @@ export { ClipReward, type RewardClip } from './clip-reward.ts';
 export { Discretizer, type ButtonCombos } from './discretizer.ts';
 export { RecordEpisodeStatistics, type RecordEpisodeStatisticsOptions } from './record-episode-statistics.ts';
 export { AtariPreprocessing, makeAtari, type AtariPreprocessingOptions } from './atari-preprocessing.ts';
+export type { AtariRoute, AtariRouteKind } from './atari-route.ts';
