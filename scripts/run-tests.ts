@@ -21,6 +21,7 @@ const SERIAL: Record<string, string> = {
   'hardening-workers.test.ts': 'worker close() within 1 s',
   'hardening-escapes.test.ts': 'a 5 s wall-clock bound',
   'hardening-import.test.ts': 'a 2 s wall-clock bound on a hostile import',
+  'integrate-page.test.ts': 'headless chromium beside the server: holds keys for seconds of play while a RAM search runs',
   'play-page.test.ts': 'headless chromium beside the server: counts the frames per second the page receives',
   'prebuilt-addon.test.ts': "builds build-prebuild/ as consumer-install's npm pack does; two builds in one folder collide",
 };

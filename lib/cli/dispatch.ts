@@ -34,7 +34,7 @@ const COMMANDS: Record<string, Command> = {
   play: { summary: 'Play a game in the browser (local page; --record out.bk2)', run: runPlay },
   playback: { summary: 'Replay a .bk2 movie, optionally to a GIF, with per-frame variables (--info)', run: runPlayback },
   dataset: { summary: 'Turn a .bk2 movie into a behavioural-cloning data set (readDataset)', run: runDataset },
-  integrate: { summary: 'Start a new integration folder for a ROM (retro integrate new <rom>)', run: runIntegrate },
+  integrate: { summary: 'Build an integration in the browser: RAM search, variables, rules (retro integrate <rom-or-game>)', run: runIntegrate },
   doctor: { summary: 'Check what this machine has (addon, cores, Lua, ...) and what to apt-get', run: runDoctor },
   build: { summary: 'Build the native addon from source (where no prebuilt one fits)', run: runBuild },
 };

@@ -81,7 +81,7 @@ export async function runPlay(args: string[], io: CliIO = processIO(), stop: (se
   return EXIT_OK;
 }
 
-function untilSignal(): Promise<void> {
+export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       process.off('SIGINT', done);

@@ -70,6 +70,9 @@ export class PlaySession {
   private clockFrames = 0;
   private lastRecordSave = 0;
   private closed = false;
+  /** Called after every emulated frame and every reset with the variables then (the integration builder's hooks). */
+  onStep: ((info: Record<string, number>) => void) | undefined;
+  onReset: ((info: Record<string, number>) => void) | undefined;
 
   constructor(private readonly options: PlaySessionOptions) {
     const { game, state, scenario, record, ...lookup } = options;
@@ -93,6 +96,11 @@ export class PlaySession {
   get states(): string[] {
     const dir = this.env.integration.dir;
     return stateNames(dir, readdirSync(dir));
+  }
+
+  /** The integration's variables after the last frame. */
+  get variables(): Record<string, number> {
+    return this.info;
   }
 
   /** Movies written so far by `--record`. */
@@ -220,6 +228,7 @@ export class PlaySession {
     this.lastReward = 0;
     this.episodeReturn = 0;
     this.done = false;
+    this.onReset?.(info);
     // The movie starts after the reset's frame, from the emulator's state then: replaying its frames from there
     // gives the same RAM, whatever start state (or saved state) the reset loaded.
     this.recorder?.begin(this.env.saveState());
@@ -243,6 +252,7 @@ export class PlaySession {
     this.lastReward = result.reward;
     if (!this.done) this.episodeReturn += result.reward;
     if (result.terminated) this.done = true;
+    this.onStep?.(result.info);
   }
 
   private restartClock(): void {

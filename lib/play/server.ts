@@ -11,12 +11,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { packageRoot } from '../package-root.ts';
+import { serveCommand, type PageExtension } from './page-extension.ts';
 import { PlaySession, type PlaySessionOptions } from './play-session.ts';
 import { isWebSocketRequest, WebSocketConnection } from './websocket.ts';
 
 export interface PlayServerOptions extends PlaySessionOptions {
   /** Port to try first (default: any free one); when taken, another is picked. */
   port?: number;
+  /** A panel added to the page (e.g. the integration builder), made once the game is loaded. */
+  extension?: (session: PlaySession) => PageExtension;
 }
 
 export interface PlayServer {
@@ -44,13 +47,16 @@ export function pageDir(): string {
 
 /** Loads the game and serves it; resolves once listening. */
 export async function startPlayServer(options: PlayServerOptions): Promise<PlayServer> {
-  const { port: wantedPort, ...sessionOptions } = options;
+  const { port: wantedPort, extension: makeExtension, ...sessionOptions } = options;
   const session = new PlaySession(sessionOptions);
+  const extension = makeExtension?.(session);
   const token = randomBytes(18).toString('base64url');
   let port = 0;
   const server = createServer((req, res) => {
     if (!allowed(req, port, token)) return refuse(res);
-    serveAsset(req, res, token, port);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (extension && req.method === 'POST' && path.startsWith('/api/')) return serveCommand(extension, req, res, path.slice('/api/'.length));
+    serveAsset(req, res, token, port, extension);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -112,16 +118,20 @@ function refuse(res: ServerResponse): void {
   res.end('403 Forbidden: open the address retro play printed (it carries this run\'s token)\n');
 }
 
-function serveAsset(req: IncomingMessage, res: ServerResponse, token: string, port: number): void {
-  const asset = ASSETS[new URL(req.url ?? '/', 'http://x').pathname];
+function serveAsset(req: IncomingMessage, res: ServerResponse, token: string, port: number, extension?: PageExtension): void {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const own = ASSETS[path];
+  const added = Object.hasOwn(extension?.assets ?? {}, path) ? extension?.assets[path] : undefined;
+  const asset = own ? { path: join(pageDir(), own.file), type: own.type } : added;
   if (req.method !== 'GET' || asset === undefined) {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('404 Not Found\n');
     return;
   }
-  let body = readFileSync(join(pageDir(), asset.file), 'utf8');
+  let body = readFileSync(asset.path, 'utf8');
+  if (path === '/' && extension) body = body.replace('</head>', `${extension.head}\n</head>`);
   // The page asks for its script and style with the token; the token is base64url, safe in an attribute.
-  if (asset.file === 'index.html') body = body.replaceAll('{{TOKEN}}', token);
+  if (path === '/') body = body.replaceAll('{{TOKEN}}', token);
   res.writeHead(200, {
     'Content-Type': asset.type,
     'Cache-Control': 'no-store',
