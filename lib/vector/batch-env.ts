@@ -7,7 +7,8 @@ import { Box } from '../spaces/box.ts';
 import { Tuple } from '../spaces/tuple.ts';
 import { checkAutoreset, type Autoreset } from './autoreset.ts';
 import type { BatchEnvOptions } from './batch-env-options.ts';
-import { BatchRecorder } from './batch-recorder.ts';
+import type { BatchEngine } from './batch-engine.ts';
+import { BatchRecorder, recordingEngine } from './batch-recorder.ts';
 import { BatchResults } from './batch-results.ts';
 import { EpisodeTimeLimit } from './episode-time-limit.ts';
 import { ProcessBatch } from './process-batch.ts';
@@ -18,15 +19,6 @@ export type { BatchEnvOptions };
 
 /** @deprecated Use {@link VectorStepResult}: `terminated` / `truncated` are now `terminations` / `truncations`. */
 export type BatchResult = VectorStepResult;
-
-/** What BatchEnv drives: the native stepper, worker_threads or child processes. */
-interface Engine {
-  /** Actions are checked against the action space before anything is sent. */
-  send(ids: Uint32Array, actions: readonly Action[]): void;
-  sendReset(ids: Uint32Array): void;
-  recv(batchSize: number): Uint32Array;
-  close(): void;
-}
 
 /**
  * Many emulators of one game stepped in parallel on native threads, EnvPool-style. Scenarios with TypeScript
@@ -77,7 +69,7 @@ export class BatchEnv {
   /** One env's observations: what `preprocess` makes, else the game's frames. */
   readonly singleObservationSpace: Box<readonly number[], 'uint8'>;
   readonly singleActionSpace: RetroEnv['actionSpace'];
-  private readonly native: Engine;
+  private readonly native: BatchEngine;
   private readonly timeLimit: EpisodeTimeLimit | undefined;
   private readonly results: BatchResults;
   private readonly isolated: ProcessBatch | undefined;
@@ -321,35 +313,9 @@ export class BatchEnv {
     this.call(() => this.native.sendReset(ids.filter((_, i) => resets[i])));
   }
 
-  /**
-   * With `record`: `engine` with every job also told to a {@link BatchRecorder}, after the engine took it (a job it
-   * refuses records nothing). Closing writes the unfinished episodes.
-   */
-  private recording(engine: Engine): Engine {
-    const recorder = this.recorder;
-    if (recorder === undefined) return engine;
-    return {
-      send: (ids, actions) => {
-        engine.send(ids, actions);
-        recorder.sent(ids, this.masks(actions));
-      },
-      sendReset: (ids) => {
-        engine.sendReset(ids);
-        recorder.reset(ids);
-      },
-      recv: (n) => {
-        const ids = engine.recv(n);
-        recorder.received(ids, this.terminations);
-        return ids;
-      },
-      close: () => {
-        try {
-          recorder.close();
-        } finally {
-          engine.close();
-        }
-      },
-    };
+  /** With `record`, `engine` with every job also told to the recorder ({@link recordingEngine}). */
+  private recording(engine: BatchEngine): BatchEngine {
+    return this.recorder === undefined ? engine : recordingEngine(engine, this.recorder, (actions) => this.masks(actions), this.terminations);
   }
 
   /** One button mask per env and player, for the in-process engines; INVALID_ACTION before anything is sent. */

@@ -1,7 +1,9 @@
 /** BatchEnv's `record`: one `.bk2` per episode of each env, from the jobs the batch sends its engine. */
 
+import type { Action } from '../env/retro-env.ts';
 import { MovieRecorder, type RecordedGame } from '../movie/movie-recorder.ts';
 import type { Autoreset } from './autoreset.ts';
+import type { BatchEngine } from './batch-engine.ts';
 
 export interface BatchRecording {
   dir: string;
@@ -78,4 +80,39 @@ export class BatchRecorder {
     this.resetsNext[id] = 0;
     this.recorders[id].begin(this.config.startState);
   }
+}
+
+/**
+ * `engine` with every job also told to `recorder`, after the engine took it (a job it refuses records nothing);
+ * `masks` turns actions into button masks, `terminations` is the batch's flags after a recv. Closing writes the
+ * unfinished episodes, then closes the engine.
+ */
+export function recordingEngine(
+  engine: BatchEngine,
+  recorder: BatchRecorder,
+  masks: (actions: readonly Action[]) => Uint16Array,
+  terminations: Uint8Array,
+): BatchEngine {
+  return {
+    send: (ids, actions) => {
+      engine.send(ids, actions);
+      recorder.sent(ids, masks(actions));
+    },
+    sendReset: (ids) => {
+      engine.sendReset(ids);
+      recorder.reset(ids);
+    },
+    recv: (n) => {
+      const ids = engine.recv(n);
+      recorder.received(ids, terminations);
+      return ids;
+    },
+    close: () => {
+      try {
+        recorder.close();
+      } finally {
+        engine.close();
+      }
+    },
+  };
 }
