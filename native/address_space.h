@@ -32,6 +32,7 @@ struct MemoryLocation {
   explicit operator bool() const { return base != nullptr; }
   uint8_t* byte(uint64_t i) const { return base + ((offset + i) ^ swapMask); }
   void read(uint8_t* out, size_t length) const {
+    if (length == 0) return;  // an empty request may come with no buffer at all
     if (swapMask == 0) {
       std::memcpy(out, base + offset, length);
     } else {
@@ -39,6 +40,7 @@ struct MemoryLocation {
     }
   }
   void write(const uint8_t* in, size_t length) const {
+    if (length == 0) return;
     if (swapMask == 0) {
       std::memcpy(base + offset, in, length);
     } else {

@@ -35,12 +35,14 @@ const SHIPPED = [
   /^dist\/lib\/[\w/.-]+\.(js|d\.ts)$/,
   /^dist\/integrations\/[\w-]+\/preset\.(js|d\.ts)$/,
   /^prebuilds\/linux-x64\/libretro_gym\.glibc\.node$/,
+  /^prebuilds\/linux-x64\/rgym_n64_(input|video)\.so$/,
   /^native\/\w+\.(cpp|h)$/,
+  /^native\/n64\/(plugins\/)?\w+\.(cpp|h)$/,
   /^scripts\/(private-lua|apt-install)\.sh$/,
   /^cores\/\w+\.json$/,
   /^data\/[\w-]+\.schema\.json$/,
   /^integrations\/[\w-]+\/[\w.-]+$/,
-  /^web\/play\/[\w.-]+$/,
+  /^web\/(play|integrate)\/[\w.-]+$/,
 ];
 
 const tmp = tempDir('retro-consumer-');
