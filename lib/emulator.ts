@@ -26,7 +26,6 @@ import {
   type NativeMemoryDescriptor,
   type NativeSystemInfo,
 } from './native.ts';
-import { mupen64plusNative, type AnalogNative } from './n64/mupen64plus-host.ts';
 import { readStateFile, writeStateFile } from './state-file.ts';
 import { createWorkDir, releaseWorkDir, removeWorkDirWith } from './work-dir.ts';
 
@@ -118,7 +117,7 @@ export class Emulator {
   readonly corePath: string;
   readonly systemInfo: SystemInfo;
   readonly memory: MemoryRegions;
-  private native: (NativeEmulator & Partial<AnalogNative>) | undefined;
+  private native: NativeEmulator | undefined;
   private readonly workDir: string;
   private readonly frameBuffer: Uint8Array;
   private av: AvInfo;
@@ -150,17 +149,14 @@ export class Emulator {
     this.workDir = createWorkDir();
     try {
       if (found.externalDatabase) provideExternalDatabase(this.corePath, found.externalDatabase, this.workDir);
-      if (found.host === 'mupen64plus') {
-        this.native = mupen64plusNative(this.corePath, this.workDir);
-      } else {
-        const { NativeEmulator } = nativeAddon();
-        this.native = new NativeEmulator(this.corePath, this.workDir, found.reusable);
-      }
+      const { NativeEmulator } = nativeAddon();
+      this.native = new NativeEmulator(this.corePath, this.workDir, found.reusable);
       // An emulator collected without close() frees its core in the native finalizer; this frees its folder.
       removeWorkDirWith(this.native, this.workDir);
       for (const [key, value] of Object.entries({ ...found.options, ...options.coreOptions })) this.native.setOption(key, value);
       this.native.setAudioCapture(options.audio === true);
       this.native.setStateSizeSlack(found.stateSizeSlack);
+      this.native.setStateTrial(found.stateTrial);
       this.native.loadGame(rom.path, rom.bytes);
       this.systemInfo = this.native.systemInfo();
       this.av = this.native.avInfo();
@@ -204,7 +200,7 @@ export class Emulator {
     }
   }
 
-  private get open(): NativeEmulator & Partial<AnalogNative> {
+  private get open(): NativeEmulator {
     if (!this.native) throw new LifecycleError('EMULATOR_CLOSED', 'the emulator is closed');
     return this.native;
   }
@@ -260,23 +256,40 @@ export class Emulator {
     this.call((native) => native.setInput(port, mask & this.usableButtons));
   }
 
+  /** How many analog sticks each pad has (descriptor's `sticks`; the N64's pad has one). */
+  get sticks(): number {
+    return this.descriptor.sticks ?? 0;
+  }
+
   /**
-   * Holds the analog stick of controller `port` at (`x`, `y`), each in [-128, 127] with right and up positive, for
-   * the following frames. Only systems with a stick have it (n64).
+   * Holds analog stick `stick` of controller `port` at (`x`, `y`), each in [-1, 1] with right and up positive,
+   * for the following frames. Only systems whose pad has a stick have it (n64).
    */
-  setAnalog(port: number, x: number, y: number): void {
+  setStick(port: number, x: number, y: number, stick = 0): void {
     const native = this.open;
-    if (!native.setAnalog) throw new ArgumentError('INVALID_ACTION', `${this.descriptor.name} has no analog stick`);
+    if (this.sticks === 0) throw new ArgumentError('INVALID_ACTION', `${this.descriptor.name} has no analog stick`);
     const ports = this.descriptor.ports ?? 2;
     if (!Number.isInteger(port) || port < 0 || port >= ports) {
       throw new ArgumentError('INVALID_ARGUMENT', `port must be an integer in [0, ${ports - 1}], got ${port}`);
     }
+    if (!Number.isInteger(stick) || stick < 0 || stick >= this.sticks) {
+      throw new ArgumentError('INVALID_ARGUMENT', `stick must be an integer in [0, ${this.sticks - 1}], got ${stick}`);
+    }
     for (const [axis, value] of [['x', x], ['y', y]] as const) {
-      if (!Number.isInteger(value) || value < -128 || value > 127) {
-        throw new ArgumentError('INVALID_ACTION', `stick ${axis} must be an integer in [-128, 127], got ${value}`);
+      if (typeof value !== 'number' || !(value >= -1 && value <= 1)) {
+        throw new ArgumentError('INVALID_ACTION', `stick ${axis} must be a number in [-1, 1], got ${String(value)}`);
       }
     }
-    this.call(() => native.setAnalog!(port, x, y));
+    // libretro's axes span [-32768, 32767] with y positive down.
+    this.call((n) => n.setAnalog(port, stick, Math.round(x * 32767), Math.round(-y * 32767)));
+  }
+
+  /**
+   * Whether the core draws pictures. Off for policies that only read RAM: cores that ask the frontend (our N64
+   * core) then skip their picture work, and `getFrame()` keeps the last picture drawn.
+   */
+  setVideoEnabled(enabled: boolean): void {
+    this.call((native) => native.setVideoEnabled(enabled));
   }
 
   /** Runs `frames` frames with the held buttons, in a native loop; the last frame becomes the current frame. */

@@ -76,6 +76,12 @@ export interface NativeEmulator {
   avInfo(): NativeAvInfo;
   setControllerPortDevice(port: number, device: number): void;
   setInput(port: number, buttons: number): void;
+  /** libretro's analog axes: `stick` 0 left, 1 right; x and y in [-32768, 32767], y positive down. */
+  setAnalog(port: number, stick: number, x: number, y: number): void;
+  /** Off: cores that ask whether pictures are wanted draw none (RAM-only policies). */
+  setVideoEnabled(enabled: boolean): void;
+  /** Off: unknown states load without a trial run in a forked child (cores with threads of their own). */
+  setStateTrial(enabled: boolean): void;
   run(frames: number): void;
   runRawBenchmark(frames: number): number;
   reset(): void;
@@ -95,21 +101,6 @@ export interface NativeEmulator {
   setOption(key: string, value: string): void;
   recentLog(): string[];
   close(): void;
-}
-
-/** The mupen64plus files the N64 host copies per emulator (our own input and VI plugins sit beside the addon). */
-export interface NativeN64Files {
-  core: string;
-  rsp: string;
-  /** mupen64plus-data's folder (its ROM database); may not exist. */
-  dataDir: string;
-}
-
-/** The raw mupen64plus host (native/n64/n64_wrap.cpp): the part of NativeEmulator an N64 has, plus the stick. */
-export interface NativeN64Emulator
-  extends Pick<NativeEmulator, 'systemInfo' | 'avInfo' | 'setInput' | 'run' | 'runRawBenchmark' | 'reset' | 'setFrameBuffer' | 'frameSize' | 'readAddress' | 'writeAddress' | 'saveState' | 'loadState' | 'recentLog' | 'close'> {
-  /** Stick position of controller `port`, each axis in [-128, 127] (right and up positive). */
-  setAnalog(port: number, x: number, y: number): void;
 }
 
 /** How the addon file was built (native/build_info.cpp). */
@@ -221,8 +212,6 @@ export interface NativeFrameOps {
 export interface NativeAddon {
   /** `reusable` false keeps the emulator's core copy out of the core pool (default true). */
   NativeEmulator: new (corePath: string, workDir: string, reusable?: boolean) => NativeEmulator;
-  /** The mupen64plus host (native/n64/): boots `romBytes` with private copies of the core and its plugins. */
-  NativeN64Emulator: new (files: NativeN64Files, workDir: string, romBytes: Uint8Array) => NativeN64Emulator;
   NativeSession: new (emulator: NativeEmulator, config: NativeScenarioConfig) => NativeSession;
   NativeBatch: new (sessions: NativeSession[], startStates: Uint8Array[], options: NativeBatchOptions, outputs: NativeBatchOutputs) => NativeBatch;
   /** Absent from addons built before the kernels existed. */

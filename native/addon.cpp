@@ -11,9 +11,6 @@ void registerBuildInfo(Napi::Env env, Napi::Object exports);
 void registerCorePool(Napi::Env env, Napi::Object exports);
 void registerMemoryStats(Napi::Env env, Napi::Object exports);
 void registerScenarioPreview(Napi::Env env, Napi::Object exports);
-namespace n64 {
-void registerN64(Napi::Env env, Napi::Object exports);
-}
 }
 
 namespace {
@@ -27,7 +24,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   rgym::registerCorePool(env, exports);
   rgym::registerMemoryStats(env, exports);
   rgym::registerScenarioPreview(env, exports);
-  rgym::n64::registerN64(env, exports);
   return exports;
 }
 

@@ -35,7 +35,7 @@ std::string coreFileIdentity(const std::string& path) {
 }
 
 CoreLibrary::CoreLibrary(const std::string& corePath, const std::string& scratchDir)
-    : fileIdentity_(coreFileIdentity(corePath)) {
+    : fileIdentity_(coreFileIdentity(corePath)), originalPath_(corePath) {
   std::error_code ec;
   if (!fs::is_regular_file(corePath, ec)) {
     throw EmulatorError("CORE_NOT_FOUND", "libretro core not found: " + corePath);

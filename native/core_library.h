@@ -27,6 +27,9 @@ class CoreLibrary {
   // Which file this copy was made from, as coreFileIdentity() named it then: the core pool's key.
   const std::string& fileIdentity() const { return fileIdentity_; }
 
+  // The file this copy was made from (RETRO_ENVIRONMENT_GET_LIBRETRO_PATH): cores find their own files beside it.
+  const char* originalPath() const { return originalPath_.c_str(); }
+
   // The folder the core is told to use (system, save and assets directory). Cores keep the pointer they get, so it
   // stays valid as long as the copy is loaded; a reused copy's old pointer then reads its new emulator's folder.
   const char* directory() const { return directory_.data(); }
@@ -58,6 +61,7 @@ class CoreLibrary {
  private:
   void* handle_ = nullptr;
   std::string fileIdentity_;
+  std::string originalPath_;
   std::array<char, 4096> directory_{};
 };
 

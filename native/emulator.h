@@ -61,6 +61,12 @@ class Emulator {
 
   void setControllerPortDevice(unsigned port, unsigned device);
   void setInput(unsigned port, uint16_t buttonMask) { inputMasks_.at(port) = buttonMask; }
+  // An analog stick's position (libretro's RETRO_DEVICE_ANALOG): `stick` 0 left, 1 right; x and y in
+  // [-32768, 32767], y positive down, as libretro has it.
+  void setAnalog(unsigned port, unsigned stick, int16_t x, int16_t y) { analog_.at(port).at(stick) = {x, y}; }
+  // Whether cores that ask (RETRO_ENVIRONMENT_GET_AUDIO_VIDEO_ENABLE) draw pictures at all: off for policies that
+  // only read RAM. Cores that do not ask draw anyway.
+  void setVideoEnabled(bool enabled) { videoEnabled_ = enabled; }
 
   // Runs `frames` frames with the current input. Only the last frame is converted into the frame target.
   void run(unsigned frames);
@@ -107,6 +113,9 @@ class Emulator {
   // Bytes a state may fall short of retro_serialize_size(): 0 unless the core's size varies with the machine's
   // contents (the core descriptor says so). Some cores (bsnes) crash on a truncated state instead of refusing it.
   void setStateSizeSlack(size_t bytes) { stateSizeSlack_ = bytes; }
+  // Whether unknown states are tried in a forked child first (state_trial.h). Off for cores that run the machine
+  // on threads of their own, which the child does not have.
+  void setStateTrial(bool enabled) { stateTrial_ = enabled; }
 
   std::vector<CoreOption> options() const { return options_.list(); }
   // Overrides a core option; takes effect at the core's next GET_VARIABLE poll.
@@ -163,6 +172,7 @@ class Emulator {
   bool gameLoaded_ = false;
   bool loadFailed_ = false;  // the core refused a game: what it left behind is unknown
   size_t stateSizeSlack_ = 0;
+  bool stateTrial_ = true;
   uint64_t stateKeySeed_ = 0;  // the core, game and options states are trusted for (stateKey)
   SystemInfo systemInfo_;
   AvInfo avInfo_;
@@ -170,6 +180,8 @@ class Emulator {
 
   std::array<uint16_t, kMaxPorts> inputMasks_{};
   std::array<unsigned, kMaxPorts> portDevices_{};
+  std::array<std::array<std::array<int16_t, 2>, 2>, kMaxPorts> analog_{};  // [port][stick] = {x, y}
+  bool videoEnabled_ = true;
 
   FrameOutput frameOutput_ = FrameOutput::Show;
   RawFrame last_;  // the core's last picture, for showLastFrame() and syncFrameTarget()

@@ -93,6 +93,13 @@ bool Emulator::onEnvironment(unsigned cmd, void* data) {
       // The copy's string, not ours: the core may keep the pointer past this emulator when the copy is pooled.
       *static_cast<const char**>(data) = core_->directory();
       return true;
+    case RETRO_ENVIRONMENT_GET_LIBRETRO_PATH:
+      *static_cast<const char**>(data) = core_->originalPath();
+      return true;
+    case RETRO_ENVIRONMENT_GET_AUDIO_VIDEO_ENABLE:
+      // Bit 0: the frontend wants pictures; bit 1: sound. Cores that ask can skip drawing (the N64's scan-out).
+      if (data != nullptr) *static_cast<int*>(data) = (videoEnabled_ ? 1 : 0) | (captureAudio_ ? 2 : 0);
+      return true;
     case RETRO_ENVIRONMENT_GET_CORE_OPTIONS_VERSION:
       // Version 0 makes cores fall back to the plain SET_VARIABLES declaration, which is all we need.
       *static_cast<unsigned*>(data) = 0;

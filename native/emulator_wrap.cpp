@@ -18,6 +18,9 @@ Napi::Function EmulatorWrap::Define(Napi::Env env) {
                          InstanceMethod("avInfo", &EmulatorWrap::AvInfo),
                          InstanceMethod("setControllerPortDevice", &EmulatorWrap::SetControllerPortDevice),
                          InstanceMethod("setInput", &EmulatorWrap::SetInput),
+                         InstanceMethod("setAnalog", &EmulatorWrap::SetAnalog),
+                         InstanceMethod("setVideoEnabled", &EmulatorWrap::SetVideoEnabled),
+                         InstanceMethod("setStateTrial", &EmulatorWrap::SetStateTrial),
                          InstanceMethod("run", &EmulatorWrap::Run),
                          InstanceMethod("runRawBenchmark", &EmulatorWrap::RunRawBenchmark),
                          InstanceMethod("reset", &EmulatorWrap::Reset),
@@ -148,6 +151,36 @@ Napi::Value EmulatorWrap::SetInput(const Napi::CallbackInfo& info) {
     if (port >= Emulator::kMaxPorts) throw EmulatorError("INVALID_ARGUMENT", "port out of range");
     if (mask > 0xffff) throw EmulatorError("INVALID_ARGUMENT", "button mask must fit in 16 bits");
     emu.setInput(port, static_cast<uint16_t>(mask));
+    return info.Env().Undefined();
+  });
+}
+
+// setAnalog(port, stick, x, y): libretro's analog axes, y positive down.
+Napi::Value EmulatorWrap::SetAnalog(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    Emulator& emu = open(info.Env());
+    const uint32_t port = uintArg(info, 0, "port");
+    const uint32_t stick = uintArg(info, 1, "stick");
+    if (port >= Emulator::kMaxPorts) throw EmulatorError("INVALID_ARGUMENT", "port out of range");
+    if (stick > 1) throw EmulatorError("INVALID_ARGUMENT", "stick must be 0 (left) or 1 (right)");
+    emu.setAnalog(port, stick, static_cast<int16_t>(intArg(info, 2, "x", -32768, 32767)),
+                  static_cast<int16_t>(intArg(info, 3, "y", -32768, 32767)));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value EmulatorWrap::SetStateTrial(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    if (info.Length() < 1 || !info[0].IsBoolean()) throw EmulatorError("INVALID_ARGUMENT", "enabled must be a boolean");
+    open(info.Env()).setStateTrial(info[0].As<Napi::Boolean>().Value());
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value EmulatorWrap::SetVideoEnabled(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    if (info.Length() < 1 || !info[0].IsBoolean()) throw EmulatorError("INVALID_ARGUMENT", "enabled must be a boolean");
+    open(info.Env()).setVideoEnabled(info[0].As<Napi::Boolean>().Value());
     return info.Env().Undefined();
   });
 }

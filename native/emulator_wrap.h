@@ -33,6 +33,9 @@ class EmulatorWrap : public Napi::ObjectWrap<EmulatorWrap> {
   Napi::Value AvInfo(const Napi::CallbackInfo& info);
   Napi::Value SetControllerPortDevice(const Napi::CallbackInfo& info);
   Napi::Value SetInput(const Napi::CallbackInfo& info);
+  Napi::Value SetAnalog(const Napi::CallbackInfo& info);
+  Napi::Value SetVideoEnabled(const Napi::CallbackInfo& info);
+  Napi::Value SetStateTrial(const Napi::CallbackInfo& info);
   Napi::Value Run(const Napi::CallbackInfo& info);
   Napi::Value RunRawBenchmark(const Napi::CallbackInfo& info);
   Napi::Value Reset(const Napi::CallbackInfo& info);

@@ -3,6 +3,7 @@
 
 #include <napi.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -19,6 +20,16 @@ inline uint32_t uintArg(const Napi::CallbackInfo& info, size_t index, const char
     throw EmulatorError("INVALID_ARGUMENT", std::string(name) + " must be a non-negative integer");
   }
   return static_cast<uint32_t>(value);
+}
+
+// An integer in [min, max].
+inline int32_t intArg(const Napi::CallbackInfo& info, size_t index, const char* name, int32_t min, int32_t max) {
+  const double value = (info.Length() > index && info[index].IsNumber()) ? info[index].As<Napi::Number>().DoubleValue() : NAN;
+  if (!(value >= min && value <= max) || value != static_cast<double>(static_cast<int32_t>(value))) {
+    throw EmulatorError("INVALID_ARGUMENT", std::string(name) + " must be an integer in [" + std::to_string(min) + ", " +
+                                                std::to_string(max) + "]");
+  }
+  return static_cast<int32_t>(value);
 }
 
 inline std::string stringArg(const Napi::CallbackInfo& info, size_t index, const char* name) {

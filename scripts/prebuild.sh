@@ -30,8 +30,8 @@ glibcxx="$(newest GLIBCXX)"
 mkdir -p "$(dirname "$dest")"
 cp "$built" "$dest.tmp"
 mv "$dest.tmp" "$dest"
-# The N64 host's own mupen64plus plugins: it looks for them beside the addon.
-for plugin in rgym_n64_input.so rgym_n64_video.so; do
+# The N64 host: our libretro core that runs mupen64plus, and its plugins, which it looks for beside itself.
+for plugin in rgym_mupen64plus_libretro.so rgym_n64_input.so rgym_n64_video.so; do
   cp "build-prebuild/Release/$plugin" "$(dirname "$dest")/$plugin.tmp"
   mv "$(dirname "$dest")/$plugin.tmp" "$(dirname "$dest")/$plugin"
 done

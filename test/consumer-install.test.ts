@@ -35,7 +35,7 @@ const SHIPPED = [
   /^dist\/lib\/[\w/.-]+\.(js|d\.ts)$/,
   /^dist\/integrations\/[\w-]+\/preset\.(js|d\.ts)$/,
   /^prebuilds\/linux-x64\/libretro_gym\.glibc\.node$/,
-  /^prebuilds\/linux-x64\/rgym_n64_(input|video)\.so$/,
+  /^prebuilds\/linux-x64\/rgym_(n64_input|n64_video|mupen64plus_libretro)\.so$/,
   /^native\/\w+\.(cpp|h)$/,
   /^native\/n64\/(plugins\/)?\w+\.(cpp|h)$/,
   /^scripts\/(private-lua|apt-install)\.sh$/,

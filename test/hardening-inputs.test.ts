@@ -70,7 +70,7 @@ test('a Game Boy ROM without a valid header is refused before the core sees it (
 test('Emulator refuses a ROM over the 32 MiB cap that import already applies, as a file or a buffer', async () => {
   const { Emulator } = await import('../lib/emulator.ts');
   const { MAX_ROM_BYTES } = await import('../lib/core/rom-check.ts');
-  const tooBig = (e: Error & { code?: string }) => e.code === 'ROM_INVALID' && /larger than the 33554432-byte ROM limit/.test(e.message);
+  const tooBig = (e: Error & { code?: string }) => e.code === 'ROM_INVALID' && new RegExp(`larger than the ${MAX_ROM_BYTES}-byte ROM limit`).test(e.message);
   const big = join(tmp.dir, 'big.nes');
   writeFileSync(big, Buffer.alloc(MAX_ROM_BYTES + 1));
   assert.throws(() => new Emulator({ rom: big }), tooBig);

@@ -5,7 +5,8 @@ import { RetroError } from '../errors.ts';
 import { nativeAddon } from '../native.ts';
 import { probeCore, type CoreIdentity } from './core-info.ts';
 import { listSystems, loadCoreDescriptor, type CoreDescriptor } from './descriptor.ts';
-import { coreSearchPath, findCore, forcedCoreVariable, locateCoreFile, MUPEN64PLUS_FOLDERS } from './find-core.ts';
+import { coreSearchPath, findCore, forcedCoreVariable, locateCoreFile } from './find-core.ts';
+import { findMupen64plus } from '../n64/n64-host.ts';
 import { coreNameOfFile } from './user-cores.ts';
 
 export interface CoreCandidate {
@@ -61,15 +62,16 @@ export function systemCores(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv =
   }
   result.candidates = descriptor.cores.map((core) => {
     if (core.host === 'mupen64plus') {
-      // Not a libretro core: nothing to probe, and Debian installs it.
-      const path = locateCoreFile(core.file, MUPEN64PLUS_FOLDERS);
+      // Our own core around Debian's mupen64plus: present when Debian's parts are (the core itself is built here).
+      const parts = findMupen64plus(env);
+      const path = parts?.library;
       return {
         name: 'mupen64plus',
         file: core.file,
         stableRetro: false,
         path,
-        selected: path !== undefined && path === selectedPath,
-        ...(path !== undefined && { identity: { libraryName: 'mupen64plus', libraryVersion: '(in-process host)', validExtensions: 'z64|n64|v64' } }),
+        selected: selectedPath !== undefined && selectedPath.endsWith(core.file),
+        ...(path !== undefined && { identity: { libraryName: 'rgym-mupen64plus', libraryVersion: '(our core, running Debian\'s mupen64plus)', validExtensions: 'z64|n64|v64' } }),
         ...(core.debianPackage !== undefined && { install: `sudo apt-get install ${core.debianPackage}` }),
       };
     }

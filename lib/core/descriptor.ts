@@ -5,7 +5,7 @@ import { CoreError } from '../errors.ts';
 import { packageRoot } from '../package-root.ts';
 import type { MemoryRegionName } from '../native.ts';
 
-export type RomHeaderKind = 'ines' | 'snes' | 'gb' | 'gba' | 'none';
+export type RomHeaderKind = 'ines' | 'snes' | 'gb' | 'gba' | 'n64' | 'none';
 
 /** One core of a descriptor's `cores` list. */
 export interface CoreEntry {
@@ -17,9 +17,11 @@ export interface CoreEntry {
   stateSizeSlack?: number;
   /** Whether a closed emulator's loaded copy may serve the next emulator of this core (default true). */
   reusable?: boolean;
+  /** Whether unknown states are tried in a forked child before the core loads them (default true). */
+  stateTrial?: boolean;
   /** Name of the game database file the core reads from its system directory (see lib/core/external-database.ts). */
   externalDatabase?: string;
-  /** How the addon hosts the core (default libretro). */
+  /** Which core this is: a libretro core on the search path, or our N64 core around Debian's mupen64plus. */
   host?: CoreHost;
 }
 
@@ -34,6 +36,8 @@ export interface CoreDescriptor {
   romHeader?: RomHeaderKind;
   rambase?: number;
   ports?: number;
+  /** Analog sticks on each pad (0 unless the system's pad has them; the N64's has one). */
+  sticks?: number;
   buttons: (string | null)[];
   /** A `.bk2` header's `Platform` for this system: the first is written, every one is read. */
   moviePlatforms?: string[];

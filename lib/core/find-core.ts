@@ -4,6 +4,7 @@ import { basename, delimiter, join, resolve } from 'node:path';
 import { ArgumentError, CoreError } from '../errors.ts';
 import { coresDir, type CoreDescriptor, type CoreEntry, type CoreHost } from './descriptor.ts';
 import { coreFileName, coreNameOfFile, isCoreName, userCoresDir } from './user-cores.ts';
+import { findMupen64plus, mupen64plusOptions, n64HostCore } from '../n64/n64-host.ts';
 
 /**
  * Folders searched for libretro core files, in order: `RETRO_CORES_PATH`, the user's cores folder (where
@@ -24,11 +25,8 @@ export function coreSearchPath(env: NodeJS.ProcessEnv = process.env): string[] {
   ];
 }
 
-/** Folders searched for Debian's mupen64plus core library (a descriptor core with `"host": "mupen64plus"`). */
-export const MUPEN64PLUS_FOLDERS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib'];
-
 export interface FoundCore {
-  /** How the addon hosts it: a libretro core, or the mupen64plus host (native/n64/). */
+  /** Which core it is: a libretro core, or our N64 core that runs Debian's mupen64plus (native/n64/). */
   host: CoreHost;
   path: string;
   file: string;
@@ -37,6 +35,8 @@ export interface FoundCore {
   stateSizeSlack: number;
   /** Whether closed emulators' copies of this core may be reused (descriptor's `reusable`). */
   reusable: boolean;
+  /** Whether unknown states are tried in a forked child first (descriptor's `stateTrial`). */
+  stateTrial: boolean;
   /** The game database file to put in the core's system directory (descriptor's `externalDatabase`). */
   externalDatabase?: string;
 }
@@ -50,6 +50,7 @@ export function describeCore(descriptor: CoreDescriptor, path: string, entry: Co
     options: { ...descriptor.options, ...entry?.options },
     stateSizeSlack: entry?.stateSizeSlack ?? 0,
     reusable: entry?.reusable ?? true,
+    stateTrial: entry?.stateTrial ?? true,
     externalDatabase: entry?.externalDatabase,
   };
 }
@@ -102,7 +103,12 @@ export function findCore(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv = pr
   if (forced) return forcedCore(descriptor, forced, env, `${variable}=${forced}`, variable, ` (or unset ${variable})`);
   const folders = coreSearchPath(env);
   for (const core of descriptor.cores) {
-    const path = locateCoreFile(core.file, core.host === 'mupen64plus' ? MUPEN64PLUS_FOLDERS : folders);
+    if (core.host === 'mupen64plus') {
+      const n64 = findN64Host(descriptor, core, env);
+      if (n64 !== undefined) return n64;
+      continue;
+    }
+    const path = locateCoreFile(core.file, folders);
     if (path !== undefined) return describeCore(descriptor, path, core);
   }
   const packages = descriptor.cores.map((c) => c.debianPackage).filter((p): p is string => p !== undefined);
@@ -129,4 +135,12 @@ export function chosenCore(descriptor: CoreDescriptor, value: string, env: NodeJ
     return describeCore(descriptor, path, descriptor.cores.find((c) => c.file === basename(path)));
   }
   return forcedCore(descriptor, value, env, `core "${value}"`, 'core', '');
+}
+
+/** Our N64 core, when Debian's mupen64plus is installed, told where it is; else undefined. */
+function findN64Host(descriptor: CoreDescriptor, entry: CoreEntry, env: NodeJS.ProcessEnv): FoundCore | undefined {
+  const parts = findMupen64plus(env);
+  if (parts === undefined) return undefined;
+  const found = describeCore(descriptor, n64HostCore(entry.file), entry);
+  return { ...found, options: { ...found.options, ...mupen64plusOptions(parts) } };
 }

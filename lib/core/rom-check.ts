@@ -1,8 +1,9 @@
 import { RomError } from '../errors.ts';
+import { checkN64Rom } from '../n64/rom-format.ts';
 import type { RomHeaderKind } from './descriptor.ts';
 
 /** Largest ROM accepted, loaded or hashed (the largest cartridge of the supported systems). */
-export const MAX_ROM_BYTES = 32 * 1024 * 1024;
+export const MAX_ROM_BYTES = 64 * 1024 * 1024;
 
 /** Refuses a ROM over {@link MAX_ROM_BYTES} before it is read into memory or handed to a core. */
 export function checkRomSize(size: number, label: string): void {
@@ -26,6 +27,8 @@ export function checkRom(bytes: Uint8Array, kind: RomHeaderKind, system: string,
       return checkGameBoy(bytes, label);
     case 'gba':
       return checkGba(bytes, label);
+    case 'n64':
+      return checkN64(bytes, label);
     case 'none':
       return;
     default:
@@ -92,5 +95,14 @@ function checkGameBoy(bytes: Uint8Array, label: string): void {
 function checkGba(bytes: Uint8Array, label: string): void {
   if (bytes.length < 0xc0 || bytes[0xb2] !== 0x96) {
     throw new RomError('ROM_INVALID', `${label} is not a GBA ROM: its header lacks the fixed byte 0x96 at 0xB2`, { file: label });
+  }
+}
+
+function checkN64(bytes: Uint8Array, label: string): void {
+  try {
+    checkN64Rom(bytes);
+  } catch (error) {
+    if (!(error instanceof RomError)) throw error;
+    throw new RomError('ROM_INVALID', `${label}: ${error.message}`, { ...error.details, file: label });
   }
 }

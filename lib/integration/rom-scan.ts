@@ -57,7 +57,7 @@ export interface ScanHandlers {
 }
 
 export interface ScanLimits {
-  /** Files and archive entries declaring more bytes are skipped unread. Default {@link MAX_ROM_BYTES} (32 MiB). */
+  /** Files and archive entries declaring more bytes are skipped unread. Default {@link MAX_ROM_BYTES} (64 MiB). */
   maxRomBytes?: number;
   /**
    * A deflated zip inside a zip is inflated into memory: at most this many bytes of them at once, over all nesting

@@ -15,26 +15,12 @@
 #include <mupen64plus/m64p_frontend.h>
 
 #include "../errors.h"
+#include "state_gzip.h"
 
 namespace rgym::n64 {
 namespace fs = std::filesystem;
 
 namespace {
-
-// One zlib for all of our calls: the one the process's global scope offers (Node's own, which Node exports), else
-// the core's dependency. Taking inflateInit2_ from the core's libz while Node exports its own zlib mixes the two:
-// libz's inflateInit2_ calls inflateReset2 through its PLT, which binds to Node's, whose larger inflate state then
-// overruns the one libz allocated (valgrind: invalid write in inflateReset2; heap corruption seen as a double free).
-ZlibApi processZlib(PrivateLibrary& core) {
-  auto global = [](const char* name) { return ::dlsym(RTLD_DEFAULT, name); };
-  if (global("inflateInit2_") != nullptr && global("inflate") != nullptr && global("inflateEnd") != nullptr) {
-    return {reinterpret_cast<decltype(ZlibApi::inflateInit2_)>(global("inflateInit2_")),
-            reinterpret_cast<decltype(ZlibApi::inflate)>(global("inflate")),
-            reinterpret_cast<decltype(ZlibApi::inflateEnd)>(global("inflateEnd"))};
-  }
-  return {core.symbol<decltype(ZlibApi::inflateInit2_)>("inflateInit2_"), core.symbol<decltype(ZlibApi::inflate)>("inflate"),
-          core.symbol<decltype(ZlibApi::inflateEnd)>("inflateEnd")};
-}
 
 constexpr int kCoreApiVersion = 0x020001;
 constexpr unsigned kBootTimeoutMs = 20000;  // the core pulls in ~270 shared libraries; CI machines are slow
@@ -58,31 +44,6 @@ bool knownRomOrder(const std::vector<uint8_t>& rom) {
   }
   return false;
 }
-
-// Inflates a whole gzip stream into `out` (when given), up to `limit` bytes; false when it is not one, is cut
-// short or inflates to more. The core's save worker may still be writing a file when it reports.
-bool inflateGzip(const ZlibApi& z, const std::vector<uint8_t>& bytes, size_t limit, std::vector<uint8_t>* out) {
-  if (bytes.size() < 18) return false;
-  z_stream stream{};
-  if (z.inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, static_cast<int>(sizeof(z_stream))) != Z_OK) return false;
-  std::vector<uint8_t> chunk(1 << 16);
-  stream.next_in = const_cast<Bytef*>(bytes.data());
-  stream.avail_in = static_cast<uInt>(bytes.size());
-  int result = Z_OK;
-  size_t total = 0;
-  while (result == Z_OK && total <= limit) {
-    stream.next_out = chunk.data();
-    stream.avail_out = static_cast<uInt>(chunk.size());
-    result = z.inflate(&stream, Z_NO_FLUSH);
-    const size_t produced = chunk.size() - stream.avail_out;
-    if (out != nullptr && total + produced <= limit) out->insert(out->end(), chunk.data(), chunk.data() + produced);
-    total += produced;
-  }
-  z.inflateEnd(&stream);
-  return result == Z_STREAM_END && total <= limit;
-}
-
-bool wholeGzip(const ZlibApi& z, const std::vector<uint8_t>& bytes) { return inflateGzip(z, bytes, SIZE_MAX, nullptr); }
 
 // mupen64plus's own state file (savestates.c): "M64+SAVE", a big-endian version, the ROM's MD5 as 32 hex digits,
 // then 16788244 bytes of machine and the event queue (plus more from version 1.1 on).
@@ -362,34 +323,41 @@ std::vector<uint8_t> N64Machine::saveState() {
     changed_.wait_for(lock, std::chrono::milliseconds(1));
     state = readFile(statePath_);
   }
+  // Callers get the state inflated: one size for every state of a ROM (libretro's retro_serialize_size).
   std::vector<uint8_t> raw;
-  if (inflateGzip(zlib_, state, kStateMaxRaw, &raw)) stateRawSize_ = raw.size();
+  if (!inflateGzip(zlib_, state, kStateMaxRaw, &raw)) throw EmulatorError("STATE_INVALID", "mupen64plus wrote a damaged state");
+  stateRawSize_ = raw.size();
   // The thread ran on to the next VI meanwhile: go back to where the state was taken.
   loadFile(lock, statePath_);
-  stateAtCallback_ = state;
-  return state;
+  stateAtCallback_ = raw;
+  return raw;
 }
 
 void N64Machine::loadState(const uint8_t* data, size_t size) {
   requireHealthy();
-  checkState(std::vector<uint8_t>(data, data + size));
+  const std::vector<uint8_t> raw = checkState(std::vector<uint8_t>(data, data + size));
   Lock lock(mutex_);
   leaveLoadCallback(lock);
   {
+    const std::vector<uint8_t> gzipped = gzipStored(zlib_, raw.data(), raw.size());
     std::ofstream file(statePath_, std::ios::binary | std::ios::trunc);
-    file.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    file.write(reinterpret_cast<const char*>(gzipped.data()), static_cast<std::streamsize>(gzipped.size()));
     if (!file) throw EmulatorError("STATE_INVALID", "cannot write the state to " + statePath_);
   }
   loadFile(lock, statePath_);
-  stateAtCallback_.assign(data, data + size);
+  stateAtCallback_ = raw;
 }
 
 // Refuses here what the core would refuse only after it has left the VI we are parked on: a refused load would
 // otherwise have moved the machine on.
-void N64Machine::checkState(const std::vector<uint8_t>& state) const {
+// Takes a state as saveState() returns it, or gzipped as mupen64plus writes its files; returns it inflated.
+std::vector<uint8_t> N64Machine::checkState(const std::vector<uint8_t>& state) const {
   std::vector<uint8_t> raw;
-  if (state.size() < 2 || state[0] != 0x1f || state[1] != 0x8b || !inflateGzip(zlib_, state, kStateMaxRaw, &raw)) {
-    throw EmulatorError("STATE_INVALID", "not a mupen64plus state: not a whole gzip file of at most 32 MiB");
+  const bool gzipped = state.size() >= 2 && state[0] == 0x1f && state[1] == 0x8b;
+  if (!gzipped) {
+    raw = state;
+  } else if (!inflateGzip(zlib_, state, kStateMaxRaw, &raw)) {
+    throw EmulatorError("STATE_INVALID", "not a mupen64plus state: a gzip file that is cut short or inflates past 32 MiB");
   }
   if (raw.size() < kStateHeader || std::memcmp(raw.data(), "M64+SAVE", 8) != 0) {
     throw EmulatorError("STATE_INVALID", "not a mupen64plus state: no M64+SAVE header");
@@ -402,6 +370,7 @@ void N64Machine::checkState(const std::vector<uint8_t>& state) const {
     throw EmulatorError("STATE_INVALID", "a mupen64plus state of the wrong size (" + std::to_string(raw.size()) +
                                              " bytes, expected " + std::to_string(expected) + ")");
   }
+  return raw;
 }
 
 void N64Machine::reset() {

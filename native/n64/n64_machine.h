@@ -19,9 +19,9 @@
 #include <vector>
 
 #include <mupen64plus/m64p_plugin.h>
-#include <zlib.h>
 
 #include "private_library.h"
+#include "state_gzip.h"
 
 namespace rgym::n64 {
 
@@ -31,13 +31,6 @@ struct PluginFiles {
   std::string input;    // ours
   std::string video;    // ours
   std::string dataDir;  // mupen64plus-data (the ROM database); may be missing
-};
-
-// The zlib functions state checks use, found among the core's dependencies.
-struct ZlibApi {
-  int (*inflateInit2_)(z_streamp, int, const char*, int) = nullptr;
-  int (*inflate)(z_streamp, int) = nullptr;
-  int (*inflateEnd)(z_streamp) = nullptr;
 };
 
 class N64Machine {
@@ -52,6 +45,8 @@ class N64Machine {
   // One BUTTONS word per controller: bits 0-13 the buttons, bits 16-23 the stick's X, 24-31 its Y (signed).
   void setKeys(unsigned port, uint32_t word);
   void run(unsigned vis);
+  // States are mupen64plus's own format, inflated: every state of a ROM has the same size. loadState also takes
+  // them gzipped, as the core writes its files.
   std::vector<uint8_t> saveState();
   void loadState(const uint8_t* data, size_t size);
   void reset();
@@ -82,7 +77,7 @@ class N64Machine {
   void loadFile(Lock& lock, const std::string& path);
   void command(int cmd, int param, void* ptr, const char* what, const char* code);
   void requireHealthy() const;
-  void checkState(const std::vector<uint8_t>& state) const;
+  std::vector<uint8_t> checkState(const std::vector<uint8_t>& state) const;
 
   std::string workDir_;
   std::string statePath_;

@@ -31,30 +31,25 @@ ScanoutSize scanoutSize(const GFX_INFO& gfx) {
   return {std::min(width, kMaxScanoutWidth), std::min(height, kMaxScanoutHeight)};
 }
 
-ScanoutSize scanOut(const GFX_INFO& gfx, size_t rdramSize, uint8_t* rgb) {
+ScanoutSize scanOut(const GFX_INFO& gfx, size_t rdramSize, uint32_t* xrgb) {
   const ScanoutSize size = scanoutSize(gfx);
   const bool truecolor = (*gfx.VI_STATUS_REG & 3) == 3;
   const size_t origin = *gfx.VI_ORIGIN_REG & 0xFFFFFF;
   const size_t pitch = static_cast<size_t>(*gfx.VI_WIDTH_REG & 0xFFF) * (truecolor ? 4 : 2);
   for (unsigned y = 0; y < size.height; y++) {
-    uint8_t* out = rgb + static_cast<size_t>(y) * size.width * 3;
+    uint32_t* out = xrgb + static_cast<size_t>(y) * size.width;
     const size_t line = origin + y * pitch;
-    for (unsigned x = 0; x < size.width; x++, out += 3) {
+    for (unsigned x = 0; x < size.width; x++, out++) {
       const size_t address = line + x * (truecolor ? 4 : 2);
       if (address + 4 > rdramSize) {
-        out[0] = out[1] = out[2] = 0;
+        *out = 0;
       } else if (truecolor) {
-        const uint32_t pixel = word(gfx.RDRAM, address & ~size_t{3});
-        out[0] = pixel >> 24;
-        out[1] = pixel >> 16;
-        out[2] = pixel >> 8;
+        *out = word(gfx.RDRAM, address & ~size_t{3}) >> 8;  // RGBA8888 -> 0RGB8888
       } else {
         const uint16_t pixel = halfword(gfx.RDRAM, address & ~size_t{1});
         // 5 bits to 8: repeat the top bits so that full intensity is 255.
-        const unsigned r = (pixel >> 11) & 31, g = (pixel >> 6) & 31, b = (pixel >> 1) & 31;
-        out[0] = static_cast<uint8_t>(r << 3 | r >> 2);
-        out[1] = static_cast<uint8_t>(g << 3 | g >> 2);
-        out[2] = static_cast<uint8_t>(b << 3 | b >> 2);
+        const uint32_t r = (pixel >> 11) & 31, g = (pixel >> 6) & 31, b = (pixel >> 1) & 31;
+        *out = (r << 3 | r >> 2) << 16 | (g << 3 | g >> 2) << 8 | (b << 3 | b >> 2);
       }
     }
   }

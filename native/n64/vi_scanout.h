@@ -1,5 +1,6 @@
 // A software scan-out of the N64's VI framebuffer: what the VI registers say is on screen, read from RDRAM and
-// converted to RGB24. Enough for frames the CPU draws (no RDP rendering happens without a real video plugin).
+// converted to libretro's XRGB8888. Enough for frames the CPU draws (no RDP rendering happens without a real
+// video plugin).
 #pragma once
 
 #include <cstddef>
@@ -19,8 +20,8 @@ struct ScanoutSize {
 // blanked or set to a format without pixels.
 ScanoutSize scanoutSize(const GFX_INFO& gfx);
 
-// Writes the picture as RGB24 into `rgb` (room for kMaxScanoutWidth * kMaxScanoutHeight pixels). Lines past the
-// end of RDRAM are black.
-ScanoutSize scanOut(const GFX_INFO& gfx, size_t rdramSize, uint8_t* rgb);
+// Writes the picture as XRGB8888 into `xrgb` (room for kMaxScanoutWidth * kMaxScanoutHeight pixels), lines
+// packed. Pixels past the end of RDRAM are black.
+ScanoutSize scanOut(const GFX_INFO& gfx, size_t rdramSize, uint32_t* xrgb);
 
 }  // namespace rgym::n64
