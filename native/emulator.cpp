@@ -208,7 +208,16 @@ void Emulator::run(unsigned frames) {
 }
 
 void Emulator::runUnobserved(unsigned frames) {
-  for (unsigned i = 0; i < frames; ++i) runFrame(FrameOutput::Skip);
+  // Cores that ask draw no picture either: the bare core's speed, without our N64 core's scan-out.
+  const bool video = videoEnabled_;
+  videoEnabled_ = false;
+  try {
+    for (unsigned i = 0; i < frames; ++i) runFrame(FrameOutput::Skip);
+  } catch (...) {
+    videoEnabled_ = video;
+    throw;
+  }
+  videoEnabled_ = video;
 }
 
 void Emulator::runFrame(FrameOutput output) {
