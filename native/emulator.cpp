@@ -220,14 +220,23 @@ void Emulator::runUnobserved(unsigned frames) {
   videoEnabled_ = video;
 }
 
+void Emulator::requireRunning() const {
+  if (!coreShutDown_) return;
+  std::string why = systemInfo_.libraryName + " stopped (it asked to shut down) and cannot run on; close this emulator";
+  for (const std::string& line : recentLog_) why += "\n  core: " + line;
+  throw EmulatorError("ENV_CRASHED", why);
+}
+
 void Emulator::runFrame(FrameOutput output) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
+  requireRunning();
   {
     CallScope scope(this);
     frameOutput_ = output;
     core_->retro_run();
     frameOutput_ = FrameOutput::Show;
   }
+  requireRunning();
   if (sink_) sink_->throwIfFailed();
 }
 
@@ -249,8 +258,12 @@ void Emulator::showLastFrame() {
 
 void Emulator::reset() {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CallScope scope(this);
-  core_->retro_reset();
+  requireRunning();
+  {
+    CallScope scope(this);
+    core_->retro_reset();
+  }
+  requireRunning();
 }
 
 void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t pitch) {
@@ -312,6 +325,7 @@ std::vector<MemoryRegionInfo> Emulator::memoryRegions() const {
 
 std::vector<uint8_t> Emulator::saveState() {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
+  requireRunning();
   CallScope scope(this);
   std::vector<uint8_t> state(core_->retro_serialize_size());
   if (state.empty() || !core_->retro_serialize(state.data(), state.size())) {
@@ -323,6 +337,7 @@ std::vector<uint8_t> Emulator::saveState() {
 
 void Emulator::loadState(const uint8_t* data, size_t size) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
+  requireRunning();
   CallScope scope(this);
   if (size == 0) throw EmulatorError("STATE_INVALID", "the state is empty");
   // Cores trust the length they are given: bsnes read past a truncated state and crashed on the next frame.

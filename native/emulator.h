@@ -183,6 +183,8 @@ class Emulator {
   std::array<unsigned, kMaxPorts> portDevices_{};
   std::array<std::array<std::array<int16_t, 2>, 2>, kMaxPorts> analog_{};  // [port][stick] = {x, y}
   bool videoEnabled_ = true;
+  bool coreShutDown_ = false;  // the core asked for RETRO_ENVIRONMENT_SHUTDOWN
+  void requireRunning() const;
 
   FrameOutput frameOutput_ = FrameOutput::Show;
   RawFrame last_;  // the core's last picture, for showLastFrame() and syncFrameTarget()

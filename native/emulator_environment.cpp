@@ -93,6 +93,10 @@ bool Emulator::onEnvironment(unsigned cmd, void* data) {
       // The copy's string, not ours: the core may keep the pointer past this emulator when the copy is pooled.
       *static_cast<const char**>(data) = core_->directory();
       return true;
+    case RETRO_ENVIRONMENT_SHUTDOWN:
+      // The core cannot go on (our N64 core, when its emulation thread stops answering): every later call fails.
+      coreShutDown_ = true;
+      return true;
     case RETRO_ENVIRONMENT_GET_LIBRETRO_PATH:
       *static_cast<const char**>(data) = core_->originalPath();
       return true;

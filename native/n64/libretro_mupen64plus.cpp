@@ -237,8 +237,9 @@ RETRO_API void retro_run(void) {
     machine->run(1);
     showPicture();
   } catch (const std::exception& error) {
-    // A machine whose thread stopped answering is unusable: the frontend sees a frozen picture and the log.
+    // A machine whose thread stopped answering cannot go on: the frontend fails every later call.
     fail(error);
+    environment(RETRO_ENVIRONMENT_SHUTDOWN, nullptr);
   }
 }
 
@@ -247,6 +248,7 @@ RETRO_API void retro_reset(void) {
     if (machine) machine->reset();
   } catch (const std::exception& error) {
     fail(error);
+    environment(RETRO_ENVIRONMENT_SHUTDOWN, nullptr);
   }
 }
 
