@@ -157,12 +157,13 @@ void Emulator::loadGame(const std::string& romPath, const std::vector<uint8_t>& 
 
 void Emulator::loadIntoCore(const retro_game_info& game, const std::string& romPath) {
   CallScope scope(this);
+  coreError_.reset();
   if (!core_->retro_load_game(&game)) {
     loadFailed_ = true;
     std::string reason;
     for (const std::string& line : recentLog_) reason += "\n  core: " + line;
-    throw EmulatorError("ROM_LOAD_FAILED", systemInfo_.libraryName + " refused to load the ROM" +
-                                               (romPath.empty() ? std::string() : " " + romPath) + reason);
+    throwCoreError(EmulatorError("ROM_LOAD_FAILED", systemInfo_.libraryName + " refused to load the ROM" +
+                                                        (romPath.empty() ? std::string() : " " + romPath) + reason));
   }
   gameLoaded_ = true;
 }
@@ -218,6 +219,12 @@ void Emulator::runUnobserved(unsigned frames) {
     throw;
   }
   videoEnabled_ = video;
+}
+
+void Emulator::throwCoreError(EmulatorError fallback) {
+  std::optional<EmulatorError> error;
+  error.swap(coreError_);
+  throw error.value_or(std::move(fallback));
 }
 
 void Emulator::requireRunning() const {
@@ -328,8 +335,9 @@ std::vector<uint8_t> Emulator::saveState() {
   requireRunning();
   CallScope scope(this);
   std::vector<uint8_t> state(core_->retro_serialize_size());
+  coreError_.reset();
   if (state.empty() || !core_->retro_serialize(state.data(), state.size())) {
-    throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " could not save its state");
+    throwCoreError(EmulatorError("STATE_INVALID", systemInfo_.libraryName + " could not save its state"));
   }
   TrustedStates::instance().add(stateKey(state.data(), state.size()));
   return state;
@@ -348,9 +356,10 @@ void Emulator::loadState(const uint8_t* data, size_t size) {
                                              ": it is truncated, or was made by another core or game");
   }
   refuseStateThatCrashes(data, size);
+  coreError_.reset();
   if (!core_->retro_unserialize(data, size)) {
-    throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " rejected the state (" + std::to_string(size) +
-                                             " bytes); states belong to the core and game that wrote them");
+    throwCoreError(EmulatorError("STATE_INVALID", systemInfo_.libraryName + " rejected the state (" + std::to_string(size) +
+                                                      " bytes); states belong to the core and game that wrote them"));
   }
 }
 

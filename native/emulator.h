@@ -13,12 +13,14 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "address_space.h"
 #include "core_library.h"
 #include "core_options.h"
+#include "errors.h"
 #include "frame.h"
 #include "frame_sink.h"
 #include "observation_pipeline.h"
@@ -184,6 +186,9 @@ class Emulator {
   std::array<std::array<std::array<int16_t, 2>, 2>, kMaxPorts> analog_{};  // [port][stick] = {x, y}
   bool videoEnabled_ = true;
   bool coreShutDown_ = false;  // the core asked for RETRO_ENVIRONMENT_SHUTDOWN
+  std::optional<EmulatorError> coreError_;  // why the core's last failing call failed (core_error.h)
+  // Throws the error the core gave for a call that failed (taking it), else `fallback`.
+  [[noreturn]] void throwCoreError(EmulatorError fallback);
   void requireRunning() const;
 
   FrameOutput frameOutput_ = FrameOutput::Show;
