@@ -37,12 +37,10 @@ int16_t inputStateCallback(unsigned port, unsigned device, unsigned index, unsig
   return tlsCurrent != nullptr ? tlsCurrent->onInputState(port, device, index, id) : 0;
 }
 
-// 64-bit FNV-1a, in hex: tells games apart in power-on state keys (with their size) at memory speed.
-std::string fnv1a64(const std::vector<uint8_t>& bytes) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (const uint8_t byte : bytes) hash = (hash ^ byte) * 0x100000001b3ull;
+// A ROM's hash in hex (state_trial.h's hashBytes): tells games apart in power-on state keys, with their size.
+std::string romHash(const std::vector<uint8_t>& bytes) {
   char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hashBytes(bytes.data(), bytes.size())));
   return hex;
 }
 
@@ -170,7 +168,7 @@ void Emulator::loadIntoCore(const retro_game_info& game, const std::string& romP
 
 // The core file, the game and every core option value: what the state right after loading depends on.
 std::string Emulator::powerOnKey(const std::string& romPath, const std::vector<uint8_t>& romBytes) const {
-  std::string key = core_->fileIdentity() + "\n" + std::to_string(romBytes.size()) + ":" + fnv1a64(romBytes);
+  std::string key = core_->fileIdentity() + "\n" + std::to_string(romBytes.size()) + ":" + romHash(romBytes);
   if (romBytes.empty()) key += "\n" + romPath + "@" + coreFileIdentity(romPath);
   return key + options_.fingerprint();
 }
