@@ -8,11 +8,10 @@
 //   mupen64plus host does not offer yet). Scripts only see variable names, so the same scripts run as on the N64.
 // - Boot recipes, the preset and make() without an imported ROM.
 
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { make, State, type RetroEnv } from '../lib/env/retro-env.ts';
@@ -22,7 +21,6 @@ import { ScenarioPreview } from '../lib/integrate/scenario-preview.ts';
 import { inspectIntegration } from '../lib/integration/integration.ts';
 import { checkSchema } from '../lib/integration/schemas.ts';
 import { runValidate } from '../lib/cli/validate.ts';
-import type { CliIO } from '../lib/cli/io.ts';
 import type { GameData, Metadata, Scenario } from '../lib/integration/types.ts';
 import { loadCoreDescriptor } from '../lib/core/descriptor.ts';
 import { packageRoot } from '../lib/package-root.ts';
@@ -36,6 +34,7 @@ import {
   marioKart64Options,
 } from '../integrations/MarioKart-N64/preset.ts';
 import { testRoms } from './helpers.ts';
+import { captureIO, tempDir } from './fixtures/helpers.ts';
 
 const integrationDir = join(packageRoot(), 'integrations', 'MarioKart-N64');
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(join(integrationDir, name), 'utf8')) as T;
@@ -57,11 +56,11 @@ const ROM_SHAS = [
   '42769bc9467df9a517a88e28f9ce2b6956a7a15f',
 ];
 
-const scratch = mkdtempSync(join(tmpdir(), 'rgym-mk64-'));
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('rgym-mk64-');
+after(() => scratch.cleanup());
 let scratchCount = 0;
 const freshDir = (label: string): string => {
-  const dir = join(scratch, `${label}-${scratchCount++}`);
+  const dir = join(scratch.dir, `${label}-${scratchCount++}`);
   mkdirSync(dir, { recursive: true });
   return dir;
 };
@@ -69,15 +68,9 @@ const freshDir = (label: string): string => {
 // --- the folder, as retro validate and the loader see it -------------------------------------------------------
 
 test('MarioKart-N64 validates: retro validate exits 0 and inspectIntegration finds no problem', async () => {
-  const out: string[] = [];
-  const io = {
-    stdout: { write: (s: string) => (out.push(s), true) },
-    stderr: { write: (s: string) => (out.push(s), true) },
-    env: {},
-    cwd: packageRoot(),
-  } as unknown as CliIO;
-  assert.equal(await runValidate([integrationDir], io), 0, out.join(''));
-  assert.match(out.join(''), /no problems/);
+  const io = captureIO({}, packageRoot());
+  assert.equal(await runValidate([integrationDir], io), 0, io.out() + io.err());
+  assert.match(io.out(), /no problems/);
 
   const { integration, problems } = inspectIntegration(integrationDir);
   assert.deepEqual(problems, []);
