@@ -6,7 +6,7 @@
 // - The three scenarios (JSON rules, Lua, TypeScript) run in a real session on RAM traces: the game's variables,
 //   with their types and masks, are hosted in the WRAM of our SNES test ROM (make() on an N64 needs a session the
 //   mupen64plus host does not offer yet). Scripts only see variable names, so the same scripts run as on the N64.
-// - Boot recipes, the preset and make() without an imported ROM.
+// - Boot recipes, the preset, a .v64 dump through retro import to a booting emulator, make() without a ROM.
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,8 @@ import { runValidate } from '../lib/cli/validate.ts';
 import type { GameData, Metadata, Scenario } from '../lib/integration/types.ts';
 import { loadCoreDescriptor } from '../lib/core/descriptor.ts';
 import { packageRoot } from '../lib/package-root.ts';
+import { importRoms } from '../lib/integration/rom-import.ts';
+import { Emulator } from '../lib/emulator.ts';
 import {
   f32Bits,
   f32FromBits,
@@ -450,6 +452,32 @@ test('f32FromBits / f32Bits: the scenario references are the floats the README n
     fc.property(fc.float({ noNaN: true }), (x) => assert.equal(f32FromBits(f32Bits(x)), x)),
     { numRuns: 500 },
   );
+});
+
+test('a .v64 dump listed in rom.sha imports as it is and boots: why rom.sha lists both byte orders', () => {
+  // Our N64 test ROM stands in for the cartridge: the same program in .z64 and in byte-swapped .v64 order.
+  const z64 = readFileSync(join(packageRoot(), 'homebrew', 'test', 'n64-test.z64'));
+  const v64 = Buffer.from(z64).swap16();
+  const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
+  assert.notEqual(sha1(v64), sha1(z64), 'one dump, two hashes');
+  const root = freshDir('integrations');
+  mkdirSync(join(root, 'V64Trace-N64'));
+  writeFileSync(join(root, 'V64Trace-N64', 'rom.sha'), sha1(v64) + '\n');
+  const roms = freshDir('roms');
+  writeFileSync(join(roms, 'dump.v64'), v64);
+  writeFileSync(join(roms, 'dump.z64'), z64); // a hash the game does not list: not imported
+  const report = importRoms([roms], { integrationPaths: [root], dataDir: freshDir('data'), env: {} });
+  assert.deepEqual(report.games.map((g) => [g.game, g.status]), [['V64Trace-N64', 'imported']]);
+  const imported = report.games[0].path;
+  assert.match(imported, /rom\.z64$/, 'imported under the first N64 extension');
+  assert.equal(sha1(readFileSync(imported)), sha1(v64), 'copied as it is, not converted');
+  const emu = new Emulator({ rom: imported });
+  try {
+    emu.step(2);
+    assert.equal(Buffer.from(emu.read(0x80010000, 4)).readUInt32BE(0), 0x4e363454, 'the program runs ("N64T")');
+  } finally {
+    emu.close();
+  }
 });
 
 test('make(MarioKart-N64) without an imported ROM: ROM_NOT_IMPORTED naming the accepted SHA-1s and npx retro import', () => {
