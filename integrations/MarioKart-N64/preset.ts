@@ -103,7 +103,10 @@ export function f32FromBits(bits: number): number {
   return word.getFloat32(0);
 }
 
-/** The raw bits of a single-precision float as a `>i4` variable reads them: a `reference` for a rule on a `*_f32` variable. */
+/**
+ * The raw bits of a single-precision float as a `>i4` variable reads them: the `reference` of a rule on a `*_f32`
+ * variable (`f32Bits(40)` is 1109393408).
+ */
 export function f32Bits(value: number): number {
   word.setFloat32(0, value);
   return word.getInt32(0);
