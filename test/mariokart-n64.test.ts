@@ -372,8 +372,9 @@ test('in a session: the scripted scenarios stop a stuck kart after 300 racing fr
     for (const { env, kind, name } of envs) {
       env.reset();
       env.step(none); // the test ROM clears WRAM
-      const countdown = Array.from({ length: 400 }, () => stepWith(env, trace, { ...base, raceState: 2 }));
+      const countdown = Array.from({ length: 120 }, () => stepWith(env, trace, { ...base, raceState: 2 }));
       assert.ok(countdown.slice(1).every((r) => !r.terminated && Math.abs(r.reward + 0.025) < 1e-9), `${name}: the countdown only costs time`);
+      // Had the 120 countdown frames counted, the stop below would come 120 frames early.
       const racing = Array.from({ length: 300 }, () => stepWith(env, trace, base));
       if (kind === 'json') {
         assert.ok(racing.every((r) => !r.terminated), 'JSON rules have no stuck stop');
