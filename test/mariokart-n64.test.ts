@@ -11,10 +11,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { make, State, type RetroEnv } from '../lib/env/retro-env.ts';
+import { buildStates, builtStatePath } from '../lib/env/boot-recipe.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import { RetroError } from '../lib/errors.ts';
 import { ScenarioPreview } from '../lib/integrate/scenario-preview.ts';
@@ -278,7 +279,7 @@ const TRACE_GAME = 'MarioKartTrace-N64';
 const n64TestRom = join(packageRoot(), 'homebrew', 'test', 'n64-test.z64');
 
 /** MarioKart-N64's data.json, scenarios and scripts as they are, over our N64 test ROM. */
-function traceIntegration(): string {
+function traceIntegration(meta: Metadata = {}): string {
   const root = freshDir('integrations');
   const dir = join(root, TRACE_GAME);
   mkdirSync(dir);
@@ -287,7 +288,7 @@ function traceIntegration(): string {
   }
   copyFileSync(n64TestRom, join(dir, 'rom.z64'));
   writeFileSync(join(dir, 'rom.sha'), createHash('sha1').update(readFileSync(n64TestRom)).digest('hex') + '\n');
-  writeFileSync(join(dir, 'metadata.json'), '{}');
+  writeFileSync(join(dir, 'metadata.json'), JSON.stringify(meta));
   return root;
 }
 
@@ -425,6 +426,23 @@ test('boot recipes: valid, D-pad/A/START only, checked for a Time Trial race on 
       lap: { op: 'equal', reference: -1 },
     });
   }
+});
+
+test('the Luigi Raceway recipe runs on the N64; on our test ROM its checks fail: STATE_INVALID, no state written', () => {
+  const name = MARIO_KART_64_STATES.LuigiRaceway;
+  const root = traceIntegration({ default_state: name, states: { [name]: metadata.states![name] } });
+  const lookup = { integrationPaths: [root], dataDir: freshDir('data') };
+  assert.throws(
+    () => buildStates(TRACE_GAME, [name], lookup),
+    (e: unknown) =>
+      e instanceof RetroError &&
+      e.code === 'STATE_INVALID' &&
+      /race_state = 0, expected equal 3/.test(e.message) &&
+      /game_mode = 0, expected equal 1/.test(e.message) &&
+      /course = 0, expected equal 8/.test(e.message) &&
+      /lap = 0, expected equal -1/.test(e.message),
+  );
+  assert.equal(existsSync(builtStatePath(TRACE_GAME, name, lookup)), false, 'no state written');
 });
 
 // --- preset and a missing ROM --------------------------------------------------------------------------------------
