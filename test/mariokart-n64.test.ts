@@ -467,6 +467,26 @@ test('preset: the steering actions hold A, press N64 buttons and keep the stick 
   assert.equal(marioKart64Options({ frameskip: 1 }).frameskip, 1, 'overrides win');
 });
 
+test('the preset\'s and the recipes\' buttons reach the N64 pad as the game reads it', () => {
+  // The joybus word controller 1 answers with (our test ROM keeps it at 0x80010010): the N64's own bit per button.
+  const joybus: Record<string, number> = { A: 0x8000, START: 0x1000, DOWN: 0x0400, R: 0x0010 };
+  const env = make(TRACE_GAME, { integrationPaths: [traceIntegration()], dataDir: freshDir('data'), state: State.NONE, useRestrictedActions: Actions.ALL });
+  try {
+    env.reset();
+    const combos = [...Object.values(MARIO_KART_64_ACTIONS).map((c) => c.buttons), ['START'], ['DOWN'], ['A']];
+    for (const buttons of combos) {
+      const action = new Uint8Array(env.buttons.length);
+      for (const b of buttons) action[env.buttons.indexOf(b)] = 1;
+      env.step(action);
+      env.step(action);
+      const word = Buffer.from(env.emulator.read(0x80010010, 2)).readUInt16BE(0);
+      assert.equal(word, buttons.reduce((m, b) => m | joybus[b], 0), `${buttons.join('+')} reaches the pad`);
+    }
+  } finally {
+    env.close();
+  }
+});
+
 test('a .v64 dump listed in rom.sha imports as it is and boots: why rom.sha lists both byte orders', () => {
   // Our N64 test ROM stands in for the cartridge: the same program in .z64 and in byte-swapped .v64 order.
   const z64 = readFileSync(n64TestRom);
