@@ -37,6 +37,7 @@ import {
   marioKart64Options,
 } from '../integrations/MarioKart-N64/preset.ts';
 import { captureIO, tempDir } from './fixtures/helpers.ts';
+import { base, encode, frameArb, jsonDone, jsonReward, ScriptedModel, traceArb, type Frame } from './mariokart-n64-model.ts';
 
 const integrationDir = join(packageRoot(), 'integrations', 'MarioKart-N64');
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(join(integrationDir, name), 'utf8')) as T;
@@ -154,19 +155,6 @@ test('f32FromBits / f32Bits: the scenario references are the floats the README n
 
 // --- scenario.json on the native evaluator -------------------------------------------------------------------
 
-const FAST = f32Bits(40);
-const ROAD_EDGE = f32Bits(1);
-
-/** The variables the scenarios read, one frame's worth. */
-interface Frame {
-  progress: number;
-  lap: number;
-  speed: number; // speed_f32 bits
-  offset: number; // track_offset_f32 bits (signed)
-  wrongWay: number;
-  raceState: number;
-}
-
 /** A frame as env info reports it: the masked absolute offset is the offset's bits without the sign bit. */
 function info(f: Frame): Record<string, number> {
   const values: Record<string, number> = Object.fromEntries(Object.keys(data.info).map((name) => [name, 0]));
@@ -181,19 +169,6 @@ function info(f: Frame): Record<string, number> {
     race_state: f.raceState,
   };
 }
-
-/** scenario.json's per-frame reward as the README defines it, from the previous frame. */
-function jsonReward(prev: Frame, f: Frame): number {
-  let r = -0.025 + 0.5 * (f.progress - prev.progress);
-  if (f.lap > prev.lap) r += 100;
-  if (f.speed >= FAST) r += 0.05;
-  if ((f.offset & 0x7fffffff) > ROAD_EDGE) r -= 0.1;
-  if (f.wrongWay !== 0) r -= 0.5;
-  return r;
-}
-const jsonDone = (f: Frame): boolean => f.lap >= 3 || f.wrongWay !== 0;
-
-const base: Frame = { progress: 100, lap: 0, speed: f32Bits(20), offset: f32Bits(0.25), wrongWay: 0, raceState: 3 };
 
 test('scenario.json on hand-made frames: progress, laps, speed, off-road, wrong way, finish', () => {
   const preview = new ScenarioPreview(data, scenario);
@@ -217,22 +192,6 @@ test('scenario.json on hand-made frames: progress, laps, speed, off-road, wrong 
   close(at({ progress: 150, lap: 3 }), 0.5 * 49 + 100 - 0.025, true, 'the third lap done ends the race');
 });
 
-/** Signed 32-bit float bits: finite floats of either sign, near the thresholds and far from them. */
-const floatBits = (around: number): fc.Arbitrary<number> =>
-  fc.oneof(
-    fc.constantFrom(around, -around, 0, around * 0.999, around * 1.001, 1e6, -1e6).map(f32Bits),
-    fc.float({ noNaN: true, noDefaultInfinity: true }).map(f32Bits),
-  );
-
-const frameArb: fc.Arbitrary<Frame> = fc.record({
-  progress: fc.oneof(fc.integer({ min: -30, max: 30 }), fc.integer({ min: -5000, max: 5000 })),
-  lap: fc.constantFrom(-1, 0, 0, 1, 1, 2, 2, 3, 4),
-  speed: floatBits(40),
-  offset: floatBits(1),
-  wrongWay: fc.constantFrom(0, 0, 0, 1),
-  raceState: fc.constantFrom(2, 3, 3, 4),
-});
-
 test('scenario.json on random frames gives the README reward and done (property)', () => {
   fc.assert(
     fc.property(frameArb, fc.array(frameArb, { minLength: 1, maxLength: 30 }), (start, frames) => {
@@ -252,29 +211,6 @@ test('scenario.json on random frames gives the README reward and done (property)
 
 // --- the three scenarios in a session, on RAM traces ---------------------------------------------------------
 
-/** The README's scripted scenario (scenario-lua.json, scenario-ts.json): JSON reward + stuck and long-reverse stops. */
-class ScriptedModel {
-  private best: number;
-  private stalled = 0;
-  private reversing = 0;
-  constructor(private prev: Frame) {
-    this.best = prev.progress;
-  }
-  frame(f: Frame): { reward: number; done: boolean } {
-    if (f.progress > this.best) {
-      this.best = f.progress;
-      this.stalled = 0;
-    } else if (f.raceState === 3) {
-      this.stalled++;
-    }
-    this.reversing = f.wrongWay !== 0 ? this.reversing + 1 : 0;
-    const done = f.lap >= 3 || this.stalled >= 300 || this.reversing >= 60;
-    const reward = jsonReward(this.prev, f) + (this.stalled === 300 ? -20 : 0);
-    this.prev = f;
-    return { reward, done };
-  }
-}
-
 const TRACE_GAME = 'MarioKartTrace-N64';
 const n64TestRom = join(packageRoot(), 'homebrew', 'test', 'n64-test.z64');
 
@@ -291,16 +227,6 @@ function traceIntegration(meta: Metadata = {}): string {
   writeFileSync(join(dir, 'metadata.json'), JSON.stringify(meta));
   return root;
 }
-
-/** Big-endian bytes of a value for the types this integration uses. */
-function encode(type: string, value: number): number[] {
-  const width = Number(type.at(-1));
-  const raw = BigInt.asUintN(8 * width, BigInt(value));
-  return Array.from({ length: width }, (_, i) => Number((raw >> BigInt(8 * (width - 1 - i))) & 0xffn));
-}
-
-/** A trace: runs of identical frames, long enough to reach the 60- and 300-frame stops. */
-const traceArb = fc.array(fc.tuple(frameArb, fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 40, max: 160 }))), { minLength: 1, maxLength: 8 });
 
 type TraceEnv = { env: RetroEnv; kind: 'json' | 'scripted'; name: string };
 
