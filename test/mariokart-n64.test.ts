@@ -6,7 +6,7 @@
 // - The three scenarios (JSON rules, Lua, TypeScript) run through make() on the N64 on RAM traces: the real
 //   data.json, its variables written at their Mario Kart 64 addresses into the RDRAM of our own N64 test ROM, which
 //   leaves them alone (it uses 0x80000400-0x8001002F, a framebuffer at 0x80100000 and a stack under 0x80400000).
-// - Boot recipes, the preset, a .v64 dump through retro import to a booting emulator, make() without a ROM.
+// - Boot recipes, the preset, .v64/.n64 dumps through retro import to a booting emulator, make() without a ROM.
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,16 +47,11 @@ const scenario = readJson<Scenario>('scenario.json');
 const readme = readFileSync(join(integrationDir, 'README.md'), 'utf8');
 
 const ROM_SHAS = [
-  '579c48e211ae952530ffc8738709f078d5dd215e', // USA (.z64)
+  '579c48e211ae952530ffc8738709f078d5dd215e', // USA (the .z64 image's SHA-1, as No-Intro lists it)
   'a729039453210b84f17019dda3f248d5888f7690', // Europe
   'f6b5f519dd57ea59e9f013cc64816e9d273b2329', // Europe Rev 1
   'afeeec65b9a03f0cb8ec92f9ba7a9f0122e8bd0e', // Japan
   '9f439457585146a4e1da7e1dd9104f7f94381688', // Japan Rev 1
-  'e72fdcbb4edec32535a62b672c4559b04b07a081', // the same five in .v64 byte order
-  'f1324f0a316ed895a92097b949e3aa74aefedda5',
-  'f18317bfd7fbcaea6cfbfcb9c4ae3c7c7d1d66c7',
-  '991d4f714730cdef771ab1e32da5a324388619b7',
-  '42769bc9467df9a517a88e28f9ce2b6956a7a15f',
 ];
 
 const scratch = tempDir('rgym-mk64-');
@@ -413,29 +408,26 @@ test('the preset\'s and the recipes\' buttons reach the N64 pad as the game read
   }
 });
 
-test('a .v64 dump listed in rom.sha imports as it is and boots: why rom.sha lists both byte orders', () => {
-  // Our N64 test ROM stands in for the cartridge: the same program in .z64 and in byte-swapped .v64 order.
+test('.v64 and .n64 dumps of a cartridge rom.sha lists by its .z64 SHA-1 import and boot', () => {
+  // Our N64 test ROM stands in for the cartridge: rom.sha names its .z64 image, the dumps are byte-swapped copies.
   const z64 = readFileSync(n64TestRom);
-  const v64 = Buffer.from(z64).swap16();
   const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
-  assert.notEqual(sha1(v64), sha1(z64), 'one dump, two hashes');
   const root = freshDir('integrations');
-  mkdirSync(join(root, 'V64Trace-N64'));
-  writeFileSync(join(root, 'V64Trace-N64', 'rom.sha'), sha1(v64) + '\n');
-  const roms = freshDir('roms');
-  writeFileSync(join(roms, 'dump.v64'), v64);
-  writeFileSync(join(roms, 'dump.z64'), z64); // a hash the game does not list: not imported
-  const report = importRoms([roms], { integrationPaths: [root], dataDir: freshDir('data'), env: {} });
-  assert.deepEqual(report.games.map((g) => [g.game, g.status]), [['V64Trace-N64', 'imported']]);
-  const imported = report.games[0].path;
-  assert.match(imported, /rom\.z64$/, 'imported under the first N64 extension');
-  assert.equal(sha1(readFileSync(imported)), sha1(v64), 'copied as it is, not converted');
-  const emu = new Emulator({ rom: imported });
-  try {
-    emu.step(2);
-    assert.equal(Buffer.from(emu.read(0x80010000, 4)).readUInt32BE(0), 0x4e363454, 'the program runs ("N64T")');
-  } finally {
-    emu.close();
+  mkdirSync(join(root, 'DumpTrace-N64'));
+  writeFileSync(join(root, 'DumpTrace-N64', 'rom.sha'), sha1(z64) + '\n');
+  for (const [ext, dump] of [['v64', Buffer.from(z64).swap16()], ['n64', Buffer.from(z64).swap32()]] as const) {
+    assert.notEqual(sha1(dump), sha1(z64));
+    const roms = freshDir('roms');
+    writeFileSync(join(roms, `dump.${ext}`), dump);
+    const report = importRoms([roms], { integrationPaths: [root], dataDir: freshDir('data'), env: {} });
+    assert.deepEqual(report.games.map((g) => [g.game, g.status]), [['DumpTrace-N64', 'imported']], `.${ext} recognised`);
+    const emu = new Emulator({ rom: report.games[0].path });
+    try {
+      emu.step(2);
+      assert.equal(Buffer.from(emu.read(0x80010000, 4)).readUInt32BE(0), 0x4e363454, `.${ext}: the program runs ("N64T")`);
+    } finally {
+      emu.close();
+    }
   }
 });
 
