@@ -135,8 +135,6 @@ test('data.json: the documented N64 addresses and types, big-endian, aligned, in
   );
 });
 
-// Runs before any N64 emulator opens: opening one currently leaves the main thread flushing subnormal floats to zero
-// (the core's FPU mode), and the smallest floats would then not round-trip.
 test('f32FromBits / f32Bits: the scenario references are the floats the README names, and they round-trip (property)', () => {
   assert.equal(scenario.reward?.variables?.speed_f32.reference, f32Bits(40));
   assert.equal(scenario.reward?.variables?.track_offset_abs_f32.reference, f32Bits(1));

@@ -29,21 +29,21 @@ export interface StickCombo {
 /**
  * The usual kart-racing actions as a Discretizer combo map. A (accelerate) is held throughout, so every action
  * drives forward; the game steers with the analog stick only (the D-pad does not steer), so each action sets it.
- * Soft and hard steering are ±0.3 and ±0.6 of the stick's travel: about ±40 and ±80 on the [-128, 127] scale of
- * `Emulator.setAnalog` (assuming [-1, 1] spans it), the soft and hard steering TorchKart uses; a real pad's stick
- * reaches about ±80. R hops and, held into a turn, drifts.
+ * Soft and hard steering are ±0.5 and ±1 of the stick's travel: ±40 and ±80 on the N64's own stick scale
+ * (`Emulator.setStick` maps [-1, 1] onto ±80, a real pad's full deflection), the soft and hard steering TorchKart
+ * uses. R hops and, held into a turn, drifts.
  *
  * Key order is the action numbering: 0 straight, 1 soft left, 2 hard left, 3 soft right, 4 hard right,
  * 5 drift left, 6 drift right.
  */
 export const MARIO_KART_64_ACTIONS = {
   straight: { buttons: ['A'], stick: [0, 0] },
-  soft_left: { buttons: ['A'], stick: [-0.3, 0] },
-  hard_left: { buttons: ['A'], stick: [-0.6, 0] },
-  soft_right: { buttons: ['A'], stick: [0.3, 0] },
-  hard_right: { buttons: ['A'], stick: [0.6, 0] },
-  drift_left: { buttons: ['A', 'R'], stick: [-0.6, 0] },
-  drift_right: { buttons: ['A', 'R'], stick: [0.6, 0] },
+  soft_left: { buttons: ['A'], stick: [-0.5, 0] },
+  hard_left: { buttons: ['A'], stick: [-1, 0] },
+  soft_right: { buttons: ['A'], stick: [0.5, 0] },
+  hard_right: { buttons: ['A'], stick: [1, 0] },
+  drift_left: { buttons: ['A', 'R'], stick: [-1, 0] },
+  drift_right: { buttons: ['A', 'R'], stick: [1, 0] },
 } as const satisfies Record<string, StickCombo>;
 
 /** The name of one of {@link MARIO_KART_64_ACTIONS}. */
