@@ -6,7 +6,7 @@ import { nativeAddon } from '../native.ts';
 import { probeCore, type CoreIdentity } from './core-info.ts';
 import { listSystems, loadCoreDescriptor, type CoreDescriptor } from './descriptor.ts';
 import { coreSearchPath, findCore, forcedCoreVariable, locateCoreFile } from './find-core.ts';
-import { findMupen64plus } from '../n64/n64-host.ts';
+import { findMupen64plus, n64HostCore } from '../n64/n64-host.ts';
 import { coreNameOfFile } from './user-cores.ts';
 
 export interface CoreCandidate {
@@ -62,16 +62,14 @@ export function systemCores(descriptor: CoreDescriptor, env: NodeJS.ProcessEnv =
   }
   result.candidates = descriptor.cores.map((core) => {
     if (core.host === 'mupen64plus') {
-      // Our own core around Debian's mupen64plus: present when Debian's parts are (the core itself is built here).
-      const parts = findMupen64plus(env);
-      const path = parts?.library;
+      // Our N64 core: there when Debian's mupen64plus is (the core itself is built with the addon).
+      const path = findMupen64plus(env) ? n64HostCoreIfBuilt(core.file) : undefined;
       return {
         name: 'mupen64plus',
         file: core.file,
         stableRetro: false,
         path,
-        selected: selectedPath !== undefined && selectedPath.endsWith(core.file),
-        ...(path !== undefined && { identity: { libraryName: 'rgym-mupen64plus', libraryVersion: '(our core, running Debian\'s mupen64plus)', validExtensions: 'z64|n64|v64' } }),
+        selected: path !== undefined && path === selectedPath,
         ...(core.debianPackage !== undefined && { install: `sudo apt-get install ${core.debianPackage}` }),
       };
     }
@@ -103,4 +101,14 @@ function addonLoads(): boolean {
 export function listCores(env: NodeJS.ProcessEnv = process.env, probe = true): SystemCores[] {
   const canProbe = probe && addonLoads();
   return listSystems().map((system) => systemCores(loadCoreDescriptor(system), env, canProbe));
+}
+
+/** Our N64 core's path, or undefined when the addon was built without it. */
+function n64HostCoreIfBuilt(file: string): string | undefined {
+  try {
+    return n64HostCore(file);
+  } catch (error) {
+    if (error instanceof RetroError) return undefined;
+    throw error;
+  }
 }

@@ -103,8 +103,7 @@ function coreChecks(env: NonNullable<LookupOptions['env']>, addonLoads: boolean)
     }
     try {
       const core = findCore(descriptor, env as NodeJS.ProcessEnv);
-      // The mupen64plus host is no libretro core: there is nothing to probe.
-      const identity = core.host === 'mupen64plus' ? ' (mupen64plus, hosted in process)' : coreIdentity(core.path, addonLoads);
+      const identity = coreIdentity(core.path, addonLoads);
       return { name, status: 'ok', detail: `${core.file}${identity} in ${join(core.path, '..')}`, packages: [] };
     } catch (error) {
       if (!(error instanceof RetroError)) throw error;
