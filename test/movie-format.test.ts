@@ -73,7 +73,7 @@ test("each system's movie platforms come from its descriptor: the first is writt
   const readable = readablePlatforms();
   assert.equal(new Set(readable).size, readable.length, 'no platform names two systems');
   for (const alias of ['Nes', 'Snes', 'GbColor', 'GB', 'GBC', 'GBA']) assert.ok(readable.includes(alias), alias);
-  assert.equal(systemOfPlatform('GEN'), undefined);
+  assert.equal(systemOfPlatform('PSX'), undefined);
 });
 
 test("a movie's entries are byte for byte what stable-retro writes", () => {
@@ -201,7 +201,7 @@ test('broken .bk2 files fail with a MovieError naming the file: truncated, missi
     assert.equal(expectMovieError(() => Movie.open(noHeader), /no-header\.bk2: the movie has no Header\.txt$/).details.entry, 'Header.txt');
     expectMovieError(() => Movie.open(file('no-log.bk2', zipSync({ 'Header.txt': strToU8('Platform NES\n') }))), /no-log\.bk2: the movie has no Input Log\.txt$/);
     expectMovieError(() => Movie.open(file('no-platform.bk2', zipSync({ 'Input Log.txt': log, 'Header.txt': strToU8('GameName X\n') }))), /no-platform\.bk2!\/Header\.txt: no Platform line/);
-    expectMovieError(() => Movie.open(file('genesis.bk2', zipSync({ 'Input Log.txt': log, 'Header.txt': strToU8('Platform GEN\n') }))), /genesis\.bk2!\/Header\.txt: platform "GEN" is not one we can replay/);
+    expectMovieError(() => Movie.open(file('psx.bk2', zipSync({ 'Input Log.txt': log, 'Header.txt': strToU8('Platform PSX\n') }))), /psx\.bk2!\/Header\.txt: platform "PSX" is not one we can replay/);
     expectMovieError(() => Movie.open(file('latin1.bk2', zipSync({ 'Input Log.txt': new Uint8Array([0xff, 0xfe]), 'Header.txt': strToU8('Platform NES\n') }))), /latin1\.bk2!\/Input Log\.txt: not UTF-8 text/);
     const missing = expectMovieError(() => Movie.open(join(dir, 'absent.bk2')), /cannot read movie .*absent\.bk2/);
     assert.equal(missing.code, 'FILE_NOT_FOUND');

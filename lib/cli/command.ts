@@ -30,12 +30,20 @@ export interface CommandSpec {
   synopsis?: readonly string[];
   /** What the command does: the help's text between the usage and the options. */
   about: string;
-  /** Its options in help order; `-h, --help` is added last. */
+  /** Its options in help order, under `Options:`; `-h, --help` is added last. */
   options: OptionSpecs;
+  /** More options after those, each group under its own heading (`Page options`); `-h, --help` ends the last. */
+  optionGroups?: readonly OptionGroup[];
   /** Text after the options: exit status, examples, environment. */
   epilogue?: string;
   /** `none`: any positional argument is a usage error. Default `any`: the command checks its own. */
   positionals?: 'none' | 'any';
+}
+
+export interface OptionGroup {
+  /** The line above the group, without its colon. */
+  heading: string;
+  options: OptionSpecs;
 }
 
 export interface Command {
@@ -55,9 +63,13 @@ export interface Command {
 const HELP_OPTIONS: OptionSpecs = { help: { type: 'boolean', short: 'h', help: 'Show this help' } };
 
 export function defineCommand(spec: CommandSpec): Command {
-  const options = { ...spec.options, ...HELP_OPTIONS };
+  const groups: OptionGroup[] = [{ heading: 'Options', options: spec.options }, ...(spec.optionGroups ?? [])];
+  const last = groups.length - 1;
+  groups[last] = { ...groups[last], options: { ...groups[last].options, ...HELP_OPTIONS } };
+  const options: OptionSpecs = Object.assign({}, ...groups.map((g) => g.options));
   const synopsis = (spec.synopsis ?? [spec.usage]).join('\n       ');
-  const help = `Usage: ${synopsis}\n\n${spec.about.trimEnd()}\n\nOptions:\n${optionsHelp(options)}\n${spec.epilogue ? `\n${spec.epilogue.trimEnd()}\n` : ''}`;
+  const optionsText = groups.map((g) => `${g.heading}:\n${optionsHelp(g.options)}`).join('\n\n');
+  const help = `Usage: ${synopsis}\n\n${spec.about.trimEnd()}\n\n${optionsText}\n${spec.epilogue ? `\n${spec.epilogue.trimEnd()}\n` : ''}`;
   const usageError = (io: CliIO, message: string, pointToHelp = false): number => {
     const hint = pointToHelp ? `Run 'retro ${spec.name} --help' for details.\n` : '';
     io.stderr.write(`retro ${spec.name}: ${message}\nUsage: ${spec.usage}\n${hint}`);

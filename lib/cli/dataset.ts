@@ -4,49 +4,32 @@ import { resolve } from 'node:path';
 import { RetroError } from '../errors.ts';
 import { writeDataset } from '../dataset/write-dataset.ts';
 import { parseWrapperList } from '../dataset/wrapper-spec.ts';
-import { displayPath, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LOOKUP_HELP, LOOKUP_OPTIONS, lookupOptions, parseCommandArgs, plural, processIO, type CliIO } from './io.ts';
+import { defineCommand } from './command.ts';
+import { displayPath, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LOOKUP_OPTIONS, lookupOptions, plural, processIO, type CliIO } from './io.ts';
 
-export const DATASET_USAGE = 'retro dataset <movie.bk2> --out <dir> [--wrappers gray,resize=84,stack=4] [--scenario S] [options]';
-
-export const DATASET_HELP = `Usage: ${DATASET_USAGE}
-
-Replays a .bk2 movie on its game and writes a demonstration data set for
+const DATASET = defineCommand({
+  name: 'dataset',
+  usage: 'retro dataset <movie.bk2> --out <dir> [--wrappers gray,resize=84,stack=4] [--scenario S] [options]',
+  about: `Replays a .bk2 movie on its game and writes a demonstration data set for
 behavioural cloning: <dir>/data.bin (observations, actions, rewards, dones and
 the integration's variables, back to back) and <dir>/index.json (shapes,
 dtypes, offsets, game, movie, wrappers). Load it with readDataset(dir).
 
 Step t pairs what was on screen after movie frame t with the buttons of frame
-t + 1 and the reward and done they led to.
-
-Options:
-  --out <dir>               Folder to write (created when missing)
-  --wrappers <list>         Observation preprocessing, in order: gray,
-                            resize=<n> or resize=<w>x<h> (:bilinear), stack=<n>
-  --scenario <name|file>    Rewards and dones from this scenario (default: scenario)
-${LOOKUP_HELP}
-  -h, --help                Show this help
-`;
-
-const OPTIONS = {
-  ...LOOKUP_OPTIONS,
-  out: { type: 'string', short: 'o' },
-  wrappers: { type: 'string' },
-  scenario: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+t + 1 and the reward and done they led to.`,
+  options: {
+    out: { type: 'string', short: 'o', value: '<dir>', help: 'Folder to write (created when missing)' },
+    wrappers: { type: 'string', value: '<list>', help: 'Observation preprocessing, in order: gray,\nresize=<n> or resize=<w>x<h> (:bilinear), stack=<n>' },
+    scenario: { type: 'string', value: '<name|file>', help: 'Rewards and dones from this scenario (default: scenario)' },
+    ...LOOKUP_OPTIONS,
+  },
+});
 
 export async function runDataset(args: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = parseCommandArgs('dataset', args, OPTIONS, DATASET_USAGE, io);
-  if (!parsed) return EXIT_USAGE;
+  const parsed = DATASET.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(DATASET_HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1 || typeof values.out !== 'string') {
-    io.stderr.write(`retro dataset: give one movie file and --out <dir>\nUsage: ${DATASET_USAGE}\n`);
-    return EXIT_USAGE;
-  }
+  if (positionals.length !== 1 || typeof values.out !== 'string') return DATASET.usageError(io, 'give one movie file and --out <dir>');
   let wrappers;
   try {
     wrappers = parseWrapperList((values.wrappers as string | undefined) ?? '');

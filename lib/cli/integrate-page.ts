@@ -11,16 +11,11 @@ import type { LookupOptions } from '../integration/paths.ts';
 import { integratePanel } from '../play/integrate-api.ts';
 import { openBrowser } from '../play/open-browser.ts';
 import { startPlayServer, type PlayServer } from '../play/server.ts';
-import { displayPath, EXIT_OK, EXIT_USAGE, LOOKUP_OPTIONS, lookupOptions, type CliIO, type ParsedArgs } from './io.ts';
+import { displayPath, EXIT_OK, LOOKUP_OPTIONS, lookupOptions, type CliIO, type OptionSpecs, type ParsedArgs } from './io.ts';
+import { GAME_START_OPTIONS, portOption, SERVE_OPTIONS } from './page-options.ts';
 
 /** Options of the page form, on top of `retro integrate new`'s --name and --dir. */
-export const INTEGRATE_PAGE_OPTIONS = {
-  ...LOOKUP_OPTIONS,
-  state: { type: 'string' },
-  scenario: { type: 'string' },
-  port: { type: 'string' },
-  'no-open': { type: 'boolean' },
-} as const;
+export const INTEGRATE_PAGE_OPTIONS: OptionSpecs = { ...GAME_START_OPTIONS, ...SERVE_OPTIONS, ...LOOKUP_OPTIONS };
 
 /** The game to open: `target` itself, the game a ROM file is, or a new folder made for the ROM. */
 function gameFor(target: string, values: ParsedArgs['values'], lookup: LookupOptions, io: CliIO): { game: string; lookup: LookupOptions } {
@@ -46,11 +41,8 @@ function gameFor(target: string, values: ParsedArgs['values'], lookup: LookupOpt
  * @throws RetroError for a game or ROM that cannot be opened (the caller prints it).
  */
 export async function runIntegratePage(target: string, values: ParsedArgs['values'], io: CliIO, stop: (server: PlayServer) => Promise<void>): Promise<number> {
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr.write(`retro integrate: --port must be an integer in [0, 65535], got '${String(values.port)}'\n`);
-    return EXIT_USAGE;
-  }
+  const port = portOption(values, 'integrate', io);
+  if (typeof port !== 'number') return port.exit;
   const { game, lookup } = gameFor(target, values, lookupOptions(values, io), io);
   const scenario = values.scenario as string | undefined;
   const server = await startPlayServer({

@@ -4,56 +4,37 @@ import { resolve } from 'node:path';
 import { RetroError } from '../errors.ts';
 import { openBrowser } from '../play/open-browser.ts';
 import { startPlayServer, type PlayServer } from '../play/server.ts';
-import { displayPath, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LOOKUP_HELP, LOOKUP_OPTIONS, lookupOptions, parseCommandArgs, processIO, type CliIO } from './io.ts';
+import { defineCommand } from './command.ts';
+import { displayPath, EXIT_OK, EXIT_PROBLEMS, LOOKUP_OPTIONS, lookupOptions, processIO, type CliIO } from './io.ts';
+import { GAME_START_OPTIONS, portOption, SERVE_OPTIONS, untilSignal } from './page-options.ts';
 
-export const PLAY_USAGE = 'retro play <game> [--state S] [--scenario S] [--record out.bk2] [--port N] [--no-open] [options]';
-
-export const PLAY_HELP = `Usage: ${PLAY_USAGE}
-
-Serves a page on 127.0.0.1 where you play the game with the keyboard or a
+const PLAY = defineCommand({
+  name: 'play',
+  usage: 'retro play <game> [--state S] [--scenario S] [--record out.bk2] [--port N] [--no-open] [options]',
+  about: `Serves a page on 127.0.0.1 where you play the game with the keyboard or a
 gamepad, and see its variables, reward, episode return and done live. The
 game runs while a page is open. The address printed carries a random token;
-nothing without it gets in. Ctrl+C stops (and writes the recording).
-
-Options:
-  --state <name>            Start state (default: the game's default_state)
-  --scenario <name|file>    Reward and done from this scenario (default: scenario)
-  --record <out.bk2>        Record every frame's buttons to a .bk2 movie; each reset
-                            starts a new one (out-2.bk2, ...). Replay: retro playback
-  --port <n>                Port to try first (default: any free one)
-  --no-open                 Print the address only; do not open a browser
-${LOOKUP_HELP}
-  -h, --help                Show this help
-`;
-
-const OPTIONS = {
-  ...LOOKUP_OPTIONS,
-  state: { type: 'string' },
-  scenario: { type: 'string' },
-  record: { type: 'string' },
-  port: { type: 'string' },
-  'no-open': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+nothing without it gets in. Ctrl+C stops (and writes the recording).`,
+  options: {
+    ...GAME_START_OPTIONS,
+    record: {
+      type: 'string',
+      value: '<out.bk2>',
+      help: "Record every frame's buttons to a .bk2 movie; each reset\nstarts a new one (out-2.bk2, ...). Replay: retro playback",
+    },
+    ...SERVE_OPTIONS,
+    ...LOOKUP_OPTIONS,
+  },
+});
 
 /** Runs until `stop` resolves (by default: SIGINT or SIGTERM). */
 export async function runPlay(args: string[], io: CliIO = processIO(), stop: (server: PlayServer) => Promise<void> = untilSignal): Promise<number> {
-  const parsed = parseCommandArgs('play', args, OPTIONS, PLAY_USAGE, io);
-  if (!parsed) return EXIT_USAGE;
+  const parsed = PLAY.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(PLAY_HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) {
-    io.stderr.write(`retro play: give one game\nUsage: ${PLAY_USAGE}\n`);
-    return EXIT_USAGE;
-  }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr.write(`retro play: --port must be an integer in [0, 65535], got '${String(values.port)}'\n`);
-    return EXIT_USAGE;
-  }
+  if (positionals.length !== 1) return PLAY.usageError(io, 'give one game');
+  const port = portOption(values, PLAY.name, io);
+  if (typeof port !== 'number') return port.exit;
   const scenario = values.scenario as string | undefined;
   const record = values.record === undefined ? undefined : resolve(io.cwd, values.record as string);
   let server: PlayServer;
@@ -79,16 +60,4 @@ export async function runPlay(args: string[], io: CliIO = processIO(), stop: (se
   await server.close();
   for (const movie of server.session.movies) io.stdout.write(`wrote ${displayPath(movie, io)}\n`);
   return EXIT_OK;
-}
-
-export function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { ArgumentError, RetroError } from '../errors.ts';
 import type { CheckpointData, CheckpointMeta } from '../train/checkpoint.ts';
 
+import { defineCommand } from './command.ts';
 import { displayPath, EXIT_OK, EXIT_USAGE, type CliIO } from './io.ts';
 
 export const DEFAULT_GAME = 'TinyKart-Nes';
@@ -54,36 +55,25 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   return runTraining(config, runDir, runtime, io, resumeFrom);
 }
 
-export async function runEval(args: string[], io: CliIO): Promise<number> {
-  const { parseArgs } = await import('node:util');
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        episodes: { type: 'string' },
-        gif: { type: 'string' },
-        stochastic: { type: 'boolean' },
-        seed: { type: 'string' },
-        'max-steps': { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    io.stderr.write(`retro eval: ${(error as Error).message}\n`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    io.stdout.write(`Usage: retro eval <run-dir | checkpoint.ckpt> [--episodes N] [--gif out.gif] [--stochastic] [--seed N] [--max-steps N]
+const EVAL = defineCommand({
+  name: 'eval',
+  usage: 'retro eval <run-dir | checkpoint.ckpt> [--episodes N] [--gif out.gif] [--stochastic] [--seed N] [--max-steps N]',
+  about: `Plays a trained policy (its newest checkpoint for a run dir), deterministic unless --stochastic, and prints each
+episode's return, length and final RAM variables.`,
+  options: {
+    episodes: { type: 'string', value: '<n>', help: 'Episodes to play (default 1)' },
+    gif: { type: 'string', value: '<file>', help: 'Write the episodes, one after another, to an animated GIF' },
+    stochastic: { type: 'boolean', help: "Sample actions from the policy instead of taking\nits most likely one" },
+    seed: { type: 'string', value: '<n>', help: "Seed of --stochastic's sampling (default: the run's seed)" },
+    'max-steps': { type: 'string', value: '<n>', help: "Cut episodes at this many steps (default: the run's\n--max-episode-steps, else 20,000)" },
+    backend: { type: 'string', value: '<name>', help: 'TensorFlow.js backend: auto, tensorflow, wasm or cpu' },
+  },
+});
 
-Plays a trained policy (its newest checkpoint for a run dir), deterministic unless --stochastic, and prints each
-episode's return, length and final RAM variables.
-`);
-    return EXIT_OK;
-  }
+export async function runEval(args: string[], io: CliIO): Promise<number> {
+  const parsed = EVAL.parse(args, io);
+  if ('exit' in parsed) return parsed.exit;
+  const { values, positionals } = parsed;
   const integer = (name: string, fallback: number, min: number) => {
     const raw = values[name];
     if (raw === undefined) return fallback;

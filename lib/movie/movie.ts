@@ -12,7 +12,7 @@ import { formatInputLog, parseInputLog } from './input-log.ts';
 export interface MovieContents {
   /** The integration's name, e.g. `TinyKart-Nes` (the header's `GameName`). */
   game: string;
-  /** Our system id: `nes`, `snes`, `gb` or `gba`. */
+  /** Our system id: `nes`, `genesis`, ... (a system whose descriptor has `moviePlatforms`). */
   system: string;
   /** Players whose buttons the log records (1 by default). */
   players?: number;
