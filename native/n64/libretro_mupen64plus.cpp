@@ -35,7 +35,7 @@ retro_input_state_t inputState = nullptr;
 retro_log_printf_t logPrintf = nullptr;
 
 std::unique_ptr<N64Machine> machine;
-std::vector<uint32_t> picture(rgym::n64::kMaxScanoutWidth * rgym::n64::kMaxScanoutHeight);
+std::vector<uint32_t> picture(rgym::n64::kScanoutWidth * rgym::n64::kScanoutHeight);
 size_t stateSize = 0;  // the inflated size of this ROM's states (retro_serialize_size)
 
 // N64 controller bits (BUTTONS in m64p_plugin.h), by RetroPad id. A, B, Z, L, R, START and the d-pad sit where
@@ -197,7 +197,7 @@ RETRO_API void retro_get_system_info(retro_system_info* info) {
 
 RETRO_API void retro_get_system_av_info(retro_system_av_info* info) {
   *info = {};
-  info->geometry = {320, 240, rgym::n64::kMaxScanoutWidth, rgym::n64::kMaxScanoutHeight, 4.0f / 3.0f};
+  info->geometry = {320, 240, rgym::n64::kScanoutWidth, rgym::n64::kScanoutHeight, 4.0f / 3.0f};
   info->timing = {60.0, 0.0};  // one frame is one VI (NTSC); no audio plugin is attached
 }
 

@@ -23,24 +23,24 @@ ScanoutSize scanoutSize(const GFX_INFO& gfx) {
   const unsigned format = *gfx.VI_STATUS_REG & 3;  // 2 = RGBA 5551, 3 = RGBA 8888
   const unsigned width = *gfx.VI_WIDTH_REG & 0xFFF;
   if (format < 2 || width == 0) return {};
-  // Visible lines: the V_START span counts half-lines; Y_SCALE (2.10 fixed point) is framebuffer lines per line.
-  const unsigned vStart = (*gfx.VI_V_START_REG >> 16) & 0x3FF, vEnd = *gfx.VI_V_START_REG & 0x3FF;
-  const unsigned yScale = *gfx.VI_Y_SCALE_REG & 0xFFF;
-  unsigned height = (vEnd > vStart && yScale != 0) ? ((vEnd - vStart) / 2 * yScale + 512) / 1024 : width * 3 / 4;
-  if (height == 0) height = width * 3 / 4;
-  return {std::min(width, kMaxScanoutWidth), std::min(height, kMaxScanoutHeight)};
+  // A steady 4:3 picture whatever the VI's timing says (NTSC shows 237 of a 240-line framebuffer): frames of one
+  // game keep one size, which an observation space needs. Wider framebuffers are sampled down to 320 columns.
+  const unsigned out = std::min(width, kScanoutWidth);
+  return {out, out * 3 / 4};
 }
 
 ScanoutSize scanOut(const GFX_INFO& gfx, size_t rdramSize, uint32_t* xrgb) {
   const ScanoutSize size = scanoutSize(gfx);
   const bool truecolor = (*gfx.VI_STATUS_REG & 3) == 3;
   const size_t origin = *gfx.VI_ORIGIN_REG & 0xFFFFFF;
-  const size_t pitch = static_cast<size_t>(*gfx.VI_WIDTH_REG & 0xFFF) * (truecolor ? 4 : 2);
+  const unsigned width = *gfx.VI_WIDTH_REG & 0xFFF;
+  const unsigned step = std::max(1u, width / kScanoutWidth);  // 640 columns -> every other pixel and line
+  const size_t pitch = static_cast<size_t>(width) * (truecolor ? 4 : 2);
   for (unsigned y = 0; y < size.height; y++) {
     uint32_t* out = xrgb + static_cast<size_t>(y) * size.width;
-    const size_t line = origin + y * pitch;
+    const size_t line = origin + static_cast<size_t>(y) * step * pitch;
     for (unsigned x = 0; x < size.width; x++, out++) {
-      const size_t address = line + x * (truecolor ? 4 : 2);
+      const size_t address = line + static_cast<size_t>(x) * step * (truecolor ? 4 : 2);
       if (address + 4 > rdramSize) {
         *out = 0;
       } else if (truecolor) {

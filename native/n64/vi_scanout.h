@@ -10,18 +10,18 @@
 
 namespace rgym::n64 {
 
-constexpr unsigned kMaxScanoutWidth = 640, kMaxScanoutHeight = 480;
+// Pictures are at most 320x240 (wider framebuffers are sampled down): one size per game.
+constexpr unsigned kScanoutWidth = 320, kScanoutHeight = 240;
 
 struct ScanoutSize {
   unsigned width = 0, height = 0;
 };
 
-// The picture's size from the VI registers: the framebuffer's width and its visible lines; 0x0 when the VI is
+// The picture's size: the framebuffer's width (at most 320) and three quarters of it in lines; 0x0 when the VI is
 // blanked or set to a format without pixels.
 ScanoutSize scanoutSize(const GFX_INFO& gfx);
 
-// Writes the picture as XRGB8888 into `xrgb` (room for kMaxScanoutWidth * kMaxScanoutHeight pixels), lines
-// packed. Pixels past the end of RDRAM are black.
+// Writes the picture as XRGB8888 into `xrgb` (room for kScanoutWidth * kScanoutHeight pixels), lines packed. Pixels past the end of RDRAM are black.
 ScanoutSize scanOut(const GFX_INFO& gfx, size_t rdramSize, uint32_t* xrgb);
 
 }  // namespace rgym::n64
