@@ -18,6 +18,7 @@ import { Box } from '../lib/spaces/box.ts';
 import { Dict } from '../lib/spaces/dict.ts';
 import { MultiBinary } from '../lib/spaces/multi-binary.ts';
 import { BatchEnv } from '../lib/vector/batch-env.ts';
+import { ContinuousPad } from '../lib/wrappers/continuous-pad.ts';
 import { Discretizer } from '../lib/wrappers/discretizer.ts';
 
 const fixtures = join(packageRoot(), 'test', 'fixtures', 'integrations');
@@ -185,6 +186,25 @@ describe('one N64 env with its stick', () => {
     assert.equal(codeOf(() => new Discretizer(env, { bad: { buttons: ['NOPE'] } })), 'INVALID_ARGUMENT');
   });
 
+  test('ContinuousPad: one Box of stick axes and button entries, a button pressed above 0', () => {
+    const pad = new ContinuousPad(env, ['A', 'B']);
+    assert.ok(pad.actionSpace.equals(new Box(-1, 1, [4], 'float32')));
+    const start = pad.reset().info;
+    const { info } = pad.step(Float32Array.of(-0.5, 0.25, 0.1, -0.1));
+    assert.deepEqual([info.stick_x, info.stick_y, info.a_presses], [-40, 20, start.a_presses + 1]);
+    pad.actionSpace.seed(9);
+    for (let i = 0; i < 3; i++) {
+      const sample = pad.actionSpace.sample();
+      const after = pad.step(sample).info;
+      assert.deepEqual([after.stick_x, after.stick_y], [steps(sample[0]), steps(sample[1])]);
+    }
+    for (const bad of [[0, 0, 0, 0], Float32Array.of(0, 0, 0), Float32Array.of(0, 2, 0, 0), Float32Array.of(Number.NaN, 0, 0, 0)]) {
+      assert.equal(codeOf(() => pad.step(bad as Float32Array)), 'INVALID_ACTION');
+    }
+    assert.equal(codeOf(() => new ContinuousPad(env, ['A', 'A'])), 'INVALID_ARGUMENT');
+    assert.equal(codeOf(() => new ContinuousPad(env, ['TURBO'])), 'INVALID_ARGUMENT');
+  });
+
   test('movies hold buttons only: recording a stick env is refused, naming analog: false', () => {
     assert.throws(() => new RecordMovie(env, { dir: join(scratch, 'movies') }), (e: RetroError) => e.code === 'INVALID_ARGUMENT' && /analog: false/.test(e.message));
   });
@@ -202,6 +222,7 @@ test('analog: false gives the plain button space, with the stick centred', () =>
     assert.deepEqual([info.stick_x, info.stick_y], [0, 0]);
     assert.equal(codeOf(() => env.step({ buttons: right, stick: [0, 0] })), 'INVALID_ACTION');
     assert.equal(codeOf(() => new Discretizer(env, { left: { buttons: [], stick: [-1, 0] } })), 'INVALID_ARGUMENT');
+    assert.equal(codeOf(() => new ContinuousPad(env, ['A'])), 'INVALID_ARGUMENT');
   } finally {
     env.close();
   }
