@@ -29,6 +29,10 @@ export const benchDefinitions: Readonly<Record<string, string>> = {
   'play-page':
     'page_fps: frames the page received per second at 1× while the kart drove; frames_skipped: frames played but not ' +
     'delivered; latency: from the page sending a change of buttons to the first frame played with them arriving.',
+  'n64-env-vs-raw': `env_fps: RetroEnv.step on our N64 test ROM (TestRom-N64), a frame being one VI; observation rgb scans the VI framebuffer out each frame, ram draws no picture. ${perStep('env_fps')}`,
+  'n64-batch-env':
+    'batch_fps: VIs/s of all num_envs N64s together (steps of 4 VIs); single_env_fps: one env made the same way; ' +
+    'ratio_to_single_env = batch_fps / single_env_fps. Medians over 7 alternating chunks.',
   train:
     "ratio = train steps/s / bare steps/s; 'overhead µs/step' = 1e6 / train steps/s − 1e6 / bare steps/s: the wall-clock " +
     'µs per agent step the trainer spends beyond stepping the same envs with random actions.',

@@ -17,6 +17,7 @@ import { benchIsolation } from './isolation.ts';
 import { benchTraining } from './train.ts';
 import { benchLeaks } from './leaks.ts';
 import { benchPlayFrame, benchPlayPage } from './play.ts';
+import { benchN64Batch, benchN64Env } from './n64.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
 import { withCore } from './row-core.ts';
@@ -45,6 +46,9 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   // retro play: the frame message, and the page in headless chromium (no rows without /usr/bin/chromium).
   'play-frame': () => benchPlayFrame(),
   'play-page': () => benchPlayPage(seconds),
+  // The N64 on our test ROM: raw, make() with pictures and RAM-only, BatchEnv at 2 and 4.
+  n64: () => benchN64Env(seconds),
+  'n64-batch': () => benchN64Batch(seconds),
 };
 
 const only = values.only?.split(',');

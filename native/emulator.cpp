@@ -37,12 +37,10 @@ int16_t inputStateCallback(unsigned port, unsigned device, unsigned index, unsig
   return tlsCurrent != nullptr ? tlsCurrent->onInputState(port, device, index, id) : 0;
 }
 
-// 64-bit FNV-1a, in hex: tells games apart in power-on state keys (with their size) at memory speed.
-std::string fnv1a64(const std::vector<uint8_t>& bytes) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (const uint8_t byte : bytes) hash = (hash ^ byte) * 0x100000001b3ull;
+// A ROM's hash in hex (state_trial.h's hashBytes): tells games apart in power-on state keys, with their size.
+std::string romHash(const std::vector<uint8_t>& bytes) {
   char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hashBytes(bytes.data(), bytes.size())));
   return hex;
 }
 
@@ -157,19 +155,20 @@ void Emulator::loadGame(const std::string& romPath, const std::vector<uint8_t>& 
 
 void Emulator::loadIntoCore(const retro_game_info& game, const std::string& romPath) {
   CallScope scope(this);
+  coreError_.reset();
   if (!core_->retro_load_game(&game)) {
     loadFailed_ = true;
     std::string reason;
     for (const std::string& line : recentLog_) reason += "\n  core: " + line;
-    throw EmulatorError("ROM_LOAD_FAILED", systemInfo_.libraryName + " refused to load the ROM" +
-                                               (romPath.empty() ? std::string() : " " + romPath) + reason);
+    throwCoreError(EmulatorError("ROM_LOAD_FAILED", systemInfo_.libraryName + " refused to load the ROM" +
+                                                        (romPath.empty() ? std::string() : " " + romPath) + reason));
   }
   gameLoaded_ = true;
 }
 
 // The core file, the game and every core option value: what the state right after loading depends on.
 std::string Emulator::powerOnKey(const std::string& romPath, const std::vector<uint8_t>& romBytes) const {
-  std::string key = core_->fileIdentity() + "\n" + std::to_string(romBytes.size()) + ":" + fnv1a64(romBytes);
+  std::string key = core_->fileIdentity() + "\n" + std::to_string(romBytes.size()) + ":" + romHash(romBytes);
   if (romBytes.empty()) key += "\n" + romPath + "@" + coreFileIdentity(romPath);
   return key + options_.fingerprint();
 }
@@ -208,17 +207,41 @@ void Emulator::run(unsigned frames) {
 }
 
 void Emulator::runUnobserved(unsigned frames) {
-  for (unsigned i = 0; i < frames; ++i) runFrame(FrameOutput::Skip);
+  // Cores that ask draw no picture either: the bare core's speed, without our N64 core's scan-out.
+  const bool video = videoEnabled_;
+  videoEnabled_ = false;
+  try {
+    for (unsigned i = 0; i < frames; ++i) runFrame(FrameOutput::Skip);
+  } catch (...) {
+    videoEnabled_ = video;
+    throw;
+  }
+  videoEnabled_ = video;
+}
+
+void Emulator::throwCoreError(EmulatorError fallback) {
+  std::optional<EmulatorError> error;
+  error.swap(coreError_);
+  throw error.value_or(std::move(fallback));
+}
+
+void Emulator::requireRunning() const {
+  if (!coreShutDown_) return;
+  std::string why = systemInfo_.libraryName + " stopped (it asked to shut down) and cannot run on; close this emulator";
+  for (const std::string& line : recentLog_) why += "\n  core: " + line;
+  throw EmulatorError("ENV_CRASHED", why);
 }
 
 void Emulator::runFrame(FrameOutput output) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
+  requireRunning();
   {
     CallScope scope(this);
     frameOutput_ = output;
     core_->retro_run();
     frameOutput_ = FrameOutput::Show;
   }
+  requireRunning();
   if (sink_) sink_->throwIfFailed();
 }
 
@@ -240,8 +263,12 @@ void Emulator::showLastFrame() {
 
 void Emulator::reset() {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
-  CallScope scope(this);
-  core_->retro_reset();
+  requireRunning();
+  {
+    CallScope scope(this);
+    core_->retro_reset();
+  }
+  requireRunning();
 }
 
 void Emulator::onVideo(const void* data, unsigned width, unsigned height, size_t pitch) {
@@ -303,10 +330,12 @@ std::vector<MemoryRegionInfo> Emulator::memoryRegions() const {
 
 std::vector<uint8_t> Emulator::saveState() {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
+  requireRunning();
   CallScope scope(this);
   std::vector<uint8_t> state(core_->retro_serialize_size());
+  coreError_.reset();
   if (state.empty() || !core_->retro_serialize(state.data(), state.size())) {
-    throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " could not save its state");
+    throwCoreError(EmulatorError("STATE_INVALID", systemInfo_.libraryName + " could not save its state"));
   }
   TrustedStates::instance().add(stateKey(state.data(), state.size()));
   return state;
@@ -314,6 +343,7 @@ std::vector<uint8_t> Emulator::saveState() {
 
 void Emulator::loadState(const uint8_t* data, size_t size) {
   if (!gameLoaded_) throw EmulatorError("INVALID_ARGUMENT", "no game loaded");
+  requireRunning();
   CallScope scope(this);
   if (size == 0) throw EmulatorError("STATE_INVALID", "the state is empty");
   // Cores trust the length they are given: bsnes read past a truncated state and crashed on the next frame.
@@ -324,9 +354,10 @@ void Emulator::loadState(const uint8_t* data, size_t size) {
                                              ": it is truncated, or was made by another core or game");
   }
   refuseStateThatCrashes(data, size);
+  coreError_.reset();
   if (!core_->retro_unserialize(data, size)) {
-    throw EmulatorError("STATE_INVALID", systemInfo_.libraryName + " rejected the state (" + std::to_string(size) +
-                                             " bytes); states belong to the core and game that wrote them");
+    throwCoreError(EmulatorError("STATE_INVALID", systemInfo_.libraryName + " rejected the state (" + std::to_string(size) +
+                                                      " bytes); states belong to the core and game that wrote them"));
   }
 }
 

@@ -13,12 +13,14 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "address_space.h"
 #include "core_library.h"
 #include "core_options.h"
+#include "errors.h"
 #include "frame.h"
 #include "frame_sink.h"
 #include "observation_pipeline.h"
@@ -71,7 +73,8 @@ class Emulator {
   // Runs `frames` frames with the current input. Only the last frame is converted into the frame target.
   void run(unsigned frames);
 
-  // Runs `frames` frames and looks at none of their pictures: the core's own speed, for benchmarks.
+  // Runs `frames` frames and looks at none of their pictures (cores that ask draw none): the core's own speed, for
+  // benchmarks.
   void runUnobserved(unsigned frames);
 
   // What happens to the picture of one frame run with runFrame().
@@ -182,6 +185,11 @@ class Emulator {
   std::array<unsigned, kMaxPorts> portDevices_{};
   std::array<std::array<std::array<int16_t, 2>, 2>, kMaxPorts> analog_{};  // [port][stick] = {x, y}
   bool videoEnabled_ = true;
+  bool coreShutDown_ = false;  // the core asked for RETRO_ENVIRONMENT_SHUTDOWN
+  std::optional<EmulatorError> coreError_;  // why the core's last failing call failed (core_error.h)
+  // Throws the error the core gave for a call that failed (taking it), else `fallback`.
+  [[noreturn]] void throwCoreError(EmulatorError fallback);
+  void requireRunning() const;
 
   FrameOutput frameOutput_ = FrameOutput::Show;
   RawFrame last_;  // the core's last picture, for showLastFrame() and syncFrameTarget()

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core_error.h"
 #include "emulator.h"
 
 namespace rgym {
@@ -92,6 +93,16 @@ bool Emulator::onEnvironment(unsigned cmd, void* data) {
     case RETRO_ENVIRONMENT_GET_CORE_ASSETS_DIRECTORY:
       // The copy's string, not ours: the core may keep the pointer past this emulator when the copy is pooled.
       *static_cast<const char**>(data) = core_->directory();
+      return true;
+    case RGYM_ENVIRONMENT_SET_ERROR: {
+      const auto* error = static_cast<const rgym_core_error*>(data);
+      if (error == nullptr || error->code == nullptr || error->message == nullptr) return false;
+      coreError_ = EmulatorError(error->code, error->message);
+      return true;
+    }
+    case RETRO_ENVIRONMENT_SHUTDOWN:
+      // The core cannot go on (our N64 core, when its emulation thread stops answering): every later call fails.
+      coreShutDown_ = true;
       return true;
     case RETRO_ENVIRONMENT_GET_LIBRETRO_PATH:
       *static_cast<const char**>(data) = core_->originalPath();

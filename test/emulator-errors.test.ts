@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -113,3 +114,30 @@ test('use after close and double close are typed errors; invalid input is refuse
     assertCode(call, 'EMULATOR_CLOSED');
   }
 });
+
+test('a core that asks to shut down (RETRO_ENVIRONMENT_SHUTDOWN) fails every later call with ENV_CRASHED', () =>
+  withTempDir((dir) => {
+    // The C compiler that builds the addon builds a stand-in core that forwards to the real one.
+    const realCore = findCore(loadCoreDescriptor('nes')).path;
+    const core = join(dir, 'shutting_down_libretro.so');
+    const built = spawnSync('cc', ['-shared', '-fPIC', '-O1', '-o', core, join(import.meta.dirname, 'fixtures', 'crashing-core.c'), '-ldl'], { encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+    process.env.RGYM_REAL_CORE = realCore;
+    process.env.RGYM_SHUTDOWN_AFTER = '5';
+    try {
+      const emu = new Emulator({ rom: testRoms.nes, core });
+      try {
+        emu.step(5);
+        const crashed = (e: unknown) => e instanceof RetroError && e.code === 'ENV_CRASHED' && /asked to shut down/.test(e.message);
+        assert.throws(() => emu.step(1), crashed);
+        assert.throws(() => emu.step(1), crashed, 'and stays stopped');
+        assert.throws(() => emu.saveState(), crashed);
+        assert.throws(() => emu.reset(), crashed);
+      } finally {
+        emu.close();
+      }
+    } finally {
+      delete process.env.RGYM_REAL_CORE;
+      delete process.env.RGYM_SHUTDOWN_AFTER;
+    }
+  }));

@@ -236,6 +236,11 @@ test('ROMs that are not N64 images are refused before the core runs', () => {
   const truncated = new Uint8Array(3000);
   truncated.set([0x80, 0x37, 0x12, 0x40]);
   assert.throws(() => new Emulator({ rom: truncated, system: 'n64' }), (e) => e instanceof RomError && e.code === 'ROM_INVALID');
+  // With our checks skipped, the core refuses it itself, and says so with the same typed error (core_error.h).
+  assert.throws(
+    () => new Emulator({ rom: testRoms.nes, system: 'n64', checkRom: false }),
+    (e) => e instanceof RomError && e.code === 'ROM_INVALID' && /not a Nintendo 64 ROM/.test(e.message),
+  );
 });
 
 test('without Debian\'s mupen64plus, the n64 system names the packages to install', () => {

@@ -1,13 +1,15 @@
 /**
  * ROM identity: SHA-1 of the ROM bytes, as listed in an integration's `rom.sha`. For systems whose descriptor
  * says `romHeader: "ines"`, a leading 16-byte iNES header is not part of the hash, so the same game dumped with
- * different headers has one hash.
+ * different headers has one hash; for `"n64"`, the hash is the big-endian (.z64) image's, whatever the dump's
+ * byte order.
  */
 
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MAX_ROM_BYTES } from '../core/rom-check.ts';
 import { RomError } from '../errors.ts';
+import { N64_SWAP_GROUP, n64ByteOrderOf, swapN64ByteOrder } from '../n64/rom-format.ts';
 
 export { MAX_ROM_BYTES };
 
@@ -21,7 +23,13 @@ export function hasInesHeader(bytes: Uint8Array): boolean {
 
 /** The bytes a ROM's hash covers under a header rule (a view, not a copy). */
 export function hashedPart(bytes: Uint8Array, romHeader = 'none'): Uint8Array {
-  return romHeader === 'ines' && hasInesHeader(bytes) ? bytes.subarray(INES_HEADER_BYTES) : bytes;
+  if (romHeader === 'ines' && hasInesHeader(bytes)) return bytes.subarray(INES_HEADER_BYTES);
+  if (romHeader === 'n64') {
+    // The big-endian (.z64) image: a .v64 or .n64 dump of the same cartridge has the same hash.
+    const order = n64ByteOrderOf(bytes);
+    if (order !== undefined && order !== 'z64' && bytes.length % N64_SWAP_GROUP[order] === 0) return swapN64ByteOrder(bytes, order);
+  }
+  return bytes;
 }
 
 /** Lowercase hex SHA-1 of any bytes. */

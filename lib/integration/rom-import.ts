@@ -87,7 +87,7 @@ function knownHashes(games: readonly GameLocation[]): Map<string, KnownRom[]> {
 
 /** Games a file is a ROM of, each under its own system's header rule. */
 function matchingGames(digest: RomDigest, known: Map<string, KnownRom[]>): KnownRom[] {
-  const hashes = digest.sha1WithoutInesHeader === undefined ? [digest.sha1] : [digest.sha1, digest.sha1WithoutInesHeader];
+  const hashes = [digest.sha1, digest.sha1WithoutInesHeader, digest.sha1AsZ64].filter((h): h is string => h !== undefined);
   const matches: KnownRom[] = [];
   for (const hash of hashes) {
     for (const candidate of known.get(hash) ?? []) {

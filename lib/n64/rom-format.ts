@@ -74,7 +74,13 @@ export function detectN64ByteOrder(bytes: Uint8Array): N64ByteOrder {
 }
 
 /** Bytes per swapped group: the order is its own inverse, so one function converts both ways. */
-const GROUP: Record<N64ByteOrder, number> = { z64: 1, v64: 2, n64: 4 };
+export const N64_SWAP_GROUP: Readonly<Record<N64ByteOrder, number>> = { z64: 1, v64: 2, n64: 4 };
+const GROUP = N64_SWAP_GROUP;
+
+/** The byte order the first four bytes mark, if any (no error: for callers that only ask). */
+export function n64ByteOrderOf(bytes: Uint8Array): N64ByteOrder | undefined {
+  return (['z64', 'v64', 'n64'] as const).find((order) => bytes.length >= 4 && MAGIC[order].every((b, i) => bytes[i] === b));
+}
 
 /**
  * Converts between big-endian and another order (each is its own inverse): `swapN64ByteOrder(z64, 'v64')` gives

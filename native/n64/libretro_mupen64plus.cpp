@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "../core_error.h"
 #include "../errors.h"
 #include "n64_machine.h"
 #include "vi_scanout.h"
@@ -66,10 +67,13 @@ void log(retro_log_level level, const std::string& message) {
   if (logPrintf != nullptr) logPrintf(level, "%s\n", message.c_str());
 }
 
-// Fails a retro_* call: the frontend sees false, and the reason in the core's log (it quotes the log in its error).
+// Fails a retro_* call: the frontend sees false, and why (our addon throws that error; others see the log).
 bool fail(const std::exception& error) {
   const auto* typed = dynamic_cast<const EmulatorError*>(&error);
-  log(RETRO_LOG_ERROR, (typed != nullptr ? "[" + typed->code() + "] " : std::string()) + error.what());
+  const std::string code = typed != nullptr ? typed->code() : "ENV_CRASHED";
+  rgym_core_error reason{code.c_str(), error.what()};
+  if (environment != nullptr) environment(RGYM_ENVIRONMENT_SET_ERROR, &reason);
+  log(RETRO_LOG_ERROR, "[" + code + "] " + error.what());
   if (machine) {
     for (const std::string& line : machine->recentLog()) log(RETRO_LOG_WARN, "mupen64plus: " + line);
   }
@@ -237,8 +241,9 @@ RETRO_API void retro_run(void) {
     machine->run(1);
     showPicture();
   } catch (const std::exception& error) {
-    // A machine whose thread stopped answering is unusable: the frontend sees a frozen picture and the log.
+    // A machine whose thread stopped answering cannot go on: the frontend fails every later call.
     fail(error);
+    environment(RETRO_ENVIRONMENT_SHUTDOWN, nullptr);
   }
 }
 
@@ -247,6 +252,7 @@ RETRO_API void retro_reset(void) {
     if (machine) machine->reset();
   } catch (const std::exception& error) {
     fail(error);
+    environment(RETRO_ENVIRONMENT_SHUTDOWN, nullptr);
   }
 }
 
