@@ -20,6 +20,7 @@ import { MultiBinary } from '../lib/spaces/multi-binary.ts';
 import { BatchEnv } from '../lib/vector/batch-env.ts';
 import { ContinuousPad } from '../lib/wrappers/continuous-pad.ts';
 import { Discretizer } from '../lib/wrappers/discretizer.ts';
+import { StickyActions } from '../lib/wrappers/sticky-actions.ts';
 
 const fixtures = join(packageRoot(), 'test', 'fixtures', 'integrations');
 const scratch = mkdtempSync(join(tmpdir(), 'rgym-n64-analog-'));
@@ -203,6 +204,17 @@ describe('one N64 env with its stick', () => {
     }
     assert.equal(codeOf(() => new ContinuousPad(env, ['A', 'A'])), 'INVALID_ARGUMENT');
     assert.equal(codeOf(() => new ContinuousPad(env, ['TURBO'])), 'INVALID_ARGUMENT');
+  });
+
+  test('StickyActions repeats a stick action as it was, even if the caller reuses the object', () => {
+    const sticky = new StickyActions(env, { probability: 1 });
+    sticky.reset({ seed: 2 });
+    const held = action(env, [0.5, -0.25]);
+    assert.deepEqual([sticky.step(held).info.stick_x, sticky.lastRepeated], [40, false]);
+    (held.stick as number[])[0] = -1;  // reused and changed in place
+    const { info } = sticky.step(held);
+    assert.equal(sticky.lastRepeated, true);
+    assert.deepEqual([info.stick_x, info.stick_y], [40, -20], 'the remembered stick, not the changed one');
   });
 
   test('movies hold buttons only: recording a stick env is refused, naming analog: false', () => {
