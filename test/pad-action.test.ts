@@ -12,6 +12,7 @@ import { buildStates } from '../lib/env/boot-recipe.ts';
 import { actionFromNumbers, actionToNumbers, checkAction, isStickSpace, stickSpace, type ButtonSpace } from '../lib/env/pad-action.ts';
 import { make, type RetroEnv } from '../lib/env/retro-env.ts';
 import { RetroError } from '../lib/errors.ts';
+import { inspectIntegration } from '../lib/integration/integration.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { Discrete } from '../lib/spaces/discrete.ts';
 import { MultiBinary } from '../lib/spaces/multi-binary.ts';
@@ -131,5 +132,8 @@ describe('a system without sticks', () => {
     metadata.states = { ...metadata.states, Leaning: { recipe: [{ frames: 2, stick: [0.5, 0] }] } };
     writeFileSync(file, JSON.stringify(metadata));
     assert.equal(codeOf(() => buildStates('TestRom-Nes', ['Leaning'], { integrationPaths: [integrations], dataDir: join(scratch, 'recipe-data') })), 'METADATA_INVALID');
+    // `retro validate`'s loader says so up front, pointing at the step.
+    const problems = inspectIntegration(join(integrations, 'TestRom-Nes')).problems;
+    assert.deepEqual(problems.map((p) => [p.code, p.pointer]), [['METADATA_INVALID', '/states/Leaning/recipe/0/stick']]);
   });
 });
