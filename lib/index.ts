@@ -24,6 +24,7 @@ export * from './movie/index.ts';
 export { loadCoreDescriptor, listSystems, type CoreDescriptor } from './core/descriptor.ts';
 export { setCorePoolSize, corePoolStats, drainCorePool, DEFAULT_CORE_POOL_SIZE, type CorePoolStats } from './core/core-pool.ts';
 export { MARIO_KART_ACTIONS, marioKartOptions } from '../integrations/MarioKart-Snes/preset.ts';
+export { MARIO_KART_64_ACTIONS, marioKart64Options } from '../integrations/MarioKart-N64/preset.ts';
 export * from './wrappers/index.ts';
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';
 export * as frameOps from './frame-ops.ts';

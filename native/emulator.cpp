@@ -51,9 +51,15 @@ std::string firstExtension(const std::string& validExtensions) {
 
 }  // namespace
 
-Emulator::CallScope::CallScope(Emulator* emulator) : previous_(tlsCurrent) { tlsCurrent = emulator; }
+Emulator::CallScope::CallScope(Emulator* emulator) : previous_(tlsCurrent) {
+  std::fegetenv(&floatEnvironment_);
+  tlsCurrent = emulator;
+}
 
-Emulator::CallScope::~CallScope() { tlsCurrent = previous_; }
+Emulator::CallScope::~CallScope() {
+  tlsCurrent = previous_;
+  std::fesetenv(&floatEnvironment_);
+}
 
 void Emulator::logCallback(retro_log_level level, const char* format, ...) {
   char message[1024];
@@ -189,7 +195,10 @@ bool Emulator::restorePowerOnState(const std::vector<uint8_t>& state) {
 
 void Emulator::refreshAvInfo() {
   retro_system_av_info av{};
-  core_->retro_get_system_av_info(&av);
+  {
+    CallScope scope(this);
+    core_->retro_get_system_av_info(&av);
+  }
   updateAvInfo(av);
 }
 

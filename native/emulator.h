@@ -11,6 +11,7 @@
 #include <libretro.h>
 
 #include <array>
+#include <cfenv>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -135,7 +136,9 @@ class Emulator {
   void onLog(retro_log_level level, const char* message);
 
  private:
-  // Points this thread's callback target at `emulator` for the duration of a call into its core.
+  // Points this thread's callback target at `emulator` for the duration of a call into its core, and gives the
+  // thread its floating-point environment back afterwards: mupen64plus turns on flush-to-zero in the thread that
+  // opens it, which made every JS computation on Node's main thread lose its subnormal numbers.
   class CallScope {
    public:
     explicit CallScope(Emulator* emulator);
@@ -145,6 +148,7 @@ class Emulator {
 
    private:
     Emulator* previous_;
+    std::fenv_t floatEnvironment_;
   };
   // The log function handed out through RETRO_ENVIRONMENT_GET_LOG_INTERFACE.
   static void logCallback(retro_log_level level, const char* format, ...);

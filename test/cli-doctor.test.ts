@@ -32,7 +32,7 @@ describe('retro doctor', () => {
     assert.match(out, /^Lua\s+ok\s+Lua 5\.4/m);
     for (const system of ['nes', 'snes', 'gb', 'gba']) assert.match(out, new RegExp(`^Core: ${system}\\s+(ok|missing)`, 'm'));
     assert.match(out, new RegExp(`^Data dir\\s+ok\\s+${join(tmp.dir, 'data')} \\(writable; made on first use\\)$`, 'm'));
-    assert.match(out, /^ROMs\s+note\s+1 of 2 games have their ROM \(TinyKart-Nes\); missing: MarioKart-Snes \(npx retro import <dir>\)$/m);
+    assert.match(out, /^ROMs\s+note\s+1 of 3 games have their ROM \(TinyKart-Nes\); missing: MarioKart-N64, MarioKart-Snes \(npx retro import <dir>\)$/m);
     const { checks } = await doctorJson();
     assert.equal(code, checks.some((r) => r.status === 'missing' || r.status === 'problem') ? 1 : 0);
   });

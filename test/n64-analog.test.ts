@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { MARIO_KART_64_ACTIONS } from '../integrations/MarioKart-N64/preset.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import { buildStates } from '../lib/env/boot-recipe.ts';
 import type { StickSpace } from '../lib/env/pad-action.ts';
@@ -185,6 +186,18 @@ describe('one N64 env with its stick', () => {
     assert.equal(codeOf(() => new Discretizer(env, { bad: { buttons: ['A'], stick: [2, 0] } })), 'INVALID_ARGUMENT');
     assert.equal(codeOf(() => new Discretizer(env, { bad: { buttons: ['A'], stick: [0] as unknown as [number, number] } })), 'INVALID_ARGUMENT');
     assert.equal(codeOf(() => new Discretizer(env, { bad: { buttons: ['NOPE'] } })), 'INVALID_ARGUMENT');
+  });
+
+  test('MarioKart-N64\'s preset through a Discretizer: each action\'s buttons and stick reach the N64 pad', () => {
+    // The joybus word the ROM read from controller 1 (`buttons`): the N64's own bit per button.
+    const joybus: Record<string, number> = { A: 0x8000, R: 0x0010 };
+    const kart = new Discretizer(env, MARIO_KART_64_ACTIONS);
+    kart.reset();
+    Object.values(MARIO_KART_64_ACTIONS).forEach((combo, i) => {
+      const { info } = kart.step(i);
+      assert.equal(info.buttons, combo.buttons.reduce((m, b) => m | joybus[b], 0), `${kart.names[i]}: buttons`);
+      assert.deepEqual([info.stick_x, info.stick_y], [steps(combo.stick[0]), steps(combo.stick[1])], `${kart.names[i]}: stick`);
+    });
   });
 
   test('ContinuousPad: one Box of stick axes and button entries, a button pressed above 0', () => {

@@ -181,6 +181,22 @@ describe('one N64 emulator', () => {
   });
 });
 
+test('an N64 leaves the float environment of the thread that drives it as it was (no flush-to-zero)', () => {
+  const subnormal = () => [new Float32Array([1.4e-45])[0], 2.2250738585072014e-308 / 2];
+  const before = subnormal();
+  assert.ok(before[0] > 0 && before[1] > 0);
+  const emu = new Emulator({ rom: n64Rom });
+  try {
+    assert.deepEqual(subnormal(), before, 'after open');
+    emu.step(2);
+    emu.loadState(emu.saveState());
+    assert.deepEqual(subnormal(), before, 'after steps and states');
+  } finally {
+    emu.close();
+  }
+  assert.deepEqual(subnormal(), before, 'after close');
+});
+
 test('two N64 emulators in one process are independent, and a state moves between them', () => {
   const left = new Emulator({ rom: n64Rom });
   const right = new Emulator({ rom: n64Rom });
