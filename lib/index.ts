@@ -8,7 +8,7 @@
  * const { reward, terminated, truncated } = env.step(env.actionSpace.sample());
  * ```
  */
-export { make, RetroEnv, State, Observations, type MakeOptions, type ScriptLimits, type StepResult, type Action, type TrustScripts } from './env/retro-env.ts';
+export { make, RetroEnv, State, Observations, type MakeOptions, type ScriptLimits, type StepResult, type Action, type StickAction, type PadInput, type TrustScripts } from './env/retro-env.ts';
 export { Actions } from './env/action-codec.ts';
 export { buildStates } from './env/boot-recipe.ts';
 export { BatchEnv, type BatchEnvOptions, type BatchResult } from './vector/batch-env.ts';

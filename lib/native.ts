@@ -171,7 +171,11 @@ export interface NativeSession {
 
 /** Many sessions stepped on native threads (native/batch_wrap.cpp). */
 export interface NativeBatch {
-  send(ids: Uint32Array, masks: Uint16Array): void;
+  /**
+   * One mask per env and port; with `options.sticks` > 0 also `sticks`: libretro's axes (y positive down), x and y
+   * per env, port and stick.
+   */
+  send(ids: Uint32Array, masks: Uint16Array, sticks?: Int16Array): void;
   sendReset(ids: Uint32Array): void;
   recv(batchSize: number): Uint32Array;
   close(): void;
@@ -183,6 +187,8 @@ export interface NativeBatchOptions {
   frameskip: number;
   maxPool: boolean;
   ports: number;
+  /** Analog sticks per pad (0 or left out for pads without). */
+  sticks?: number;
   observationBytes: number;
   autoreset: 'next-step' | 'same-step';
   preprocess?: NativeObservationSpec;

@@ -44,7 +44,12 @@ void BatchStepper::runJob(const BatchJob& job) {
     *slot.terminated = 0;
     return;
   }
-  for (unsigned p = 0; p < Emulator::kMaxPorts; ++p) env.emulator->setInput(p, job.masks[p]);
+  // Every port gets its masks and sticks, centred where the job has none: one path for pads with and without sticks.
+  for (unsigned p = 0; p < Emulator::kMaxPorts; ++p) {
+    env.emulator->setInput(p, job.masks[p]);
+    const auto& axes = job.sticks[p];
+    for (unsigned stick = 0; stick < BatchJob::kStickAxes / 2; ++stick) env.emulator->setAnalog(p, stick, axes[2 * stick], axes[2 * stick + 1]);
+  }
   env.session->step(frameskip_, maxPool_);
   publish(*env.session, slot);
   if (!env.session->done()) return;

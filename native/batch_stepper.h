@@ -41,10 +41,12 @@ class BatchStepper {
   BatchStepper(std::vector<Env> envs, unsigned threads, unsigned frameskip, bool maxPool, Autoreset autoreset, bool pinThreads);
 
   size_t size() const { return envs_.size(); }
-  // Queues a step of env `id` with these button masks (one per port). An env whose episode ended on its previous
-  // step is reset instead when autoreset is next-step.
-  void send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv) {
-    queue_.send(ids, masks, portsPerEnv);
+  // Queues a step of env `id` with these button masks (one per port) and stick axes (`axesPerPort` per port, in
+  // libretro's units; see JobQueue::send). An env whose episode ended on its previous step is reset instead when
+  // autoreset is next-step.
+  void send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv,
+            const std::vector<int16_t>& sticks = {}, unsigned axesPerPort = 0) {
+    queue_.send(ids, masks, portsPerEnv, sticks, axesPerPort);
   }
   // Queues a reset of env `id` to its start state.
   void sendReset(const std::vector<uint32_t>& ids) { queue_.sendReset(ids); }

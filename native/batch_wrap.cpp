@@ -34,6 +34,10 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
       const bool pinThreads = options.Get("pinThreads").ToBoolean().Value();
       const unsigned frameskip = options.Get("frameskip").As<Napi::Number>().Uint32Value();
       ports_ = options.Get("ports").As<Napi::Number>().Uint32Value();
+      // Analog sticks per pad (0 for pads without): send() then takes their axes beside the masks.
+      const Napi::Value sticks = options.Get("sticks");
+      stickAxes_ = sticks.IsNumber() ? 2 * sticks.As<Napi::Number>().Uint32Value() : 0;
+      if (stickAxes_ > BatchJob::kStickAxes) throw EmulatorError("INVALID_ARGUMENT", "a pad has at most 2 sticks");
       const size_t observationBytes = options.Get("observationBytes").As<Napi::Number>().Uint32Value();
       const bool maxPool = options.Get("maxPool").ToBoolean().Value();
       // preprocess: { gray, width, height, frameWidth, frameHeight } or undefined for raw RGB frames.
@@ -131,7 +135,19 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
       }
       Napi::Uint16Array masks = info[1].As<Napi::Uint16Array>();
       if (masks.ElementLength() != envIds.size() * ports_) throw EmulatorError("INVALID_ARGUMENT", "one mask per env and port");
-      stepper.send(envIds, std::vector<uint16_t>(masks.Data(), masks.Data() + masks.ElementLength()), ports_);
+      std::vector<int16_t> axes;
+      if (stickAxes_ > 0) {
+        // sticks: libretro's axes (y positive down), per env, port and stick: x, y.
+        if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_int16_array) {
+          throw EmulatorError("INVALID_ARGUMENT", "sticks must be an Int16Array");
+        }
+        Napi::Int16Array sticks = info[2].As<Napi::Int16Array>();
+        if (sticks.ElementLength() != envIds.size() * ports_ * stickAxes_) {
+          throw EmulatorError("INVALID_ARGUMENT", "sticks needs " + std::to_string(stickAxes_) + " axes per env and port");
+        }
+        axes.assign(sticks.Data(), sticks.Data() + sticks.ElementLength());
+      }
+      stepper.send(envIds, std::vector<uint16_t>(masks.Data(), masks.Data() + masks.ElementLength()), ports_, axes, stickAxes_);
       return info.Env().Undefined();
     });
   }
@@ -161,6 +177,7 @@ class BatchWrap : public Napi::ObjectWrap<BatchWrap> {
   }
 
   unsigned ports_ = 1;
+  unsigned stickAxes_ = 0;  // per port
   std::unique_ptr<BatchStepper> stepper_;
   std::vector<Napi::ObjectReference> sessionRefs_;
   std::vector<Napi::ObjectReference> bufferRefs_;

@@ -46,7 +46,10 @@ void GameSession::reset() {
 
 void GameSession::restart(const uint8_t* state, size_t size) {
   emulator_.loadState(state, size);
-  for (unsigned port = 0; port < Emulator::kMaxPorts; ++port) emulator_.setInput(port, 0);
+  for (unsigned port = 0; port < Emulator::kMaxPorts; ++port) {
+    emulator_.setInput(port, 0);
+    for (unsigned stick = 0; stick < 2; ++stick) emulator_.setAnalog(port, stick, 0, 0);  // sticks centred too
+  }
   emulator_.run(1);
   reset();
 }

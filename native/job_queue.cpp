@@ -85,12 +85,20 @@ void JobQueue::markBusy(const std::vector<uint32_t>& ids) {
   }
 }
 
-void JobQueue::send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv) {
+void JobQueue::send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv,
+                    const std::vector<int16_t>& sticks, unsigned axesPerPort) {
+  if (portsPerEnv > BatchJob::kMaxPorts || axesPerPort > BatchJob::kStickAxes || masks.size() != ids.size() * portsPerEnv ||
+      sticks.size() != ids.size() * portsPerEnv * axesPerPort) {
+    throw EmulatorError("INVALID_ARGUMENT", "one mask per env and port, and one value per env, port and stick axis");
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   markBusy(ids);
   for (size_t i = 0; i < ids.size(); ++i) {
-    BatchJob job{ids[i], false, {}};
-    for (unsigned p = 0; p < portsPerEnv; ++p) job.masks[p] = masks[i * portsPerEnv + p];
+    BatchJob job{ids[i], false, {}, {}};
+    for (unsigned p = 0; p < portsPerEnv; ++p) {
+      job.masks[p] = masks[i * portsPerEnv + p];
+      for (unsigned a = 0; a < axesPerPort; ++a) job.sticks[p][a] = sticks[(i * portsPerEnv + p) * axesPerPort + a];
+    }
     jobs_.push_back(job);
     ++pending_;
   }
@@ -101,7 +109,7 @@ void JobQueue::sendReset(const std::vector<uint32_t>& ids) {
   std::lock_guard<std::mutex> lock(mutex_);
   markBusy(ids);
   for (uint32_t id : ids) {
-    jobs_.push_back(BatchJob{id, true, {}});
+    jobs_.push_back(BatchJob{id, true, {}, {}});
     ++pending_;
   }
   jobReady_.notify_all();

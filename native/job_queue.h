@@ -18,12 +18,15 @@
 
 namespace rgym {
 
-// One env's step (its button masks, one per port) or reset.
+// One env's step (its button masks and analog sticks, one of each per port) or reset.
 struct BatchJob {
   static constexpr unsigned kMaxPorts = 8;
+  // Libretro's two sticks per pad, x and y each (y positive down): left x, left y, right x, right y.
+  static constexpr unsigned kStickAxes = 4;
   uint32_t id;
   bool reset;
   std::array<uint16_t, kMaxPorts> masks;
+  std::array<std::array<int16_t, kStickAxes>, kMaxPorts> sticks;
 };
 
 class JobQueue {
@@ -40,9 +43,12 @@ class JobQueue {
   JobQueue(const JobQueue&) = delete;
   JobQueue& operator=(const JobQueue&) = delete;
 
-  // Queues a step of env `ids[i]` with masks[i * portsPerEnv ...]. Throws INVALID_ARGUMENT for an id out of range,
-  // an env still stepping (sent and not yet received) or named twice, and then queues none.
-  void send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv);
+  // Queues a step of env `ids[i]` with masks[i * portsPerEnv ...] and, when `axesPerPort` > 0, stick axes
+  // sticks[(i * portsPerEnv + port) * axesPerPort ...] (the axes a pad leaves out stay centred). Throws
+  // INVALID_ARGUMENT for an id out of range, an env still stepping (sent and not yet received) or named twice, or
+  // arrays of the wrong length, and then queues none.
+  void send(const std::vector<uint32_t>& ids, const std::vector<uint16_t>& masks, unsigned portsPerEnv,
+            const std::vector<int16_t>& sticks = {}, unsigned axesPerPort = 0);
   // Queues a reset of each env.
   void sendReset(const std::vector<uint32_t>& ids);
   // Blocks until `batchSize` queued jobs have finished; returns their env ids in completion order. Throws the first

@@ -89,11 +89,13 @@ export function runBootRecipe(integration: Integration, name: string, romPath: s
   }
   const emu = new Emulator({ rom: romPath, system: integration.system, core });
   try {
-    for (const step of info.recipe) {
+    info.recipe.forEach((step, i) => {
       emu.setButtons(0, emu.buttonMask(step.buttons ?? []));
+      holdRecipeStick(emu, integration, name, i, step.stick);
       emu.step(step.frames);
-    }
+    });
     emu.setButtons(0, 0);
+    holdRecipeStick(emu, integration, name, info.recipe.length, undefined);
     const failed = failedChecks(emu, integration, info);
     if (failed.length > 0) {
       throw new StateError('STATE_INVALID', `${integration.name}: the boot recipe of "${name}" did not reach its goal: ${failed.join('; ')}. Is this the right ROM?`, {
@@ -104,6 +106,26 @@ export function runBootRecipe(integration: Integration, name: string, romPath: s
     return emu.saveState();
   } finally {
     emu.close();
+  }
+}
+
+/** Holds player 1's first stick at a recipe step's `stick` (centred without one); a stick needs a pad with one. */
+function holdRecipeStick(emu: Emulator, integration: Integration, name: string, index: number, stick: readonly [number, number] | undefined): void {
+  if (emu.sticks === 0) {
+    if (stick === undefined) return;
+    throw new IntegrationError('METADATA_INVALID', `${integration.name}: step ${index} of the recipe of "${name}" holds a stick, but ${integration.system} pads have none`, {
+      file: join(integration.dir, 'metadata.json'),
+      field: `/states/${name}/recipe/${index}/stick`,
+    });
+  }
+  const [x, y] = stick ?? [0, 0];
+  try {
+    emu.setStick(0, x, y);
+  } catch (e) {
+    throw new IntegrationError('METADATA_INVALID', `${integration.name}: step ${index} of the recipe of "${name}": ${(e as Error).message}`, {
+      file: join(integration.dir, 'metadata.json'),
+      field: `/states/${name}/recipe/${index}/stick`,
+    }, { cause: e });
   }
 }
 

@@ -23,6 +23,12 @@ export interface MakeOptions extends LookupOptions {
   info?: string;
   /** How actions are encoded; `Actions.FILTERED` by default, like stable-retro. */
   useRestrictedActions?: Actions;
+  /**
+   * For systems whose pad has analog sticks (n64): whether actions carry them. `true` (default) makes the action
+   * space `Dict({ buttons: <the button space>, stick: Box(-1, 1, [players × sticks × 2], float32) })`; `false`
+   * gives the plain button space, with the sticks centred. Ignored for systems without sticks.
+   */
+  analog?: boolean;
   /** `image` (H×W×3 uint8, default) or `ram` (the system RAM, uint8). */
   obsType?: Observations;
   /** Players controlled by the agent (1 by default). */
@@ -74,8 +80,6 @@ export interface MakeOptions extends LookupOptions {
    */
   record?: string;
 }
-
-export type Action = number | ArrayLike<number>;
 
 export interface Preprocess {
   grayscale?: boolean;

@@ -6,7 +6,7 @@ import { MovieRecorder } from '../movie/movie-recorder.ts';
 import { Box } from '../spaces/box.ts';
 import type { Env } from './env.ts';
 import { Actions, buttonNames, comboGroups } from './action-codec.ts';
-import { ActionDecoder, type Action, type ActionSpace } from './action-decoder.ts';
+import { ActionDecoder, type Action, type ActionSpace, type PadInput } from './action-decoder.ts';
 import { cropRgb, croppedShape } from './crop.ts';
 import { loadGame, type LoadedGame } from './game-loader.ts';
 import { registerFastPath, type StepOutcome } from './native-fast-path.ts';
@@ -14,7 +14,7 @@ import { Observations, type MakeOptions, type Preprocess, type StepResult } from
 import { resetTsScenario, stepTsScenario, type TsEpisode } from './ts-frame-loop.ts';
 
 export { State, Observations, type MakeOptions, type Preprocess, type StepResult } from './make-options.ts';
-export type { Action } from './action-decoder.ts';
+export type { Action, ActionSpace, ButtonAction, PadInput, StickAction } from './action-decoder.ts';
 export type { ScriptLimits, TrustScripts } from './scenario-plan.ts';
 export { nativeFastPath, type NativeFastPath, type StepOutcome } from './native-fast-path.ts';
 
@@ -43,6 +43,8 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
   readonly preprocess: Preprocess | undefined;
   readonly useRestrictedActions: Actions;
   readonly obsType: Observations;
+  /** Whether actions carry the pads' analog sticks (systems with sticks, unless made with `analog: false`). */
+  readonly analog: boolean;
   readonly actionSpace: ActionSpace;
   readonly observationSpace: Box<readonly number[], 'uint8'>;
   readonly stateName: string | null;
@@ -77,12 +79,18 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
     this.useRestrictedActions = options.useRestrictedActions ?? Actions.FILTERED;
     this.obsType = options.obsType ?? Observations.IMAGE;
     try {
+      if (options.analog !== undefined && typeof options.analog !== 'boolean') {
+        throw new ArgumentError('INVALID_ARGUMENT', `analog must be true or false, got ${String(options.analog)}`, { field: 'analog' });
+      }
+      this.analog = (options.analog ?? true) && this.emulator.sticks > 0;
       const { system } = this.integration;
+      if (options.record !== undefined && this.analog) throw stickRecordingError();
       this.recorder = options.record === undefined ? undefined : new MovieRecorder(options.record, { game, system, players: this.players, stateName: this.stateName });
       // A policy that observes RAM needs no pictures: cores that ask (the N64's) then draw none.
       if (this.obsType === Observations.RAM) this.emulator.setVideoEnabled(false);
       const groups = comboGroups(this.emulator.buttons, loaded.scenario.actions ?? this.emulator.descriptor.actions);
-      this.actions = new ActionDecoder(this.useRestrictedActions, groups, this.emulator.buttons.length, this.players, loaded.scenarioFile);
+      const stickAxes = this.analog ? this.players * this.emulator.sticks * 2 : 0;
+      this.actions = new ActionDecoder(this.useRestrictedActions, groups, this.emulator.buttons.length, this.players, loaded.scenarioFile, stickAxes);
       this.actionSpace = this.actions.space;
       this.observationSpace = this.makeObservationSpace();
       if (this.preprocess) this.preprocessed = this.setUpPreprocessing(this.preprocess);
@@ -140,6 +148,14 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
     return this.actions.masks(action);
   }
 
+  /**
+   * Decodes an action into what it holds on the pads: one button mask per player and, with `analog`, the sticks'
+   * axes (x, y per player and stick, right and up positive). Throws INVALID_ACTION for anything outside actionSpace.
+   */
+  actionToInput(action: Action): PadInput {
+    return this.actions.decode(action);
+  }
+
   step(action: Action): StepResult {
     const result = this.stepFrames(action, this.frameskip, this.maxPool);
     return { observation: this.observe(), ...result };
@@ -149,14 +165,24 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
   private stepFrames(action: Action, frames: number, maxPool: boolean): StepOutcome {
     this.checkNotOwned('step');
     if (this.needsReset) throw new LifecycleError('ENV_NOT_RESET', 'call reset() before step()');
-    const masks = this.actions.masks(action);
+    const { masks, sticks } = this.actions.decode(action);
     masks.forEach((mask, port) => this.emulator.setButtons(port, mask));
+    this.holdSticks(sticks);
     const outcome = this.runFrames(frames, maxPool);
     if (this.recorder) {
       this.recorder.add(masks, frames);
       if (outcome.terminated) this.recorder.finish();
     }
     return outcome;
+  }
+
+  /** Holds each player's sticks (x, y per stick, player after player); `reset()` centres them again. */
+  private holdSticks(axes: readonly number[]): void {
+    const sticks = this.emulator.sticks;
+    for (let i = 0; i + 1 < axes.length; i += 2) {
+      const stick = (i / 2) % sticks;
+      this.emulator.setStick(Math.floor(i / 2 / sticks), axes[i], axes[i + 1], stick);
+    }
   }
 
   private runFrames(frames: number, maxPool: boolean): StepOutcome {
@@ -290,6 +316,15 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
   get closed(): boolean {
     return this.isClosed;
   }
+}
+
+/** Movies hold buttons only: a stick env refuses to record rather than write movies that replay differently. */
+export function stickRecordingError(): ArgumentError {
+  return new ArgumentError(
+    'INVALID_ARGUMENT',
+    "movies record buttons only, and this system's pads have analog sticks: make the env with analog: false to record it (its sticks then stay centred)",
+    { field: 'record' },
+  );
 }
 
 /** Creates an environment for a game: `make('TinyKart-Nes', { state: 'Track1' })`. */

@@ -259,9 +259,17 @@ export function checkMetadataReferences(file: string, metadata: Metadata, ctx: C
     }
     if (ctx.system) {
       const system = ctx.system;
-      (info.recipe ?? []).forEach((step, i) =>
-        checkButtons(file, step.buttons ?? [], ['states', stateName, 'recipe', i, 'buttons'], system, problems, 'METADATA_INVALID'),
-      );
+      (info.recipe ?? []).forEach((step, i) => {
+        checkButtons(file, step.buttons ?? [], ['states', stateName, 'recipe', i, 'buttons'], system, problems, 'METADATA_INVALID');
+        if (step.stick !== undefined && system.sticks === 0) {
+          problems.push({
+            code: 'METADATA_INVALID',
+            file,
+            pointer: pointerOf('states', stateName, 'recipe', i, 'stick'),
+            message: `a recipe step holds a stick, but ${system.system} pads have none`,
+          });
+        }
+      });
     }
   }
   return problems;

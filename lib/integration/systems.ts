@@ -1,6 +1,6 @@
 /**
  * What integration loading needs to know about a system, read from its descriptor `cores/<system>.json`: file
- * extensions, ROM header rule and button names. Also maps a game folder name to its system.
+ * extensions, ROM header rule, button names and sticks. Also maps a game folder name to its system.
  */
 
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ export interface SystemInfo {
   romHeader: string;
   /** Button names in bit order (`null` for an unused bit). */
   buttons: (string | null)[];
+  /** Analog sticks per pad (the descriptor's `sticks`, 0 without). */
+  sticks: number;
   /** The address blocks RAM variables may live in (the descriptor's `memory`). */
   memory: { start: number; length: number; region: string }[];
   /** The descriptor file. */
@@ -53,6 +55,7 @@ export function loadSystem(system: string): SystemInfo | undefined {
     ext: descriptor.ext,
     romHeader: descriptor.romHeader ?? 'none',
     buttons: descriptor.buttons,
+    sticks: descriptor.sticks ?? 0,
     memory: descriptor.memory.map(({ start, length, region }) => ({ start, length, region })),
     file: join(coresDir(), `${system}.json`),
   };

@@ -82,10 +82,12 @@ export interface Scenario {
   scripts?: string[];
 }
 
-/** One step of a boot recipe: hold `buttons` for `frames` frames. */
+/** One step of a boot recipe: hold `buttons` (and on a pad with a stick, `stick`) for `frames` frames. */
 export interface RecipeStep {
   frames: number;
   buttons?: string[];
+  /** Player 1's first stick at (x, y), each in [-1, 1], right and up positive; centred when left out. */
+  stick?: [number, number];
 }
 
 export interface StateCheck {

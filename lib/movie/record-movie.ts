@@ -1,6 +1,6 @@
 /** A wrapper that records every episode of an env to a `.bk2` movie, as stable-retro's `make(game, record=dir)`. */
 
-import type { Action, RetroEnv, StepResult } from '../env/retro-env.ts';
+import { stickRecordingError, type Action, type RetroEnv, type StepResult } from '../env/retro-env.ts';
 import { ArgumentError } from '../errors.ts';
 import { Wrapper, type ResetArgs } from '../wrappers/wrapper.ts';
 import { MovieRecorder } from './movie-recorder.ts';
@@ -31,6 +31,7 @@ export class RecordMovie extends Wrapper<RetroEnv> {
   private readonly recorder: MovieRecorder;
 
   constructor(env: RetroEnv, options: RecordMovieOptions) {
+    if (env.analog) throw stickRecordingError();
     super(env);
     this.dir = options.dir;
     this.recorder = new MovieRecorder(options.dir, { game: env.game, system: env.integration.system, players: env.players, stateName: env.stateName });

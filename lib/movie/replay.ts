@@ -19,7 +19,7 @@ export function makeReplayEnv(movie: Movie, options: MakeOptions = {}): RetroEnv
   if (movie.game === '?' || movie.game === '') {
     throw new MovieError('MOVIE_INVALID', `${movie.file}: the header names no game (GameName), so there is nothing to replay it on`, { file: movie.file });
   }
-  const env = make(movie.game, { ...options, state: State.NONE, players: movie.players, frameskip: 1, useRestrictedActions: Actions.ALL });
+  const env = make(movie.game, { ...options, state: State.NONE, players: movie.players, frameskip: 1, useRestrictedActions: Actions.ALL, analog: false });
   if (env.integration.system !== movie.system) {
     env.close();
     throw new MovieError('MOVIE_INVALID', `${movie.file}: a ${movie.system} movie cannot play on ${movie.game}, a ${env.integration.system} game`, { file: movie.file });

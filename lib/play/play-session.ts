@@ -76,7 +76,7 @@ export class PlaySession {
 
   constructor(private readonly options: PlaySessionOptions) {
     const { game, state, scenario, record, ...lookup } = options;
-    this.env = make(game, { ...lookup, state: state ?? State.DEFAULT, scenario, useRestrictedActions: Actions.ALL });
+    this.env = make(game, { ...lookup, state: state ?? State.DEFAULT, scenario, useRestrictedActions: Actions.ALL, analog: false });
     this.fps = this.env.emulator.avInfo.fps || 60;
     this.stateName = this.env.stateName ?? State.NONE;
     this.action = new Uint8Array(this.env.buttons.length);

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { ArgumentError, LifecycleError } from '../errors.ts';
 import { loadGame, type LoadedGame } from '../env/game-loader.ts';
-import { RetroEnv, type Action } from '../env/retro-env.ts';
+import { RetroEnv, stickRecordingError, type Action } from '../env/retro-env.ts';
 import { fromNative, nativeAddon } from '../native.ts';
 import { Box } from '../spaces/box.ts';
 import { Tuple } from '../spaces/tuple.ts';
@@ -77,6 +77,8 @@ export class BatchEnv {
   private readonly recorder: BatchRecorder | undefined;
   private readonly frameBytes: number;
   private readonly players: number;
+  /** Stick axes per env (x, y per player and stick); 0 for buttons-only actions. */
+  private readonly stickAxes: number = 0;
   private closed = false;
   private releaseEnvs: (() => void)[] = [];
   /** The loaded games behind `envs`, whose sessions the native stepper steps. */
@@ -151,6 +153,7 @@ export class BatchEnv {
         throw e;
       }
       this.singleActionSpace = first.actionSpace;
+      this.stickAxes = first.analog ? first.players * first.emulator.sticks * 2 : 0;
       const [frameHeight, frameWidth] = first.observationSpace.shape!;
       const outWidth = preprocess?.width ?? frameWidth;
       const outHeight = preprocess?.height ?? frameHeight;
@@ -200,6 +203,7 @@ export class BatchEnv {
       }
       if (record !== undefined) {
         const first = envs[0];
+        if (first.analog) throw stickRecordingError();
         this.recorder = new BatchRecorder({
           dir: record,
           game: { game, system: first.integration.system, players: this.players, stateName: first.stateName },
@@ -214,7 +218,10 @@ export class BatchEnv {
       if (this.engine === 'workers') {
         const workers = new WorkerBatch({ game, options: makeOptions, numEnvs, threads: Math.max(1, threads), players: this.players, autoreset, outputs });
         this.native = this.recording({
-          send: (ids, actions) => workers.send(ids, this.masks(actions), this.players),
+          send: (ids, actions) => {
+            const { masks, sticks } = this.inputs(actions);
+            workers.send(ids, masks, sticks, this.players);
+          },
           sendReset: (ids) => workers.sendReset(ids),
           recv: (n) => workers.recv(n),
           close: () => workers.close(),
@@ -232,6 +239,7 @@ export class BatchEnv {
           frameskip: envs[0].frameskip,
           maxPool: envs[0].maxPool,
           ports: this.players,
+          sticks: this.stickAxes / 2 / this.players,
           observationBytes: this.frameBytes,
           autoreset,
           preprocess: preprocess && { gray: preprocess.grayscale ?? false, width: this.observationShape[1], height: this.observationShape[0], frameWidth, frameHeight },
@@ -239,7 +247,10 @@ export class BatchEnv {
         outputs,
       );
       this.native = this.recording({
-        send: (ids, actions) => stepper.send(ids, this.masks(actions)),
+        send: (ids, actions) => {
+          const { masks, sticks } = this.inputs(actions);
+          stepper.send(ids, masks, libretroAxes(sticks));
+        },
         sendReset: (ids) => stepper.sendReset(ids),
         recv: (n) => stepper.recv(n),
         close: () => stepper.close(),
@@ -315,16 +326,22 @@ export class BatchEnv {
 
   /** With `record`, `engine` with every job also told to the recorder ({@link recordingEngine}). */
   private recording(engine: BatchEngine): BatchEngine {
-    return this.recorder === undefined ? engine : recordingEngine(engine, this.recorder, (actions) => this.masks(actions), this.terminations);
+    return this.recorder === undefined ? engine : recordingEngine(engine, this.recorder, (actions) => this.inputs(actions).masks, this.terminations);
   }
 
-  /** One button mask per env and player, for the in-process engines; INVALID_ACTION before anything is sent. */
-  private masks(actions: readonly Action[]): Uint16Array {
+  /**
+   * What the actions hold on the pads, for the in-process engines: one button mask per env and player, and the
+   * stick axes per env (x, y per player and stick; none without sticks). INVALID_ACTION before anything is sent.
+   */
+  private inputs(actions: readonly Action[]): { masks: Uint16Array; sticks: Float64Array } {
     const masks = new Uint16Array(actions.length * this.players);
+    const sticks = new Float64Array(actions.length * this.stickAxes);
     actions.forEach((action, i) => {
-      this.envs[0].actionToMasks(action).forEach((m, p) => (masks[i * this.players + p] = m));
+      const input = this.envs[0].actionToInput(action);
+      input.masks.forEach((m, p) => (masks[i * this.players + p] = m));
+      sticks.set(input.sticks, i * this.stickAxes);
     });
-    return masks;
+    return { masks, sticks };
   }
 
   /** Waits for the first `batchSize` envs that finished and returns their results. */
@@ -395,6 +412,14 @@ export class BatchEnv {
       for (const env of this.envs) env.close();
     }
   }
+}
+
+/**
+ * Stick axes in [-1, 1] (up positive) as libretro's int16 axes (down positive), rounded as `Emulator.setStick`
+ * rounds them, so a batch env's game sees the values a single env's does.
+ */
+function libretroAxes(sticks: Float64Array): Int16Array {
+  return Int16Array.from(sticks, (v, i) => Math.round((i % 2 === 0 ? v : -v) * 32767));
 }
 
 function sortIds(ids: Uint32Array): Uint32Array {

@@ -3,15 +3,9 @@
 // supervisor (the thread that started it) tells the main thread.
 import { workerData } from 'node:worker_threads';
 import { Actions } from '../env/action-codec.ts';
-import { make, type RetroEnv } from '../env/retro-env.ts';
+import { make, type Action, type RetroEnv } from '../env/retro-env.ts';
 import { Autoresetter } from './autoreset.ts';
-import { RING, type BatchWorkerData } from './worker-batch.ts';
-
-interface Job {
-  id: number;
-  reset: boolean;
-  masks: number[];
-}
+import { RING, type BatchJobMessage as Job, type BatchWorkerData } from './worker-batch.ts';
 
 const config = workerData as BatchWorkerData;
 const { outputs } = config;
@@ -40,7 +34,7 @@ function run(job: Job): void {
   const { step, reset } = job.reset
     ? { step: undefined, reset: env.reset() }
     : autoresetter.run(job.id, {
-        step: () => env.step(actionOf(env, job.masks)),
+        step: () => env.step(actionOf(env, job)),
         reset: () => env.reset(),
         keepFinal: (last) => {
           outputs.finalObservations!.set(last.observation, job.id * frameBytes);
@@ -55,14 +49,14 @@ function run(job: Job): void {
   outputs.terminated[job.id] = step?.terminated ? 1 : 0;
 }
 
-/** Raw button bits from one mask per player. */
-function actionOf(env: RetroEnv, masks: number[]): Uint8Array {
+/** The env's action for a job: raw button bits from one mask per player, and the job's sticks if the env has them. */
+function actionOf(env: RetroEnv, job: Job): Action {
   const buttons = env.buttons.length;
-  const action = new Uint8Array(buttons * config.players);
-  masks.forEach((mask, p) => {
-    for (let b = 0; b < buttons; b++) action[p * buttons + b] = (mask >> b) & 1;
+  const bits = new Uint8Array(buttons * config.players);
+  job.masks.forEach((mask, p) => {
+    for (let b = 0; b < buttons; b++) bits[p * buttons + b] = (mask >> b) & 1;
   });
-  return action;
+  return env.analog ? { buttons: bits, stick: job.sticks } : bits;
 }
 
 function report(id: number, failed: boolean): void {

@@ -3,6 +3,7 @@
 // here (crash, exit, hang) can only take this process down; the parent sees the pipe end and reports it.
 import { closeSync, fstatSync, ftruncateSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { actionFromNumbers } from '../env/pad-action.ts';
 import { make, type RetroEnv } from '../env/retro-env.ts';
 import { Autoresetter } from './autoreset.ts';
 import { readFully, writeFully } from './blocking-pipe.ts';
@@ -63,7 +64,7 @@ class EnvRunner {
     const { step, reset } = job.reset
       ? { step: undefined, reset: env.reset() }
       : this.autoresetter.run(job.envId, {
-          step: () => env.step(env.actionSpace.shape.length === 0 ? job.action[0] : job.action),
+          step: () => env.step(actionFromNumbers(env.actionSpace, job.action)),
           // The episode's last observation is copied out before reset() rewrites the env's buffer.
           keepFinal: (last) => (final = { info: last.info, observation: last.observation.slice() }),
           reset: () => env.reset(),

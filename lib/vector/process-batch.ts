@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { actionToNumbers, checkAction } from '../env/pad-action.ts';
 import type { Action, MakeOptions } from '../env/retro-env.ts';
 import { ArgumentError, CoreError, IntegrationError, LifecycleError, RetroError, RomError, ScriptError, StateError, type RetroErrorCode } from '../errors.ts';
 import { spaceFromJSON } from '../spaces/json.ts';
@@ -130,15 +131,8 @@ export class ProcessBatch {
   }
 
   send(ids: Uint32Array, actions: readonly Action[]): void {
-    actions.forEach((action) => {
-      if (!this.actionSpace.contains(action)) {
-        throw new ArgumentError('INVALID_ACTION', `action ${describeAction(action)} is not in the action space ${this.actionSpace.toString()}`);
-      }
-    });
-    this.dispatch(ids, (i) => {
-      const action = actions[i];
-      return typeof action === 'number' ? [action] : Array.from(action);
-    });
+    for (const action of actions) checkAction(this.actionSpace, action);
+    this.dispatch(ids, (i) => actionToNumbers(actions[i]));
   }
 
   sendReset(ids: Uint32Array): void {
@@ -355,6 +349,3 @@ function typedError(e: SerializedError, envId: number | undefined): Error {
   return new Class(e.code as RetroErrorCode, message, { ...e.details, ...(envId === undefined ? {} : { env: envId }) });
 }
 
-function describeAction(action: Action): string {
-  return typeof action === 'number' ? String(action) : `[${Array.from(action).join(', ')}]`;
-}

@@ -55,7 +55,10 @@ export const RECORD_HEADER_BYTES = 8;
 export interface Job {
   envId: number;
   reset: boolean;
-  /** The action as numbers: one for a Discrete space, one per entry otherwise. */
+  /**
+   * The action as numbers (`actionToNumbers`): one for a Discrete space, one per entry otherwise; a stick pad's
+   * `{ buttons, stick }` as its buttons' numbers followed by the stick axes.
+   */
   action: readonly number[];
 }
 

@@ -20,6 +20,15 @@ export interface WorkerBatchConfig {
   outputs: SharedOutputs;
 }
 
+/** One env's job as a batch worker gets it: a reset, or a step with these masks (one per port) and stick axes. */
+export interface BatchJobMessage {
+  id: number;
+  reset: boolean;
+  masks: number[];
+  /** x, y per player and stick, up positive; empty without sticks. */
+  sticks: number[];
+}
+
 /** What one batch worker gets as workerData. */
 export interface BatchWorkerData extends WorkerBatchConfig {
   envIds: number[];
@@ -95,15 +104,22 @@ export class WorkerBatch {
     this.supervisor.unref();
   }
 
-  send(ids: Uint32Array, masks: Uint16Array, ports: number): void {
-    this.dispatch(ids, (i) => ({ id: ids[i], reset: false, masks: Array.from(masks.subarray(i * ports, (i + 1) * ports)) }));
+  /** `masks`: one per env and port; `sticks`: the same number of stick axes per env (none without sticks). */
+  send(ids: Uint32Array, masks: Uint16Array, sticks: Float64Array, ports: number): void {
+    const axes = sticks.length / ids.length;
+    this.dispatch(ids, (i) => ({
+      id: ids[i],
+      reset: false,
+      masks: Array.from(masks.subarray(i * ports, (i + 1) * ports)),
+      sticks: Array.from(sticks.subarray(i * axes, (i + 1) * axes)),
+    }));
   }
 
   sendReset(ids: Uint32Array): void {
-    this.dispatch(ids, (i) => ({ id: ids[i], reset: true, masks: [] }));
+    this.dispatch(ids, (i) => ({ id: ids[i], reset: true, masks: [], sticks: [] }));
   }
 
-  private dispatch(ids: Uint32Array, job: (i: number) => { id: number; reset: boolean; masks: number[] }): void {
+  private dispatch(ids: Uint32Array, job: (i: number) => BatchJobMessage): void {
     this.throwIfAWorkerDied();
     for (const id of ids) if (this.inFlight.has(id)) throw Object.assign(new Error(`env ${id} is still stepping: recv() it first`), { code: 'INVALID_ARGUMENT' });
     const perWorker = this.jobPorts.map(() => [] as ReturnType<typeof job>[]);

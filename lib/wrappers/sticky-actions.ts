@@ -53,5 +53,9 @@ export class StickyActions<E extends AnyEnv> extends Wrapper<E> {
 function copyAction<A>(action: A): A {
   if (ArrayBuffer.isView(action) && 'slice' in action) return (action as unknown as { slice(): A }).slice();
   if (Array.isArray(action)) return action.slice() as A;
+  // A Dict action, such as a stick pad's { buttons, stick }: each entry copied.
+  if (action !== null && typeof action === 'object' && Object.getPrototypeOf(action) === Object.prototype) {
+    return Object.fromEntries(Object.entries(action).map(([key, value]) => [key, copyAction(value)])) as A;
+  }
   return action;
 }

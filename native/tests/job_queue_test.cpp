@@ -35,14 +35,16 @@ std::vector<uint32_t> sorted(std::vector<uint32_t> ids) {
 
 // What the jobs of one test saw, one slot per env (each env's job runs on one thread at a time).
 struct Seen {
-  explicit Seen(size_t n) : runs(n, 0), resets(n, 0), masks(n) {}
+  explicit Seen(size_t n) : runs(n, 0), resets(n, 0), masks(n), sticks(n) {}
   std::vector<int> runs, resets;
   std::vector<std::array<uint16_t, BatchJob::kMaxPorts>> masks;
+  std::vector<std::array<std::array<int16_t, BatchJob::kStickAxes>, BatchJob::kMaxPorts>> sticks;
   JobQueue::RunJob recorder() {
     return [this](const BatchJob& job) {
       ++runs[job.id];
       if (job.reset) ++resets[job.id];
       masks[job.id] = job.masks;
+      sticks[job.id] = job.sticks;
     };
   }
 };
@@ -61,6 +63,29 @@ TEST("every sent job runs once, with its own masks, and is received once") {
     CHECK(seen.resets[id] == 0);
     CHECK(seen.masks[id][0] == id * 2 && seen.masks[id][1] == id * 2 + 1 && seen.masks[id][2] == 0);
   }
+}
+
+TEST("each job carries its own stick axes; axes a pad leaves out, and resets, stay centred") {
+  Seen seen(3);
+  JobQueue queue(3, seen.recorder(), 2, false);
+  // Two ports with one stick (x, y) each: env i, port p holds (100 * i + p, -(100 * i + p)).
+  std::vector<int16_t> axes;
+  for (int16_t i = 0; i < 2; ++i)
+    for (int16_t p = 0; p < 2; ++p) axes.insert(axes.end(), {int16_t(100 * i + p), int16_t(-(100 * i + p))});
+  queue.send({0, 1}, {0, 0, 0, 0}, 2, axes, 2);
+  queue.sendReset({2});
+  CHECK(sorted(queue.recv(3)) == range(3));
+  for (int16_t i = 0; i < 2; ++i) {
+    for (int16_t p = 0; p < 2; ++p) {
+      const auto& a = seen.sticks[i][p];
+      CHECK(a[0] == 100 * i + p && a[1] == -(100 * i + p) && a[2] == 0 && a[3] == 0);
+    }
+    CHECK(seen.sticks[i][2][0] == 0);
+  }
+  CHECK(seen.sticks[2][0][0] == 0 && seen.sticks[2][0][1] == 0);
+  CHECK_THROWS_CODE(queue.send({0}, {0, 0}, 2, {1, 2, 3}, 2), "INVALID_ARGUMENT");  // 3 axes for 2 ports × 2
+  queue.send({0}, {0, 0}, 2);  // env 0 was not left busy by the refused send
+  CHECK(queue.recv(1) == std::vector<uint32_t>{0});
 }
 
 TEST("recv takes a batch; the other finished envs wait for the next recv") {
