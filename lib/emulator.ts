@@ -100,6 +100,14 @@ function readRom(rom: string | Uint8Array): { bytes: Uint8Array; path: string; l
 }
 
 /**
+ * A stick axis in [-1, 1] (right and up positive) as libretro's int16 axis, which spans [-32768, 32767] with y
+ * positive down. The one conversion: every route to a core's stick (Emulator, BatchEnv's workers) goes through it.
+ */
+export function libretroAxis(value: number, axis: 'x' | 'y'): number {
+  return Math.round((axis === 'x' ? value : -value) * 32767);
+}
+
+/**
  * One emulated console running a game, hosted in this process by a private copy of a libretro core.
  *
  * ```ts
@@ -280,8 +288,7 @@ export class Emulator {
         throw new ArgumentError('INVALID_ACTION', `stick ${axis} must be a number in [-1, 1], got ${String(value)}`);
       }
     }
-    // libretro's axes span [-32768, 32767] with y positive down.
-    this.call((n) => n.setAnalog(port, stick, Math.round(x * 32767), Math.round(-y * 32767)));
+    this.call((n) => n.setAnalog(port, stick, libretroAxis(x, 'x'), libretroAxis(y, 'y')));
   }
 
   /**

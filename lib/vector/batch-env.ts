@@ -1,3 +1,4 @@
+import { libretroAxis } from '../emulator.ts';
 import { cpus } from 'node:os';
 import { ArgumentError, LifecycleError } from '../errors.ts';
 import { loadGame, type LoadedGame } from '../env/game-loader.ts';
@@ -414,12 +415,9 @@ export class BatchEnv {
   }
 }
 
-/**
- * Stick axes in [-1, 1] (up positive) as libretro's int16 axes (down positive), rounded as `Emulator.setStick`
- * rounds them, so a batch env's game sees the values a single env's does.
- */
+/** Stick axes in [-1, 1], x then y, as libretro's int16 axes, converted as `Emulator.setStick` converts them. */
 function libretroAxes(sticks: Float64Array): Int16Array {
-  return Int16Array.from(sticks, (v, i) => Math.round((i % 2 === 0 ? v : -v) * 32767));
+  return Int16Array.from(sticks, (v, i) => libretroAxis(v, i % 2 === 0 ? 'x' : 'y'));
 }
 
 function sortIds(ids: Uint32Array): Uint32Array {
