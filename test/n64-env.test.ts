@@ -141,3 +141,11 @@ test('BatchEnv steps two N64s on native threads exactly as two envs stepped one 
     single.close();
   }
 });
+
+test('recording an N64 env is refused when the env is made, not when its first movie is written', () => {
+  // N64 movies have no BizHawk platform here yet: the refusal must come before any step is played.
+  assert.throws(
+    () => make(GAME, { ...options, record: join(dataDir, 'movies') }),
+    (e) => e instanceof Error && (e as { code?: string }).code === 'INVALID_ARGUMENT' && /movies of system "n64" are not supported/.test(e.message),
+  );
+});

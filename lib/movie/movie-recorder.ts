@@ -2,6 +2,7 @@
 
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { platformOf } from './columns.ts';
 import { writeMovie } from './movie.ts';
 
 export interface RecordedGame {
@@ -31,6 +32,8 @@ export class MovieRecorder {
     readonly dir: string,
     private readonly game: RecordedGame,
   ) {
+    // A system without movie platforms is refused now, not when the first episode is written.
+    platformOf(game.system);
     mkdirSync(dir, { recursive: true });
   }
 
