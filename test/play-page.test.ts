@@ -227,3 +227,24 @@ test('the page receives every frame at 1x; frames per second and key-to-frame la
     await server.close();
   }
 });
+
+test('on a pad with a stick (N64), the I/J/K/L keys hold it at full deflection and the bindings list it', async () => {
+  const fixtures = join(import.meta.dirname, 'fixtures', 'integrations');
+  const server = await startPlayServer({ integrationPaths: [fixtures], dataDir: scratch.dataDir, game: 'TestRom-N64' });
+  try {
+    const page = await openPage(server);
+    const rows = await page.locator('#bindings tr[data-button]').evaluateAll((r) => r.map((row) => (row as HTMLElement).dataset.button));
+    assert.ok(['STICK_UP', 'STICK_DOWN', 'STICK_LEFT', 'STICK_RIGHT', 'Z', 'C_UP'].every((name) => rows.includes(name)), rows.join(' '));
+    await page.keyboard.down('KeyL');
+    await page.keyboard.down('KeyI');
+    await page.waitForFunction(() => (window as unknown as { playStats: PageStats }).playStats.variables.stick_x === 80, null, WAIT);
+    await page.waitForFunction(() => (window as unknown as { playStats: PageStats }).playStats.variables.stick_y === 80, null, WAIT);
+    await page.keyboard.up('KeyL');
+    await page.keyboard.up('KeyI');
+    await page.keyboard.down('KeyJ');
+    await page.waitForFunction(() => (window as unknown as { playStats: PageStats }).playStats.variables.stick_x === -80, null, WAIT);
+    assert.equal(server.session.variables.stick_y, 0, 'released keys centre the stick');
+  } finally {
+    await server.close();
+  }
+});

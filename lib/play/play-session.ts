@@ -40,7 +40,7 @@ const RECORD_SAVE_MS = 5000;
 
 /** What the page sends. */
 type Command =
-  | { type: 'input'; mask: number }
+  | { type: 'input'; mask: number; stick?: unknown }
   | { type: 'pause'; paused: boolean }
   | { type: 'step' }
   | { type: 'speed'; speed: number }
@@ -61,6 +61,8 @@ export class PlaySession {
   private done = false;
   private info: Record<string, number> = {};
   private readonly action: Uint8Array;
+  /** Player 1's sticks, x then y, up positive; empty on a pad without one. */
+  private readonly stick: Float32Array;
   private readonly usableMask: number;
   private readonly clients = new Set<WebSocketConnection>();
   private readonly encoder = new FrameEncoder();
@@ -76,10 +78,11 @@ export class PlaySession {
 
   constructor(private readonly options: PlaySessionOptions) {
     const { game, state, scenario, record, ...lookup } = options;
-    this.env = make(game, { ...lookup, state: state ?? State.DEFAULT, scenario, useRestrictedActions: Actions.ALL, analog: false });
+    this.env = make(game, { ...lookup, state: state ?? State.DEFAULT, scenario, useRestrictedActions: Actions.ALL });
     this.fps = this.env.emulator.avInfo.fps || 60;
     this.stateName = this.env.stateName ?? State.NONE;
     this.action = new Uint8Array(this.env.buttons.length);
+    this.stick = new Float32Array(this.env.analog ? 2 * this.env.emulator.sticks : 0);
     this.usableMask = this.env.buttons.reduce((m, b, bit) => (b ? m | (1 << bit) : m), 0);
     try {
       this.recorder = record === undefined ? undefined : new PlayRecorder(record, { game, system: this.env.integration.system });
@@ -123,7 +126,11 @@ export class PlaySession {
     this.clients.add(client);
     client.on('close', () => {
       this.clients.delete(client);
-      if (this.clients.size === 0) this.setMask(0);  // nobody holds the buttons any more
+      if (this.clients.size === 0) {
+        // Nobody holds the buttons or the stick any more.
+        this.setMask(0);
+        this.stick.fill(0);
+      }
     });
     client.on('message', (data, isText) => {
       if (!isText) return this.reply(client, { type: 'error', message: 'commands are JSON text' });
@@ -158,6 +165,7 @@ export class PlaySession {
       game: this.env.game,
       system: this.env.integration.system,
       buttons: this.env.buttons,
+      sticks: this.stick.length / 2,
       states: this.states,
       state: this.stateName,
       scenario: this.options.scenario ?? 'scenario',
@@ -178,6 +186,7 @@ export class PlaySession {
   private command(command: Command, client: WebSocketConnection): void {
     switch (command?.type) {
       case 'input':
+        if (command.stick !== undefined) this.setStick(command.stick);
         return this.setMask(command.mask);
       case 'pause':
         this.paused = Boolean(command.paused);
@@ -215,6 +224,15 @@ export class PlaySession {
     for (let bit = 0; bit < this.action.length; bit++) this.action[bit] = (this.mask >>> bit) & 1;
   }
 
+  private setStick(stick: unknown): void {
+    if (this.stick.length === 0) throw new ArgumentError('INVALID_ACTION', `${this.env.integration.system} pads have no analog stick`);
+    const values = Array.isArray(stick) ? stick : [];
+    if (values.length !== this.stick.length || !values.every((v) => typeof v === 'number' && v >= -1 && v <= 1)) {
+      throw new ArgumentError('INVALID_ACTION', `stick must be ${this.stick.length} numbers in [-1, 1] (x, y; up positive), got ${JSON.stringify(stick)}`);
+    }
+    this.stick.set(values as number[]);
+  }
+
   /** Resets to start state `name` (a listed state, or State.NONE for power-on); a recording starts a new movie. */
   private restart(name: string): void {
     const startable = new Set([...this.states, State.NONE, this.env.stateName ?? State.NONE]);
@@ -245,7 +263,7 @@ export class PlaySession {
   }
 
   private stepFrame(): void {
-    const result = this.env.step(this.action);
+    const result = this.env.step(this.stick.length > 0 ? { buttons: this.action, stick: this.stick } : this.action);
     this.frame++;
     this.recorder?.add(this.mask);
     this.info = result.info;

@@ -10,11 +10,16 @@ const stats = { framesReceived: 0, framesDrawn: 0, gaps: 0, lastFrame: -1, fps: 
 let inputInFlight;
 window.playStats = stats;
 
-// Default bindings by button name; KeyboardEvent.code, so they sit in the same place on every layout.
+// Default bindings by button name; KeyboardEvent.code, so they sit in the same place on every layout. STICK_*
+// are the analog stick's four directions at full deflection, for systems whose pad has one (the N64).
 const DEFAULT_KEYS = {
   UP: 'ArrowUp', DOWN: 'ArrowDown', LEFT: 'ArrowLeft', RIGHT: 'ArrowRight', A: 'KeyX', B: 'KeyZ', X: 'KeyS', Y: 'KeyA',
   L: 'KeyQ', R: 'KeyW', L2: 'Digit1', R2: 'Digit2', L3: 'Digit3', R3: 'Digit4', START: 'Enter', SELECT: 'ShiftRight',
+  Z: 'KeyC', C_UP: 'KeyT', C_DOWN: 'KeyG', C_LEFT: 'KeyF', C_RIGHT: 'KeyH',
+  STICK_UP: 'KeyI', STICK_DOWN: 'KeyK', STICK_LEFT: 'KeyJ', STICK_RIGHT: 'KeyL',
 };
+const STICK_KEYS = ['STICK_UP', 'STICK_DOWN', 'STICK_LEFT', 'STICK_RIGHT'];
+const STICK_DEADZONE = 0.1;
 // The W3C "standard" gamepad layout: 0 bottom face button, 1 right, 2 left, 3 top, 12-15 the d-pad.
 const DEFAULT_PAD = { B: 0, A: 1, Y: 2, X: 3, L: 4, R: 5, L2: 6, R2: 7, SELECT: 8, START: 9, L3: 10, R3: 11, UP: 12, DOWN: 13, LEFT: 14, RIGHT: 15 };
 const STICK_THRESHOLD = 0.5;
@@ -28,6 +33,9 @@ const keysDown = new Set();
 let keyboardMask = 0;
 let padMask = 0;
 let sentMask = -1;
+let keyboardStick = [0, 0];  // from the STICK_* keys
+let padStick = [0, 0];       // from the gamepad's left stick
+let sentStick = '';
 let pendingFrame;       // the newest decoded frame not drawn yet
 let image;
 const canvas = $('screen');
@@ -37,8 +45,13 @@ function storageKey(kind) {
   return `retro-play.${kind}.${game.system}`;
 }
 
+/** What can be bound: the pad's buttons, and the stick's directions when it has a stick. */
+function bindable() {
+  return [...game.buttons.filter(Boolean), ...(game.sticks > 0 ? STICK_KEYS : [])];
+}
+
 function loadBindings() {
-  const named = game.buttons.filter(Boolean);
+  const named = bindable();
   const stored = (kind) => {
     try { return JSON.parse(localStorage.getItem(storageKey(kind)) ?? '{}'); } catch { return {}; }
   };
@@ -73,12 +86,24 @@ function maskOf(isDown) {
   return mask;
 }
 
+/** The stick to hold: the keyboard's when a STICK_* key is down, else the gamepad's; up is positive. */
+function stickNow() {
+  return keyboardStick[0] !== 0 || keyboardStick[1] !== 0 ? keyboardStick : padStick;
+}
+
+function keyboardStickOf(isDown) {
+  return [(isDown('STICK_RIGHT') ? 1 : 0) - (isDown('STICK_LEFT') ? 1 : 0), (isDown('STICK_UP') ? 1 : 0) - (isDown('STICK_DOWN') ? 1 : 0)];
+}
+
 function sendInput() {
   const mask = keyboardMask | padMask;
-  if (mask === sentMask) return;
+  const stick = game.sticks > 0 ? stickNow() : undefined;
+  const stickText = stick ? stick.join(',') : '';
+  if (mask === sentMask && stickText === sentStick) return;
   sentMask = mask;
+  sentStick = stickText;
   inputInFlight = { mask, sentAt: performance.now() };
-  send({ type: 'input', mask });
+  send(stick ? { type: 'input', mask, stick } : { type: 'input', mask });
   game.buttons.forEach((name, bit) => {
     document.querySelector(`#bindings tr[data-button="${name}"]`)?.classList.toggle('pressed', (mask & (1 << bit)) !== 0);
   });
@@ -107,21 +132,26 @@ window.addEventListener('keydown', (event) => {
   }
   event.preventDefault();
   keysDown.add(event.code);
-  keyboardMask = maskOf((name) => keysDown.has(keys[name]));
-  sendInput();
+  readKeyboard();
 });
+
+function readKeyboard() {
+  keyboardMask = maskOf((name) => keysDown.has(keys[name]));
+  keyboardStick = keyboardStickOf((name) => keysDown.has(keys[name]));
+  sendInput();
+}
 
 window.addEventListener('keyup', (event) => {
   if (!game) return;
   keysDown.delete(event.code);
-  keyboardMask = maskOf((name) => keysDown.has(keys[name]));
-  sendInput();
+  readKeyboard();
 });
 
 // A key released while the page had no focus never sends keyup: let go of everything.
 window.addEventListener('blur', () => {
   keysDown.clear();
   keyboardMask = 0;
+  keyboardStick = [0, 0];
   if (game) sendInput();
 });
 
@@ -145,6 +175,13 @@ function pollGamepads() {
     return;
   }
   const [x = 0, y = 0] = gamepad.axes;
+  if (game.sticks > 0) {
+    // The pad has a stick of its own: the gamepad's drives it (the W3C layout's y is positive down).
+    const axis = (v) => (Math.abs(v) < STICK_DEADZONE ? 0 : Math.max(-1, Math.min(1, Math.round(v * 100) / 100)));
+    padStick = [axis(x), -axis(y)];
+    padMask = maskOf((name) => pressed(pad[name]));
+    return;
+  }
   const stick = { LEFT: x < -STICK_THRESHOLD, RIGHT: x > STICK_THRESHOLD, UP: y < -STICK_THRESHOLD, DOWN: y > STICK_THRESHOLD };
   padMask = maskOf((name) => pressed(pad[name]) || stick[name] === true);
 }
@@ -159,7 +196,7 @@ function keyLabel(code) {
 function renderBindings() {
   const body = document.querySelector('#bindings tbody');
   body.replaceChildren();
-  for (const name of game.buttons.filter(Boolean)) {
+  for (const name of bindable()) {
     const row = document.createElement('tr');
     row.dataset.button = name;
     const cell = (text, kind) => {
@@ -175,7 +212,8 @@ function renderBindings() {
       }
       return td;
     };
-    row.append(cell(name), cell(keyLabel(keys[name]), 'key'), cell(pad[name] >= 0 ? `button ${pad[name]}` : '—', 'pad'));
+    const padCell = STICK_KEYS.includes(name) ? cell('left stick') : cell(pad[name] >= 0 ? `button ${pad[name]}` : '—', 'pad');
+    row.append(cell(name), cell(keyLabel(keys[name]), 'key'), padCell);
     body.append(row);
   }
 }
