@@ -27,6 +27,8 @@ import { loadCoreDescriptor } from '../lib/core/descriptor.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import { importRoms } from '../lib/integration/rom-import.ts';
 import { Emulator } from '../lib/emulator.ts';
+import { readGameTrainDefaults } from '../lib/train/config.ts';
+import { comboCodec } from '../lib/train/action-head.ts';
 import {
   f32Bits,
   f32FromBits,
@@ -442,4 +444,19 @@ test('make(MarioKart-N64) without an imported ROM: ROM_NOT_IMPORTED naming the a
       return true;
     },
   );
+});
+
+test('train.json gives retro train the preset\'s seven actions, stick and buttons alike', () => {
+  const { combos } = readGameTrainDefaults(MARIO_KART_64_GAME);
+  assert.ok(combos);
+  const axes = 2;
+  const codec = comboCodec(loadCoreDescriptor('n64').buttons, 1, combos, axes);
+  const buttons = loadCoreDescriptor('n64').buttons;
+  const preset = Object.values(MARIO_KART_64_ACTIONS);
+  assert.equal(combos.length, preset.length);
+  preset.forEach((expected, i) => {
+    const action = codec.encode(Int32Array.of(i)) as { buttons: Uint8Array; stick: Float32Array };
+    assert.deepEqual([...action.buttons].flatMap((b, bit) => (b ? [buttons[bit]] : [])).sort(), [...expected.buttons].sort(), `action ${i}`);
+    assert.deepEqual([...action.stick], [...expected.stick], `action ${i}`);
+  });
 });

@@ -7,7 +7,8 @@
 import type * as TF from '@tensorflow/tfjs';
 import { ArgumentError } from '../errors.ts';
 import type { Rng } from '../rng.ts';
-import { Discrete, MultiBinary, MultiDiscrete, type Space } from '../spaces/index.ts';
+import { Dict, Discrete, MultiBinary, MultiDiscrete, type Space } from '../spaces/index.ts';
+import type { StickAction } from '../env/pad-action.ts';
 
 export type ActionHead =
   | { kind: 'categorical'; sizes: readonly number[]; logits: number; dims: number }
@@ -21,13 +22,21 @@ export function actionHeadFor(space: Space<unknown, unknown>): ActionHead {
     return { kind: 'categorical', sizes, logits: sizes.reduce((a, b) => a + b, 0), dims: sizes.length };
   }
   if (space instanceof MultiBinary) return { kind: 'bernoulli', logits: space.n, dims: space.n };
+  if (space instanceof Dict) {
+    throw new ArgumentError(
+      'INVALID_ARGUMENT',
+      'PPO here trains Discrete, MultiDiscrete and MultiBinary action spaces, not the Dict of a pad with a stick: ' +
+        'give Discrete actions with --combos, the stick as STICK_LEFT, STICK_RIGHT, STICK_UP or STICK_DOWN with an ' +
+        'optional amount (e.g. --combos A,A+STICK_LEFT:0.5,A+STICK_LEFT,A+STICK_RIGHT:0.5,A+STICK_RIGHT)',
+    );
+  }
   throw new ArgumentError('INVALID_ARGUMENT', `PPO here trains Discrete, MultiDiscrete and MultiBinary action spaces, not ${space.constructor.name}`);
 }
 
 /** The policy's action head and how one sampled row becomes the env's action. */
 export interface ActionCodec {
   head: ActionHead;
-  encode(row: Int32Array): number | Int32Array | Uint8Array;
+  encode(row: Int32Array): number | Int32Array | Uint8Array | StickAction;
   /** What each discrete choice means, for printing (combos only). */
   names?: string[];
 }
@@ -40,24 +49,38 @@ export function spaceCodec(space: Space<unknown, unknown>): ActionCodec {
   return { head, encode: (row) => Int32Array.from(row) };
 }
 
+/** `STICK_LEFT` or `STICK_LEFT:0.5`: player 1's first stick pushed that way, fully or by the amount. */
+const STICK_TOKEN = /^STICK_(LEFT|RIGHT|UP|DOWN)(?::(\d*\.?\d+))?$/;
+
 /**
  * A Discrete head over named button combos (like the `Discretizer` wrapper) for an env made with `Actions.ALL`:
- * `combos` such as `[['A'], ['A', 'LEFT'], ['A', 'RIGHT']]`, player 1's buttons; `[]` is "no button".
+ * `combos` such as `[['A'], ['A', 'LEFT'], ['A', 'RIGHT']]`, player 1's buttons; `[]` is "no button". On a pad
+ * with a stick (`axes` > 0: the env's Dict action), a combo may also push the stick: `['A', 'STICK_LEFT:0.5']`.
  */
-export function comboCodec(buttons: readonly (string | null)[], players: number, combos: readonly (readonly string[])[]): ActionCodec {
+export function comboCodec(buttons: readonly (string | null)[], players: number, combos: readonly (readonly string[])[], axes = 0): ActionCodec {
   if (combos.length === 0) throw new ArgumentError('INVALID_ARGUMENT', '--combos needs at least one combo');
-  const arrays = combos.map((combo) => {
+  const actions = combos.map((combo) => {
     const pressed = new Uint8Array(buttons.length * players);
+    const stick = new Float32Array(axes);
     for (const name of combo) {
+      const push = STICK_TOKEN.exec(name);
+      if (push) {
+        if (axes === 0) throw new ArgumentError('INVALID_ARGUMENT', `--combos: '${name}': this game's pad has no analog stick`);
+        const amount = push[2] === undefined ? 1 : Number(push[2]);
+        if (!(amount > 0 && amount <= 1)) throw new ArgumentError('INVALID_ARGUMENT', `--combos: '${name}': the amount must be in (0, 1]`);
+        const [axis, sign] = ({ LEFT: [0, -1], RIGHT: [0, 1], UP: [1, 1], DOWN: [1, -1] } as const)[push[1] as 'LEFT'];
+        stick[axis] = sign * amount;
+        continue;
+      }
       const index = buttons.indexOf(name);
       if (index < 0) throw new ArgumentError('INVALID_ARGUMENT', `--combos: no button '${name}' (buttons: ${buttons.filter((b) => b !== null).join(', ')})`);
       pressed[index] = 1;
     }
-    return pressed;
+    return axes > 0 ? { buttons: pressed, stick } : pressed;
   });
   return {
     head: { kind: 'categorical', sizes: [combos.length], logits: combos.length, dims: 1 },
-    encode: (row) => arrays[row[0]],
+    encode: (row) => actions[row[0]],
     names: combos.map((c) => (c.length === 0 ? 'NOOP' : c.join('+'))),
   };
 }

@@ -87,6 +87,10 @@ export function makeAgent(tf: typeof TF, config: TrainConfig, reader: Observatio
 
 /** How the policy's sampled rows become the envs' actions. */
 export function actionCodecFor(config: TrainConfig, envs: BatchEnv): ActionCodec {
-  if (config.actions === 'combos') return comboCodec(envs.envs[0].buttons, envs.envs[0].players, config.combos ?? []);
+  if (config.actions === 'combos') {
+    const [env] = envs.envs;
+    const axes = env.analog ? 2 * env.players * env.emulator.sticks : 0;
+    return comboCodec(env.buttons, env.players, config.combos ?? [], axes);
+  }
   return spaceCodec(envs.singleActionSpace as Parameters<typeof spaceCodec>[0]);
 }
