@@ -149,3 +149,16 @@ test('recording an N64 env is refused when the env is made, not when its first m
     (e) => e instanceof Error && (e as { code?: string }).code === 'INVALID_ARGUMENT' && /movies of system "n64" are not supported/.test(e.message),
   );
 });
+
+test('video: false keeps image observations at the last picture drawn while the machine runs on', () => {
+  const env = make(GAME, { ...options, video: false });
+  try {
+    const first = env.reset().observation.slice();
+    let info = env.step(press(env, 'RIGHT')).info;
+    for (let i = 0; i < 10; i++) info = env.step(press(env, 'RIGHT')).info;
+    assert.ok(info.cursor_x > 152, 'the square moved');
+    assert.deepEqual(env.step(press(env, 'RIGHT')).observation, first, 'no new picture was drawn');
+  } finally {
+    env.close();
+  }
+});

@@ -29,8 +29,14 @@ export interface MakeOptions extends LookupOptions {
    * gives the plain button space, with the sticks centred. Ignored for systems without sticks.
    */
   analog?: boolean;
-  /** `image` (H×W×3 uint8, default) or `ram` (the system RAM, uint8). */
+  /** `image` (H×W×3 uint8, default) or `ram` (the system RAM, uint8; no pictures are drawn, as with `video: false`). */
   obsType?: Observations;
+  /**
+   * `false`: the core draws no pictures where it can skip them (our N64 core skips its scan-out; libretro cores
+   * that never ask draw anyway), for policies that read RAM variables only. Image observations, `render()` and
+   * recorded GIFs then show the last picture drawn. Default true.
+   */
+  video?: boolean;
   /** Players controlled by the agent (1 by default). */
   players?: number;
   /**

@@ -87,7 +87,7 @@ export class RetroEnv implements Env<Uint8Array, Action, Box<readonly number[], 
       if (options.record !== undefined && this.analog) throw stickRecordingError();
       this.recorder = options.record === undefined ? undefined : new MovieRecorder(options.record, { game, system, players: this.players, stateName: this.stateName });
       // A policy that observes RAM needs no pictures: cores that ask (the N64's) then draw none.
-      if (this.obsType === Observations.RAM) this.emulator.setVideoEnabled(false);
+      if (this.obsType === Observations.RAM || options.video === false) this.emulator.setVideoEnabled(false);
       const groups = comboGroups(this.emulator.buttons, loaded.scenario.actions ?? this.emulator.descriptor.actions);
       const stickAxes = this.analog ? this.players * this.emulator.sticks * 2 : 0;
       this.actions = new ActionDecoder(this.useRestrictedActions, groups, this.emulator.buttons.length, this.players, loaded.scenarioFile, stickAxes);

@@ -75,7 +75,7 @@ export async function evaluate(checkpointPath: string, options: EvalOptions): Pr
   const { tf } = await loadTensorFlow(options.backend ?? 'auto');
   const config = { ...meta.config, obsVariables: meta.obsVariables ?? meta.config.obsVariables };
   // next-step autoreset: the env stays on an episode's last frame and values until we reset it ourselves.
-  const envs = makeEnvs(config, 1, 'next-step');
+  const envs = makeEnvs(config, 1, 'next-step', options.gif !== undefined);
   const reader = new ObservationReader(config, envs);
   const codec = actionCodecFor(config, envs);
   const agent = makeAgent(tf, config, reader, codec.head);

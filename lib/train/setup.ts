@@ -15,8 +15,11 @@ import type { PolicySpec } from './policy.ts';
 const ACTIONS = { discrete: Actions.DISCRETE, 'multi-discrete': Actions.MULTI_DISCRETE, filtered: Actions.FILTERED, all: Actions.ALL, combos: Actions.ALL } as const;
 const FRAME_SIZE = 84;
 
-/** The envs of a run (`render()` of `envs[e]` still gives each one's RGB picture). */
-export function makeEnvs(config: TrainConfig, numEnvs: number, autoreset: BatchEnvOptions['autoreset'] = 'same-step'): BatchEnv {
+/**
+ * The envs of a run. An mlp policy's envs draw no pictures where the core can skip them (the N64), unless
+ * `pictures` asks for them (evaluation GIFs); `render()` of `envs[e]` then gives each one's RGB picture.
+ */
+export function makeEnvs(config: TrainConfig, numEnvs: number, autoreset: BatchEnvOptions['autoreset'] = 'same-step', pictures = false): BatchEnv {
   const pixels = config.policy === 'cnn';
   return new BatchEnv(config.game, {
     numEnvs,
@@ -27,8 +30,9 @@ export function makeEnvs(config: TrainConfig, numEnvs: number, autoreset: BatchE
     frameskip: config.frameskip,
     maxPool: pixels && config.frameskip > 1,
     autoreset,
-    // An mlp reads RAM only: a 1×1 picture keeps the per-frame pixel work to a minimum.
+    // An mlp reads RAM only: cores that can skip drawing do, and a 1×1 picture keeps our pixel work to a minimum.
     preprocess: pixels ? { grayscale: true, width: FRAME_SIZE, height: FRAME_SIZE } : { grayscale: true, width: 1, height: 1 },
+    video: pixels || pictures,
   });
 }
 
