@@ -8,6 +8,10 @@
 //
 // Where the parts are: the core options rgym-mupen64plus-library / -rsp / -data (the frontend sets them; Debian's
 // paths otherwise), and our input and video plugins beside this file (RETRO_ENVIRONMENT_GET_LIBRETRO_PATH).
+//
+// Pictures: core option rgym-mupen64plus-video = scanout (default: the VI framebuffer read from RDRAM, no GL) or
+// glide64mk2 (Debian's GL plugin draws what the RDP is told, on Mesa's EGL without a window; GlVideo), whose file
+// is rgym-mupen64plus-glide64mk2 (Debian's otherwise).
 #include <libretro.h>
 
 #include <algorithm>
@@ -110,8 +114,17 @@ rgym::n64::PluginFiles pluginFiles() {
   const std::string core = option("rgym-mupen64plus-library", debianCore());
   const fs::path rsp = fs::path(core).parent_path() / "mupen64plus" / "mupen64plus-rsp-hle.so";
   const fs::path ours = ownFolder();
-  return {core, option("rgym-mupen64plus-rsp", rsp.string()), (ours / "rgym_n64_input.so").string(),
-          (ours / "rgym_n64_video.so").string(), option("rgym-mupen64plus-data", "/usr/share/games/mupen64plus")};
+  const std::string video = option("rgym-mupen64plus-video", "scanout");
+  if (video != "scanout" && video != "glide64mk2") {
+    throw EmulatorError("INVALID_ARGUMENT", "rgym-mupen64plus-video is scanout or glide64mk2, not " + video);
+  }
+  const fs::path glide = fs::path(core).parent_path() / "mupen64plus" / "mupen64plus-video-glide64mk2.so";
+  return {core,
+          option("rgym-mupen64plus-rsp", rsp.string()),
+          (ours / "rgym_n64_input.so").string(),
+          (ours / "rgym_n64_video.so").string(),
+          option("rgym-mupen64plus-data", "/usr/share/games/mupen64plus"),
+          video == "glide64mk2" ? option("rgym-mupen64plus-glide64mk2", glide.string()) : std::string()};
 }
 
 std::string systemDirectory() {
@@ -156,6 +169,10 @@ bool videoWanted() {
 
 void showPicture() {
   if (!videoWanted()) return videoRefresh(nullptr, 0, 0, 0);  // the frontend skips this frame's picture
+  if (const uint32_t* drawn = machine->glPicture()) {
+    using rgym::n64::GlVideo;
+    return videoRefresh(drawn, GlVideo::kWidth, GlVideo::kHeight, GlVideo::kWidth * 4);
+  }
   const rgym::n64::ScanoutSize size = rgym::n64::scanOut(machine->gfx(), machine->rdramSize(), picture.data());
   if (size.width == 0) {
     // The VI is blanked: a black picture of the usual size.
