@@ -104,7 +104,10 @@ void GlVideo::leaveThread() {
   threadVideo = nullptr;
 }
 
-void GlVideo::capture() { context_.readPicture(picture_.data(), kWidth, kHeight); }
+void GlVideo::capture() {
+  context_.readPicture(picture_.data(), kWidth, kHeight);
+  swaps_++;
+}
 
 std::string GlVideo::failure() const {
   return context_.lastError().empty() ? "the video plugin never asked for a GL context" : context_.lastError();

@@ -7,6 +7,7 @@
 // GlVideo through a thread-local set on its emulation thread, so emulators on other threads keep their own context.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,6 +39,8 @@ class GlVideo {
   // Emulation thread, at each buffer swap: reads the picture back (XRGB8888, kWidth x kHeight).
   void capture();
   const uint32_t* picture() const { return picture_.data(); }
+  // Buffer swaps so far: pictures the plugin finished.
+  uint64_t swaps() const { return swaps_; }
 
   // Whether the plugin got a context; why not otherwise.
   bool ready() const { return context_.current(); }
@@ -49,6 +52,7 @@ class GlVideo {
   GlContext context_;
   std::unique_ptr<PrivateLibrary> plugin_;
   std::vector<uint32_t> picture_;
+  std::atomic<uint64_t> swaps_{0};
 };
 
 }  // namespace rgym::n64

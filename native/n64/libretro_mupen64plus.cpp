@@ -182,6 +182,18 @@ void showPicture() {
   videoRefresh(picture.data(), size.width, size.height, size.width * 4);
 }
 
+// glide64mk2 writes its hotkey help over the first 90 pictures it swaps after the ROM opens (rdp_reset), whatever
+// the game draws. Run past them and go back to the first VI, so that a picture depends on the machine's state and
+// not on how many were drawn since boot. A game that swaps nothing for kSettleMaxVis VIs keeps the message.
+constexpr uint64_t kGlideMessageSwaps = 91;
+constexpr unsigned kSettleMaxVis = 600;
+
+void settleGlVideo(const std::vector<uint8_t>& boot) {
+  if (machine->glPicture() == nullptr) return;
+  for (unsigned vi = 0; vi < kSettleMaxVis && machine->glSwaps() < kGlideMessageSwaps; vi++) machine->run(1);
+  machine->loadState(boot.data(), boot.size());
+}
+
 void closeMachine() {
   machine.reset();
   stateSize = 0;
@@ -237,7 +249,9 @@ RETRO_API bool retro_load_game(const retro_game_info* game) {
     const auto* bytes = static_cast<const uint8_t*>(game->data);
     machine = std::make_unique<N64Machine>(pluginFiles(), systemDirectory(), std::vector<uint8_t>(bytes, bytes + game->size));
     // The state size must be known before the first save (the frontend sizes its buffer with it).
-    stateSize = machine->saveState().size();
+    const std::vector<uint8_t> boot = machine->saveState();
+    stateSize = boot.size();
+    settleGlVideo(boot);
     return true;
   } catch (const std::exception& error) {
     fail(error);

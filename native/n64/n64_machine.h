@@ -58,6 +58,7 @@ class N64Machine {
   const GFX_INFO& gfx() const { return *gfx_; }
   // GL video only (else null): the last picture the plugin swapped in, GlVideo::kWidth x kHeight XRGB8888.
   const uint32_t* glPicture() const { return gl_ ? gl_->picture() : nullptr; }
+  uint64_t glSwaps() const { return gl_ ? gl_->swaps() : 0; }
   std::vector<std::string> recentLog() const;
 
   // Called by the core and the VI shim.
