@@ -9,8 +9,10 @@
 // strip is black here as in the scan-out, and the tests compare the GL picture with the scan-out's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Emulator } from '../lib/emulator.ts';
 import { ArgumentError, CoreError } from '../lib/errors.ts';
@@ -169,4 +171,25 @@ test('a missing or wrong GL plugin, or an unknown video mode, is a typed error',
   } finally {
     again.close();
   }
+});
+
+test('without a usable EGL the GL mode fails to open with a typed error naming the packages, not a hang', () => {
+  // In a process of its own: EGL is loaded once per process. glvnd with no vendor library is EGL without Mesa.
+  const emulatorModule = pathToFileURL(join(packageRoot(), 'lib', 'emulator.ts')).href;
+  const script = `import { Emulator } from ${JSON.stringify(emulatorModule)};
+    try {
+      new Emulator({ rom: ${JSON.stringify(n64Rom)}, coreOptions: ${JSON.stringify(glide)} });
+      console.log(JSON.stringify({ opened: true }));
+    } catch (e) {
+      console.log(JSON.stringify({ name: e.constructor.name, code: e.code, message: e.message }));
+    }`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, __EGL_VENDOR_LIBRARY_FILENAMES: '/nonexistent/no-vendor.json' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
+  assert.equal(result.name, 'CoreError');
+  assert.equal(result.code, 'CORE_LOAD_FAILED');
+  assert.match(result.message, /GL video could not start: eglGetPlatformDisplay.*libegl1 libegl-mesa0 libgl1-mesa-dri/);
 });

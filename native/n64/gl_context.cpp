@@ -88,21 +88,22 @@ GlContext::~GlContext() {
   // libEGL stays loaded: Mesa registers handlers that must outlive any one emulator.
 }
 
-bool GlContext::fail(const std::string& what) {
+bool GlContext::fail(const std::string& what, const std::string& hint) {
   char code[16];
   std::snprintf(code, sizeof(code), "0x%04X", static_cast<unsigned>(egl_->getError()));
-  lastError_ = what + " failed (EGL error " + code + ")";
+  lastError_ = what + " failed (EGL error " + code + ")" + hint;
   return false;
 }
 
 bool GlContext::init() {
   if (display_ != nullptr) return true;
   display_ = egl_->getPlatformDisplay(kEglPlatformSurfacelessMesa, nullptr, nullptr);
-  if (display_ == nullptr) return fail("eglGetPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA)");
+  const std::string install = std::string(" (Mesa's EGL: sudo apt-get install ") + kEglPackages + ")";
+  if (display_ == nullptr) return fail("eglGetPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA)", install);
   EGLint major = 0, minor = 0;
   if (!egl_->initialize(display_, &major, &minor)) {
     display_ = nullptr;
-    return fail(std::string("eglInitialize on Mesa's surfaceless platform (install ") + kEglPackages + ")");
+    return fail("eglInitialize on Mesa's surfaceless platform", install);
   }
   if (!egl_->bindApi(kEglOpenGlApi)) return fail("eglBindAPI(EGL_OPENGL_API)");
   return true;

@@ -38,7 +38,7 @@ class GlContext {
   bool readPicture(uint32_t* xrgb, unsigned width, unsigned height);
 
  private:
-  bool fail(const std::string& what);
+  bool fail(const std::string& what, const std::string& hint = "");
   void destroySurface();
 
   struct Egl;
