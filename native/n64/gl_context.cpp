@@ -48,45 +48,38 @@ struct GlContext::Egl {
   void (*readBuffer)(unsigned);
 };
 
-GlContext::GlContext() {
+GlContext::GlContext() : egl_(std::make_unique<Egl>()) {
+  // Never closed: EGL and Mesa stay loaded for every emulator of the process (see ~GlContext).
   library_ = dlopen("libEGL.so.1", RTLD_NOW | RTLD_LOCAL);
   if (library_ == nullptr) {
-    throw EmulatorError("CORE_NOT_FOUND", std::string("libEGL.so.1 could not be loaded (") + dlerror() +
+    const char* reason = dlerror();
+    throw EmulatorError("CORE_NOT_FOUND", std::string("libEGL.so.1 could not be loaded (") +
+                                              (reason != nullptr ? reason : "dlopen failed") +
                                               "): GL video needs Mesa's EGL, install it with `sudo apt-get install " +
                                               kEglPackages + "`");
   }
-  egl_ = new Egl{};
   auto load = [this](const char* name) {
     void* symbol = dlsym(library_, name);
     if (symbol == nullptr) throw EmulatorError("CORE_LOAD_FAILED", std::string("libEGL.so.1 has no ") + name);
     return symbol;
   };
-  try {
-    egl_->getPlatformDisplay = reinterpret_cast<decltype(egl_->getPlatformDisplay)>(load("eglGetPlatformDisplay"));
-    egl_->initialize = reinterpret_cast<decltype(egl_->initialize)>(load("eglInitialize"));
-    egl_->bindApi = reinterpret_cast<decltype(egl_->bindApi)>(load("eglBindAPI"));
-    egl_->chooseConfig = reinterpret_cast<decltype(egl_->chooseConfig)>(load("eglChooseConfig"));
-    egl_->createPbufferSurface = reinterpret_cast<decltype(egl_->createPbufferSurface)>(load("eglCreatePbufferSurface"));
-    egl_->createContext = reinterpret_cast<decltype(egl_->createContext)>(load("eglCreateContext"));
-    egl_->makeCurrent = reinterpret_cast<decltype(egl_->makeCurrent)>(load("eglMakeCurrent"));
-    egl_->destroySurface = reinterpret_cast<decltype(egl_->destroySurface)>(load("eglDestroySurface"));
-    egl_->destroyContext = reinterpret_cast<decltype(egl_->destroyContext)>(load("eglDestroyContext"));
-    egl_->releaseThread = reinterpret_cast<decltype(egl_->releaseThread)>(load("eglReleaseThread"));
-    egl_->getError = reinterpret_cast<decltype(egl_->getError)>(load("eglGetError"));
-    egl_->getProcAddress = reinterpret_cast<decltype(egl_->getProcAddress)>(load("eglGetProcAddress"));
-  } catch (...) {
-    delete egl_;
-    dlclose(library_);
-    throw;
-  }
+  egl_->getPlatformDisplay = reinterpret_cast<decltype(egl_->getPlatformDisplay)>(load("eglGetPlatformDisplay"));
+  egl_->initialize = reinterpret_cast<decltype(egl_->initialize)>(load("eglInitialize"));
+  egl_->bindApi = reinterpret_cast<decltype(egl_->bindApi)>(load("eglBindAPI"));
+  egl_->chooseConfig = reinterpret_cast<decltype(egl_->chooseConfig)>(load("eglChooseConfig"));
+  egl_->createPbufferSurface = reinterpret_cast<decltype(egl_->createPbufferSurface)>(load("eglCreatePbufferSurface"));
+  egl_->createContext = reinterpret_cast<decltype(egl_->createContext)>(load("eglCreateContext"));
+  egl_->makeCurrent = reinterpret_cast<decltype(egl_->makeCurrent)>(load("eglMakeCurrent"));
+  egl_->destroySurface = reinterpret_cast<decltype(egl_->destroySurface)>(load("eglDestroySurface"));
+  egl_->destroyContext = reinterpret_cast<decltype(egl_->destroyContext)>(load("eglDestroyContext"));
+  egl_->releaseThread = reinterpret_cast<decltype(egl_->releaseThread)>(load("eglReleaseThread"));
+  egl_->getError = reinterpret_cast<decltype(egl_->getError)>(load("eglGetError"));
+  egl_->getProcAddress = reinterpret_cast<decltype(egl_->getProcAddress)>(load("eglGetProcAddress"));
 }
 
-GlContext::~GlContext() {
-  // The display stays initialised: EGL shares it between every emulator of the process, and terminating it would
-  // pull the contexts of the others away.
-  delete egl_;
-  // libEGL stays loaded: Mesa registers handlers that must outlive any one emulator.
-}
+// The context and pbuffer went with quit() on the emulation thread. The display stays initialised: EGL shares it
+// between every emulator of the process, and terminating it would pull the contexts of the others away.
+GlContext::~GlContext() = default;
 
 bool GlContext::fail(const std::string& what, const std::string& hint) {
   char code[16];

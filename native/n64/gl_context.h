@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,7 @@ class GlContext {
   void destroySurface();
 
   struct Egl;
-  Egl* egl_ = nullptr;
+  std::unique_ptr<Egl> egl_;
   void* library_ = nullptr;
   void* display_ = nullptr;
   void* config_ = nullptr;
