@@ -10,11 +10,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Emulator } from '../lib/emulator.ts';
+import { Actions } from '../lib/env/action-codec.ts';
+import { make } from '../lib/env/retro-env.ts';
 import { ArgumentError, CoreError } from '../lib/errors.ts';
 import { n64HostCore } from '../lib/n64/n64-host.ts';
 import { packageRoot } from '../lib/package-root.ts';
@@ -192,4 +196,31 @@ test('without a usable EGL the GL mode fails to open with a typed error naming t
   assert.equal(result.name, 'CoreError');
   assert.equal(result.code, 'CORE_LOAD_FAILED');
   assert.match(result.message, /GL video could not start: eglGetPlatformDisplay.*libegl1 libegl-mesa0 libgl1-mesa-dri/);
+});
+
+test('make() takes the mode as a core option: observations are glide64mk2\'s pictures, after reset() too', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rgym-n64-gl-'));
+  const integrationPaths = [join(packageRoot(), 'test', 'fixtures', 'integrations')];
+  const env = make('TestRom-N64', { integrationPaths, dataDir, useRestrictedActions: Actions.ALL, coreOptions: glide });
+  try {
+    const at = (observation: Uint8Array, x: number, y: number) => {
+      const i = (y * 320 + x) * 3;
+      return (observation[i] << 16) | (observation[i + 1] << 8) | observation[i + 2];
+    };
+    const right = new Uint8Array(env.buttons.length);
+    right[env.buttons.indexOf('RIGHT')] = 1;
+    for (let episode = 0; episode < 2; episode++) {
+      const { observation, info } = env.reset();
+      assert.deepEqual(env.observationSpace.shape, [240, 320, 3]);
+      assert.ok(near(at(observation, info.cursor_x + 8, info.cursor_y + 8), SQUARE, 24), `episode ${episode}: the square after reset()`);
+      let step = env.step(right);
+      for (let i = 0; i < 10; i++) step = env.step(right);
+      assert.ok(step.info.cursor_x > info.cursor_x);
+      assert.ok(near(at(step.observation, step.info.cursor_x + 8, step.info.cursor_y + 8), SQUARE, 24), 'the square where it went');
+      assert.ok(near(at(step.observation, info.cursor_x + 2, info.cursor_y + 8), BACKGROUND, 24), 'and not where it was');
+    }
+  } finally {
+    env.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
