@@ -167,11 +167,17 @@ test('a missing or wrong GL plugin, or an unknown video mode, is a typed error',
     () => new Emulator({ rom: n64Rom, coreOptions: { 'rgym-mupen64plus-video': 'vulkan' } }),
     (e) => e instanceof ArgumentError && e.code === 'INVALID_ARGUMENT' && /scanout or glide64mk2/.test(e.message),
   );
-  // The default is still the scan-out, and a GL emulator closed before opens again.
+  // A GL emulator closed before opens again, and says which mode it runs in.
   const again = new Emulator({ rom: n64Rom, coreOptions: glide });
   try {
     again.step(3);
     assert.equal(u32(again, ram.frameCount), 3);
+    const mode = again.coreOptions().find((option) => option.key === 'rgym-mupen64plus-video');
+    assert.deepEqual(mode && { value: mode.value, default: mode.defaultValue, choices: mode.choices }, {
+      value: 'glide64mk2',
+      default: 'scanout',
+      choices: ['scanout', 'glide64mk2'],
+    });
   } finally {
     again.close();
   }

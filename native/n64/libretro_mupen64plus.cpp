@@ -209,6 +209,11 @@ RETRO_API void retro_set_environment(retro_environment_t callback) {
   environment = callback;
   retro_log_callback logging{};
   logPrintf = callback(RETRO_ENVIRONMENT_GET_LOG_INTERFACE, &logging) ? logging.log : nullptr;
+  // The one option a user picks; the paths (rgym-mupen64plus-library, ...) are the frontend's business.
+  static const retro_variable kOptions[] = {
+      {"rgym-mupen64plus-video", "Pictures: the VI framebuffer read from RDRAM, or drawn by glide64mk2 with GL; scanout|glide64mk2"},
+      {nullptr, nullptr}};
+  callback(RETRO_ENVIRONMENT_SET_VARIABLES, const_cast<retro_variable*>(kOptions));
 }
 RETRO_API void retro_set_video_refresh(retro_video_refresh_t callback) { videoRefresh = callback; }
 RETRO_API void retro_set_audio_sample(retro_audio_sample_t) {}
