@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Emulator } from '../lib/emulator.ts';
+import { CoreError } from '../lib/errors.ts';
 import { Actions } from '../lib/env/action-codec.ts';
 import { make, Observations, type MakeOptions, type RetroEnv } from '../lib/env/retro-env.ts';
 import { packageRoot } from '../lib/package-root.ts';
@@ -42,8 +44,56 @@ function withOptions(bench: (base: MakeOptions) => BenchRow[]): BenchRow[] {
   }
 }
 
-/** make() with pictures and RAM-only against the bare core. */
+/** VIs a second with a picture taken after each, on an Emulator of our ROM. */
+function pictureChunk(emulator: Emulator, vis: number): [number, number] {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < vis; i++) {
+    emulator.step(1);
+    emulator.getFrame();
+  }
+  return [vis, Number(process.hrtime.bigint() - start) / 1e9];
+}
+
+/**
+ * The two ways our core makes pictures (core option rgym-mupen64plus-video): the VI scan-out from RDRAM against
+ * glide64mk2 drawing with GL (Mesa's llvmpipe when there is no GPU), a picture after every VI.
+ */
+export function benchN64Video(seconds: number): BenchRow[] {
+  const rom = join(packageRoot(), 'homebrew', 'test', 'n64-test.z64');
+  let gl: Emulator;
+  try {
+    gl = new Emulator({ rom, coreOptions: { 'rgym-mupen64plus-video': 'glide64mk2' } });
+  } catch (error) {
+    // No glide64mk2 or no EGL here (an optional part): no row, rather than no n64 bench at all.
+    if (error instanceof CoreError) return [];
+    throw error;
+  }
+  const scanout = new Emulator({ rom });
+  try {
+    const vis = Math.max(10, Math.round((measureRawFps(gl, 60) * seconds) / 20));
+    const paired = interleave(20, () => pictureChunk(scanout, vis), () => pictureChunk(gl, vis));
+    return [
+      {
+        bench: 'n64-video',
+        system: 'n64',
+        scanout_vi_per_s: Math.round(paired.a * 10) / 10,
+        glide64mk2_vi_per_s: Math.round(paired.b * 10) / 10,
+        ratio: Math.round(paired.ratio * 1000) / 1000,
+        overhead_us_per_vi: Math.round(paired.extraMicrosPerFrame * 10) / 10,
+      },
+    ];
+  } finally {
+    gl.close();
+    scanout.close();
+  }
+}
+
+/** make() with pictures and RAM-only against the bare core, and the two picture modes (benchN64Video). */
 export function benchN64Env(seconds: number): BenchRow[] {
+  return [...benchN64EnvVsRaw(seconds), ...benchN64Video(seconds)];
+}
+
+function benchN64EnvVsRaw(seconds: number): BenchRow[] {
   return withOptions((base) => {
     const rows: BenchRow[] = [];
     for (const observation of ['rgb', 'ram'] as const) {

@@ -6,13 +6,14 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the project needs: the libretro cores cores/*.json name (and the N64 host's mupen64plus), libretro.h
 # and mupen64plus's headers, Lua for scenario scripts, cc65 and the MIPS cross compiler for our ROMs, a toolchain for
-# the native addon, fonts for training plots, and chromium, which only the tests of the `retro play` page drive
-# (players use their own browser).
+# the native addon, the N64's optional GL video (glide64mk2 on Mesa's EGL, no X server), fonts for training plots,
+# and chromium, which only the tests of the `retro play` page drive (players use their own browser).
 core_list="$(node scripts/core-packages.mjs)"
 mapfile -t cores <<<"$core_list"
 required=(
   "${cores[@]}"
   retroarch-dev liblua5.4-dev cc65 gcc-mips-linux-gnu binutils-mips-linux-gnu libmupen64plus-dev zlib1g-dev
+  mupen64plus-video-glide64mk2 libegl1 libegl-mesa0 libgl1-mesa-dri
   g++ make cmake pkg-config python3
   fonts-dejavu-core
   chromium

@@ -8,6 +8,10 @@
 //
 // Where the parts are: the core options rgym-mupen64plus-library / -rsp / -data (the frontend sets them; Debian's
 // paths otherwise), and our input and video plugins beside this file (RETRO_ENVIRONMENT_GET_LIBRETRO_PATH).
+//
+// Pictures: core option rgym-mupen64plus-video = scanout (default: the VI framebuffer read from RDRAM, no GL) or
+// glide64mk2 (Debian's GL plugin draws what the RDP is told, on Mesa's EGL without a window; GlVideo), whose file
+// is rgym-mupen64plus-glide64mk2 (Debian's otherwise).
 #include <libretro.h>
 
 #include <algorithm>
@@ -110,8 +114,17 @@ rgym::n64::PluginFiles pluginFiles() {
   const std::string core = option("rgym-mupen64plus-library", debianCore());
   const fs::path rsp = fs::path(core).parent_path() / "mupen64plus" / "mupen64plus-rsp-hle.so";
   const fs::path ours = ownFolder();
-  return {core, option("rgym-mupen64plus-rsp", rsp.string()), (ours / "rgym_n64_input.so").string(),
-          (ours / "rgym_n64_video.so").string(), option("rgym-mupen64plus-data", "/usr/share/games/mupen64plus")};
+  const std::string video = option("rgym-mupen64plus-video", "scanout");
+  if (video != "scanout" && video != "glide64mk2") {
+    throw EmulatorError("INVALID_ARGUMENT", "rgym-mupen64plus-video is scanout or glide64mk2, not " + video);
+  }
+  const fs::path glide = fs::path(core).parent_path() / "mupen64plus" / "mupen64plus-video-glide64mk2.so";
+  return {core,
+          option("rgym-mupen64plus-rsp", rsp.string()),
+          (ours / "rgym_n64_input.so").string(),
+          (ours / "rgym_n64_video.so").string(),
+          option("rgym-mupen64plus-data", "/usr/share/games/mupen64plus"),
+          video == "glide64mk2" ? option("rgym-mupen64plus-glide64mk2", glide.string()) : std::string()};
 }
 
 std::string systemDirectory() {
@@ -156,6 +169,10 @@ bool videoWanted() {
 
 void showPicture() {
   if (!videoWanted()) return videoRefresh(nullptr, 0, 0, 0);  // the frontend skips this frame's picture
+  if (const uint32_t* drawn = machine->glPicture()) {
+    using rgym::n64::GlVideo;
+    return videoRefresh(drawn, GlVideo::kWidth, GlVideo::kHeight, GlVideo::kWidth * 4);
+  }
   const rgym::n64::ScanoutSize size = rgym::n64::scanOut(machine->gfx(), machine->rdramSize(), picture.data());
   if (size.width == 0) {
     // The VI is blanked: a black picture of the usual size.
@@ -163,6 +180,18 @@ void showPicture() {
     return videoRefresh(picture.data(), 320, 240, 320 * 4);
   }
   videoRefresh(picture.data(), size.width, size.height, size.width * 4);
+}
+
+// glide64mk2 writes its hotkey help over the first 90 pictures it swaps after the ROM opens (rdp_reset), whatever
+// the game draws. Run past them and go back to the first VI, so that a picture depends on the machine's state and
+// not on how many were drawn since boot. A game that swaps nothing for kSettleMaxVis VIs keeps the message.
+constexpr uint64_t kGlideMessageSwaps = 91;
+constexpr unsigned kSettleMaxVis = 600;
+
+void settleGlVideo(const std::vector<uint8_t>& boot) {
+  if (machine->glPicture() == nullptr) return;
+  for (unsigned vi = 0; vi < kSettleMaxVis && machine->glSwaps() < kGlideMessageSwaps; vi++) machine->run(1);
+  machine->loadState(boot.data(), boot.size());
 }
 
 void closeMachine() {
@@ -180,6 +209,11 @@ RETRO_API void retro_set_environment(retro_environment_t callback) {
   environment = callback;
   retro_log_callback logging{};
   logPrintf = callback(RETRO_ENVIRONMENT_GET_LOG_INTERFACE, &logging) ? logging.log : nullptr;
+  // The one option a user picks; the paths (rgym-mupen64plus-library, ...) are the frontend's business.
+  static const retro_variable kOptions[] = {
+      {"rgym-mupen64plus-video", "Pictures: the VI framebuffer read from RDRAM, or drawn by glide64mk2 with GL; scanout|glide64mk2"},
+      {nullptr, nullptr}};
+  callback(RETRO_ENVIRONMENT_SET_VARIABLES, const_cast<retro_variable*>(kOptions));
 }
 RETRO_API void retro_set_video_refresh(retro_video_refresh_t callback) { videoRefresh = callback; }
 RETRO_API void retro_set_audio_sample(retro_audio_sample_t) {}
@@ -220,7 +254,9 @@ RETRO_API bool retro_load_game(const retro_game_info* game) {
     const auto* bytes = static_cast<const uint8_t*>(game->data);
     machine = std::make_unique<N64Machine>(pluginFiles(), systemDirectory(), std::vector<uint8_t>(bytes, bytes + game->size));
     // The state size must be known before the first save (the frontend sizes its buffer with it).
-    stateSize = machine->saveState().size();
+    const std::vector<uint8_t> boot = machine->saveState();
+    stateSize = boot.size();
+    settleGlVideo(boot);
     return true;
   } catch (const std::exception& error) {
     fail(error);

@@ -66,6 +66,7 @@ N64Machine::N64Machine(const PluginFiles& files, const std::string& workDir, con
   rsp_ = std::make_unique<PrivateLibrary>(files.rsp, workDir, "CORE_NOT_FOUND", kInstallHint);
   input_ = std::make_unique<PrivateLibrary>(files.input, workDir, "CORE_LOAD_FAILED", " (rebuild the addon)");
   video_ = std::make_unique<PrivateLibrary>(files.video, workDir, "CORE_LOAD_FAILED", " (rebuild the addon)");
+  if (!files.glVideo.empty()) gl_ = std::make_unique<GlVideo>(files.glVideo, workDir);
   zlib_ = processZlib(*core_);
   try {
     startCore(workDir, files.dataDir);
@@ -87,6 +88,7 @@ void N64Machine::startCore(const std::string& workDir, const std::string& dataDi
     throw EmulatorError("CORE_LOAD_FAILED", "mupen64plus CoreStartup failed");
   }
   coreStarted_ = true;
+  if (gl_) gl_->configureCore(*core_);
   // Keep everything the core writes inside our work folder, and no on-screen display: there is no GL context.
   auto openSection = core_->symbol<ptr_ConfigOpenSection>("ConfigOpenSection");
   auto setParameter = core_->symbol<ptr_ConfigSetParameter>("ConfigSetParameter");
@@ -111,6 +113,10 @@ void N64Machine::openRom(const std::vector<uint8_t>& rom) {
 
 void N64Machine::attachPlugins() {
   auto attach = core_->symbol<ptr_CoreAttachPlugin>("CoreAttachPlugin");
+  if (gl_) {
+    const char* missing = video_->symbol<const char* (*)(void*)>("rgym_video_forward")(gl_->plugin().handle());
+    if (missing) throw EmulatorError("CORE_LOAD_FAILED", gl_->plugin().path() + " is no video plugin: no " + missing);
+  }
   const std::pair<m64p_plugin_type, PrivateLibrary*> plugins[] = {
       {M64PLUGIN_GFX, video_.get()}, {M64PLUGIN_INPUT, input_.get()}, {M64PLUGIN_RSP, rsp_.get()}};
   for (const auto& [type, library] : plugins) {
@@ -133,7 +139,9 @@ void N64Machine::startThread() {
   Lock lock(mutex_);
   target_ = 1;
   thread_ = std::thread([this, doCommand] {
+    if (gl_) gl_->enterThread();
     doCommand(M64CMD_EXECUTE, 0, nullptr);
+    if (gl_) gl_->leaveThread();
     std::lock_guard<std::mutex> done(mutex_);
     executeReturned_ = true;
     changed_.notify_all();
@@ -147,6 +155,7 @@ void N64Machine::startThread() {
     for (const auto& line : log_) why += "\n  " + line;
     throw EmulatorError("ROM_LOAD_FAILED", "mupen64plus did not boot the ROM: " + why);
   }
+  if (gl_ && !gl_->ready()) throw EmulatorError("CORE_LOAD_FAILED", "GL video could not start: " + gl_->failure());
   // As fast as the host can: the limiter would hold the machine to real time (60 VI/s).
   int limiter = 0;
   doCommand(M64CMD_CORE_STATE_SET, M64CORE_SPEED_LIMITER, &limiter);
@@ -172,6 +181,7 @@ void N64Machine::stop() {
       rsp_.release();
       input_.release();
       video_.release();
+      gl_.release();
       return;
     }
   }

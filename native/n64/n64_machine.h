@@ -20,6 +20,7 @@
 
 #include <mupen64plus/m64p_plugin.h>
 
+#include "gl_video.h"
 #include "private_library.h"
 #include "state_gzip.h"
 
@@ -31,6 +32,7 @@ struct PluginFiles {
   std::string input;    // ours
   std::string video;    // ours
   std::string dataDir;  // mupen64plus-data (the ROM database); may be missing
+  std::string glVideo;  // glide64mk2, when pictures come from it (GlVideo); empty: the VI scan-out
 };
 
 class N64Machine {
@@ -54,6 +56,9 @@ class N64Machine {
   uint8_t* rdram() const { return gfx_->RDRAM; }
   size_t rdramSize() const;
   const GFX_INFO& gfx() const { return *gfx_; }
+  // GL video only (else null): the last picture the plugin swapped in, GlVideo::kWidth x kHeight XRGB8888.
+  const uint32_t* glPicture() const { return gl_ ? gl_->picture() : nullptr; }
+  uint64_t glSwaps() const { return gl_ ? gl_->swaps() : 0; }
   std::vector<std::string> recentLog() const;
 
   // Called by the core and the VI shim.
@@ -84,6 +89,7 @@ class N64Machine {
   ZlibApi zlib_;
   std::string romMd5_;        // as the core computed it: states of other ROMs are refused before the core sees them
   size_t stateRawSize_ = 0;   // inflated size of the states this core writes, once one was saved
+  std::unique_ptr<GlVideo> gl_;  // before the plugins: unloaded after the shim that forwards to it
   std::unique_ptr<PrivateLibrary> core_, rsp_, input_, video_;
   bool coreStarted_ = false, romOpen_ = false;
   std::array<bool, 5> attached_{};
