@@ -30,6 +30,10 @@ export const benchDefinitions: Readonly<Record<string, string>> = {
     'page_fps: frames the page received per second at 1× while the kart drove; frames_skipped: frames played but not ' +
     'delivered; latency: from the page sending a change of buttons to the first frame played with them arriving.',
   'n64-env-vs-raw': `env_fps: RetroEnv.step on our N64 test ROM (TestRom-N64), a frame being one VI; observation rgb scans the VI framebuffer out each frame, ram draws no picture. ${perStep('env_fps')}`,
+  'n64-video':
+    'scanout_vi_per_s / glide64mk2_vi_per_s: VIs/s of our N64 core with step(1) and getFrame() each VI, drawing by the ' +
+    'VI scan-out from RDRAM or by glide64mk2 on GL (Mesa llvmpipe, no GPU); ratio = glide64mk2 / scanout; ' +
+    'overhead_us_per_vi = 1e6 / glide64mk2 − 1e6 / scanout. Medians over 20 alternating chunks.',
   'n64-batch-env':
     'batch_fps: VIs/s of all num_envs N64s together (steps of 4 VIs); single_env_fps: one env made the same way; ' +
     'ratio_to_single_env = batch_fps / single_env_fps. Medians over 7 alternating chunks.',

@@ -38,7 +38,7 @@ function rawChunk(env: RetroEnv, frames: number): [number, number] {
 function withOptions(bench: (base: MakeOptions) => BenchRow[]): BenchRow[] {
   const dataDir = mkdtempSync(join(tmpdir(), 'rgym-bench-n64-'));
   try {
-    return bench({ integrationPaths: [join(packageRoot(), 'test', 'fixtures', 'integrations')], dataDir, frameskip: FRAMESKIP, useRestrictedActions: Actions.ALL });
+    return bench({ integrationPaths: [join(packageRoot(), 'test', 'fixtures', 'integrations')], dataDir, frameskip: FRAMESKIP, useRestrictedActions: Actions.ALL, analog: false });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -88,12 +88,8 @@ export function benchN64Video(seconds: number): BenchRow[] {
   }
 }
 
-/** make() with pictures and RAM-only against the bare core, and the two picture modes (benchN64Video). */
+/** make() with pictures and RAM-only against the bare core. */
 export function benchN64Env(seconds: number): BenchRow[] {
-  return [...benchN64EnvVsRaw(seconds), ...benchN64Video(seconds)];
-}
-
-function benchN64EnvVsRaw(seconds: number): BenchRow[] {
   return withOptions((base) => {
     const rows: BenchRow[] = [];
     for (const observation of ['rgb', 'ram'] as const) {

@@ -17,7 +17,7 @@ import { benchIsolation } from './isolation.ts';
 import { benchTraining } from './train.ts';
 import { benchLeaks } from './leaks.ts';
 import { benchPlayFrame, benchPlayPage } from './play.ts';
-import { benchN64Batch, benchN64Env } from './n64.ts';
+import { benchN64Batch, benchN64Env, benchN64Video } from './n64.ts';
 import type { BenchRow } from './report.ts';
 import { printRows } from './report.ts';
 import { withCore } from './row-core.ts';
@@ -49,6 +49,8 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   // The N64 on our test ROM: raw, make() with pictures and RAM-only, BatchEnv at 2 and 4.
   n64: () => benchN64Env(seconds),
   'n64-batch': () => benchN64Batch(seconds),
+  // Our N64 core's two picture modes: the VI scan-out and glide64mk2 on GL (llvmpipe here).
+  'n64-video': () => benchN64Video(seconds),
 };
 
 const only = values.only?.split(',');

@@ -207,7 +207,7 @@ test('without a usable EGL the GL mode fails to open with a typed error naming t
 test('make() takes the mode as a core option: observations are glide64mk2\'s pictures, after reset() too', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rgym-n64-gl-'));
   const integrationPaths = [join(packageRoot(), 'test', 'fixtures', 'integrations')];
-  const env = make('TestRom-N64', { integrationPaths, dataDir, useRestrictedActions: Actions.ALL, coreOptions: glide });
+  const env = make('TestRom-N64', { integrationPaths, dataDir, useRestrictedActions: Actions.ALL, analog: false, coreOptions: glide });
   try {
     const at = (observation: Uint8Array, x: number, y: number) => {
       const i = (y * 320 + x) * 3;
