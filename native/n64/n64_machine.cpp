@@ -89,13 +89,15 @@ void N64Machine::startCore(const std::string& workDir, const std::string& dataDi
   }
   coreStarted_ = true;
   if (gl_) gl_->configureCore(*core_);
-  // Keep everything the core writes inside our work folder, and no on-screen display: there is no GL context.
+  // Keep everything the core writes inside our work folder, and no on-screen display over the pictures.
   auto openSection = core_->symbol<ptr_ConfigOpenSection>("ConfigOpenSection");
   auto setParameter = core_->symbol<ptr_ConfigSetParameter>("ConfigSetParameter");
   m64p_handle section = nullptr;
   if (openSection("Core", &section) == M64ERR_SUCCESS) {
     const int off = 0;
     setParameter(section, "OnScreenDisplay", M64TYPE_BOOL, &off);
+    // No Game Boy Camera: the OpenCV backend probes /dev/video0 and warns on stderr at every boot.
+    setParameter(section, "GbCameraVideoCaptureBackend1", M64TYPE_STRING, "dummy");
     for (const char* key : {"SaveStatePath", "SaveSRAMPath", "ScreenshotPath"}) {
       setParameter(section, key, M64TYPE_STRING, workDir.c_str());
     }
