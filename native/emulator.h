@@ -74,8 +74,7 @@ class Emulator {
   // Runs `frames` frames with the current input. Only the last frame is converted into the frame target.
   void run(unsigned frames);
 
-  // Runs `frames` frames and looks at none of their pictures (cores that ask draw none): the core's own speed, for
-  // benchmarks.
+  // Runs `frames` frames and looks at none of their pictures: the core's own speed, for benchmarks.
   void runUnobserved(unsigned frames);
 
   // What happens to the picture of one frame run with runFrame().

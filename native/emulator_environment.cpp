@@ -108,8 +108,9 @@ bool Emulator::onEnvironment(unsigned cmd, void* data) {
       *static_cast<const char**>(data) = core_->originalPath();
       return true;
     case RETRO_ENVIRONMENT_GET_AUDIO_VIDEO_ENABLE:
-      // Bit 0: the frontend wants pictures; bit 1: sound. Cores that ask can skip drawing (the N64's scan-out).
-      if (data != nullptr) *static_cast<int*>(data) = (videoEnabled_ ? 1 : 0) | (captureAudio_ ? 2 : 0);
+      // Bit 0: the frontend wants pictures, so cores that ask may skip drawing (the N64's scan-out). Bit 1, sound,
+      // stays on: cores make their sound as they always did here, whether or not it is captured.
+      if (data != nullptr) *static_cast<int*>(data) = (videoEnabled_ ? 1 : 0) | 2;
       return true;
     case RETRO_ENVIRONMENT_GET_CORE_OPTIONS_VERSION:
       // Version 0 makes cores fall back to the plain SET_VARIABLES declaration, which is all we need.
