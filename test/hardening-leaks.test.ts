@@ -53,7 +53,11 @@ for (const { name, cycle } of leakCases(dataDir)) {
     setCorePoolSize(DEFAULT_CORE_POOL_SIZE);
     for (let i = 0; i < 6; i++) cycle(); // fills the pool; the first TS scenario also starts tsx's compiler
     const fds = openFds();
-    const growth = growthPerCycle(cycle, { warmup: 0, cycles, every: 2 });
+    let growth = growthPerCycle(cycle, { warmup: 0, cycles, every: 2 });
+    // A leak grows the same way every time; a one-off burst (the allocator trimming late, a deferred free) does not:
+    // over a bound once, a second measurement decides. (A CI run once saw the Lua case at 0.08 MiB a cycle; a rerun
+    // and three local runs gave 0.001.)
+    if (growth.mallocInUse >= MALLOC_BOUND_MIB || growth.rss >= RSS_BOUND_MIB) growth = growthPerCycle(cycle, { warmup: 0, cycles, every: 2 });
     console.log(`${name}: RSS ${(growth.rss * 100).toFixed(1)}, C heap ${(growth.mallocInUse * 100).toFixed(1)} MiB per 100 cycles`);
     assert.ok(growth.mallocInUse < MALLOC_BOUND_MIB, `the C heap grew ${growth.mallocInUse.toFixed(3)} MiB a cycle`);
     assert.ok(growth.rss < RSS_BOUND_MIB, `RSS grew ${growth.rss.toFixed(3)} MiB a cycle`);
